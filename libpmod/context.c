@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "context.h"
+#include "error.h"
+
+static const char *const index_file_names[CTX_INDEX_COUNT] = {
+	[CTX_INDEX_DEP] = "modules.dep.bin",
+	[CTX_INDEX_ALIAS] = "modules.alias.bin",
+	[CTX_INDEX_SYMBOLS] = "modules.symbols.bin",
+	[CTX_INDEX_BUILTIN] = "modules.builtin.bin",
+	[CTX_INDEX_BUILTIN_ALIAS] = "modules.builtin.alias.bin",
+};
+
+/* "/" and "" both mean no root; a trailing slash is dropped so that
+ * root + "/etc/..." never doubles it. */
+static char *normalize_root(const char *root)
+{
+	size_t len;
+
+	if (root == NULL)
+		return strdup("");
+	len = strlen(root);
+	while (len > 0 && root[len - 1] == '/')
+		len--;
+	return strndup(root, len);
+}
+
+/* kmod makes a relative -b absolute against the working directory. */
+static char *absolute_basedir(const char *basedir)
+{
+	char cwd[PATH_MAX];
+	char *out;
+
+	if (basedir == NULL)
+		return strdup("");
+	if (basedir[0] == '/')
+		return strdup(basedir);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, basedir) < 0)
+		return NULL;
+	return out;
+}
+
+int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
+{
+	static const struct pmod_ctx_options defaults;
+	struct pmod_ctx *ctx;
+	struct utsname u;
+	char *basedir;
+
+	if (opts == NULL)
+		opts = &defaults;
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return -ENOMEM;
+	ctx->log_priority = LOG_ERR;
+	ctx->max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
+	ctx->root = normalize_root(opts->root);
+	if (opts->kernel_release != NULL) {
+		ctx->kernel_release = strdup(opts->kernel_release);
+	} else if (uname(&u) == 0) {
+		ctx->kernel_release = strdup(u.release);
+	}
+	basedir = absolute_basedir(opts->basedir);
+	if (ctx->root == NULL || ctx->kernel_release == NULL || basedir == NULL ||
+	    asprintf(&ctx->module_dir, "%s%s%s/%s", ctx->root, basedir,
+		     PMOD_MODULE_DIRECTORY, ctx->kernel_release) < 0) {
+		ctx->module_dir = NULL;
+		free(basedir);
+		pmod_ctx_free(ctx);
+		return -ENOMEM;
+	}
+	free(basedir);
+	*out = ctx;
+	return 0;
+}
+
+void pmod_ctx_free(struct pmod_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	for (int i = 0; i < CTX_INDEX_COUNT; i++)
+		index_reader_close(ctx->indexes[i]);
+	mapped_file_unmap(&ctx->builtin_modinfo);
+	free(ctx->root);
+	free(ctx->module_dir);
+	free(ctx->kernel_release);
+	free(ctx);
+}
+
+void pmod_ctx_set_log_fn(struct pmod_ctx *ctx, pmod_log_fn fn, void *data)
+{
+	ctx->log_fn = fn;
+	ctx->log_data = data;
+}
+
+void pmod_ctx_set_log_priority(struct pmod_ctx *ctx, int priority)
+{
+	ctx->log_priority = priority;
+}
+
+const char *pmod_ctx_module_dir(const struct pmod_ctx *ctx)
+{
+	return ctx->module_dir;
+}
+
+const char *pmod_ctx_kernel_release(const struct pmod_ctx *ctx)
+{
+	return ctx->kernel_release;
+}
+
+const char *pmod_ctx_root(const struct pmod_ctx *ctx)
+{
+	return ctx->root;
+}
+
+void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (ctx->log_fn == NULL || priority > ctx->log_priority)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log_fn(ctx->log_data, priority, msg);
+}
+
+int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,
+	      struct pmod_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!ctx->index_tried[which]) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", ctx->module_dir,
+				     index_file_names[which]) >= sizeof(path))
+			return pmod_fail(err, -ENAMETOOLONG, "index path is too long");
+		r = index_reader_open(path, &ctx->indexes[which], err);
+		/* Missing and empty indexes are "no match", as for kmod. */
+		if (r < 0 && r != -ENOENT && r != -ENODATA)
+			return r;
+		ctx->index_tried[which] = true;
+	}
+	*idx = ctx->indexes[which];
+	return 0;
+}

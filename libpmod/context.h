@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef PMOD_CONTEXT_H
+#define PMOD_CONTEXT_H
+
+#include <stddef.h>
+
+#include "pmod.h"
+#include "index_reader.h"
+#include "mapped_file.h"
+
+/* The binary indexes of a module directory, opened on first use. */
+enum ctx_index {
+	CTX_INDEX_DEP,
+	CTX_INDEX_ALIAS,
+	CTX_INDEX_SYMBOLS,
+	CTX_INDEX_BUILTIN,
+	CTX_INDEX_BUILTIN_ALIAS,
+	CTX_INDEX_COUNT,
+};
+
+struct pmod_ctx {
+	char *root;			/* "" for "/" */
+	char *module_dir;
+	char *kernel_release;
+	pmod_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	/* Decompressed modules larger than this are refused: a bomb is not
+	 * swallowed. Tests lower it. */
+	size_t max_module_size;
+	struct index_reader *indexes[CTX_INDEX_COUNT];
+	bool index_tried[CTX_INDEX_COUNT];
+	struct mapped_file builtin_modinfo;
+	bool builtin_modinfo_tried;
+};
+
+#define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)
+
+void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The index, opened on first use; NULL when it is missing or empty (which
+ * lookups treat as "no match"). A corrupt index is an error. */
+int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,
+	      struct pmod_error *err);
+
+#endif

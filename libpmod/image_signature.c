@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The appended module signature: Linux's trailer
+ *   [module][signer][key id][signature][struct module_signature][magic]
+ * and, for PKCS#7 (every module signed since Linux 3.13), the signer
+ * information decoded by OpenSSL's CMS parser, which, unlike its PKCS#7
+ * parser, also accepts signers named by subjectKeyIdentifier. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/cms.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include "bytes.h"
+#include "error.h"
+#include "module_image.h"
+
+#define SIG_MAGIC "~Module signature appended~\n"
+#define SIG_MAGIC_LEN (sizeof(SIG_MAGIC) - 1)
+#define SIG_INFO_LEN 12		/* struct module_signature */
+
+struct signature_state {
+	CMS_ContentInfo *cms;
+	unsigned char *serial;
+	char hash_name[64];
+};
+
+static const char *const id_type_names[] = { "PGP", "X509", "PKCS#7" };
+static const char *const hash_names[] = {
+	"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3",
+};
+
+enum { ALGO_COUNT = 2 };
+
+static int decode_pkcs7(struct pmod_signature *sig, struct signature_state *st,
+			struct pmod_error *err)
+{
+	const unsigned char *p = sig->blob;
+	STACK_OF(CMS_SignerInfo) *signers;
+	CMS_SignerInfo *si;
+	ASN1_OCTET_STRING *keyid = NULL, *sigbytes;
+	X509_NAME *issuer = NULL;
+	ASN1_INTEGER *serial = NULL;
+	X509_ALGOR *digest = NULL;
+	const ASN1_OBJECT *obj;
+	BIGNUM *bn;
+	int idx, len;
+
+	st->cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig->blob_len);
+	if (st->cms == NULL)
+		return pmod_fail(err, -EBADMSG, "signature is not a valid PKCS#7 (CMS) structure");
+	signers = CMS_get0_SignerInfos(st->cms);
+	if (signers == NULL || sk_CMS_SignerInfo_num(signers) <= 0)
+		return pmod_fail(err, -EBADMSG, "PKCS#7 signature has no signer");
+	si = sk_CMS_SignerInfo_value(signers, 0);
+	if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
+		return pmod_fail(err, -EBADMSG, "PKCS#7 signer has no identifier");
+
+	if (keyid != NULL) {
+		sig->key_id_kind = PMOD_KEY_ID_SUBJECT_KEY_ID;
+		sig->key_id = ASN1_STRING_get0_data(keyid);
+		sig->key_id_len = (size_t)ASN1_STRING_length(keyid);
+		sig->signer = (const unsigned char *)"";
+		sig->signer_len = 0;
+	} else if (issuer != NULL && serial != NULL) {
+		sig->key_id_kind = PMOD_KEY_ID_ISSUER_SERIAL;
+		sig->signer = (const unsigned char *)"";
+		sig->signer_len = 0;
+		idx = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
+		if (idx >= 0) {
+			const ASN1_STRING *cn =
+				X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, idx));
+			sig->signer = ASN1_STRING_get0_data(cn);
+			sig->signer_len = (size_t)ASN1_STRING_length(cn);
+		}
+		/* The serial as a big-endian magnitude with no leading zeros. */
+		bn = ASN1_INTEGER_to_BN(serial, NULL);
+		if (bn == NULL)
+			return pmod_fail(err, -EBADMSG, "PKCS#7 signer serial number is invalid");
+		st->serial = malloc((size_t)BN_num_bytes(bn) + 1);
+		if (st->serial == NULL) {
+			BN_free(bn);
+			return pmod_fail(err, -ENOMEM, "out of memory");
+		}
+		len = BN_bn2bin(bn, st->serial);
+		BN_free(bn);
+		sig->key_id = st->serial;
+		sig->key_id_len = (size_t)len;
+	} else {
+		return pmod_fail(err, -EBADMSG, "PKCS#7 signer has no identifier");
+	}
+
+	sigbytes = CMS_SignerInfo_get0_signature(si);
+	if (sigbytes == NULL)
+		return pmod_fail(err, -EBADMSG, "PKCS#7 signer carries no signature");
+	sig->sig = ASN1_STRING_get0_data(sigbytes);
+	sig->sig_len = (size_t)ASN1_STRING_length(sigbytes);
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
+	strcpy(st->hash_name, "unknown");
+	if (digest != NULL) {
+		X509_ALGOR_get0(&obj, NULL, NULL, digest);
+		if (obj != NULL && OBJ_obj2txt(st->hash_name, sizeof(st->hash_name), obj, 0) <= 0)
+			strcpy(st->hash_name, "unknown");
+	}
+	sig->hash_algo = st->hash_name;
+	return 0;
+}
+
+static int parse_signature(struct pmod_image *img, struct pmod_error *err)
+{
+	struct pmod_signature *sig = &img->signature;
+	struct signature_state *st;
+	const uint8_t *data = img->bytes.data;
+	const uint8_t *info;
+	size_t size = img->bytes.size;
+	unsigned algo, hash, id_type, signer_len, key_id_len;
+	uint32_t sig_len;
+
+	if (size < SIG_MAGIC_LEN || memcmp(data + size - SIG_MAGIC_LEN, SIG_MAGIC, SIG_MAGIC_LEN) != 0)
+		return -ENODATA;
+	size -= SIG_MAGIC_LEN;
+	if (size < SIG_INFO_LEN)
+		return pmod_fail(err, -EBADMSG, "signature marker without a signature header");
+	size -= SIG_INFO_LEN;
+	info = data + size;
+	algo = info[0];
+	hash = info[1];
+	id_type = info[2];
+	signer_len = info[3];
+	key_id_len = info[4];
+	sig_len = load_be32(info + 8);
+	if (algo >= ALGO_COUNT)
+		return pmod_fail(err, -EBADMSG, "unknown signature algorithm %u", algo);
+	if (hash >= sizeof(hash_names) / sizeof(hash_names[0]))
+		return pmod_fail(err, -EBADMSG, "unknown signature hash %u", hash);
+	if (id_type >= sizeof(id_type_names) / sizeof(id_type_names[0]))
+		return pmod_fail(err, -EBADMSG, "unknown signature type %u", id_type);
+	if (sig_len == 0)
+		return pmod_fail(err, -EBADMSG, "signature length is zero");
+	if ((uint64_t)signer_len + key_id_len + sig_len > size)
+		return pmod_fail(err, -EBADMSG,
+				 "signature claims %llu bytes, more than the %zu bytes before it",
+				 (unsigned long long)signer_len + key_id_len + sig_len, size);
+
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	img->signature_state = st;
+	sig->id_type = (enum pmod_sig_id_type)id_type;
+	sig->id_type_name = id_type_names[id_type];
+
+	if (id_type == PMOD_SIG_ID_PKCS7) {
+		sig->blob = data + size - sig_len;
+		sig->blob_len = sig_len;
+		sig->signed_len = size - sig_len;
+		return decode_pkcs7(sig, st, err);
+	}
+	/* Legacy trailers: three raw byte runs read backwards from the header. */
+	sig->sig = data + size - sig_len;
+	sig->sig_len = sig_len;
+	sig->key_id = sig->sig - key_id_len;
+	sig->key_id_len = key_id_len;
+	sig->key_id_kind = PMOD_KEY_ID_RAW;
+	sig->signer = sig->key_id - signer_len;
+	sig->signer_len = signer_len;
+	sig->hash_algo = hash_names[hash];
+	sig->signed_len = size - sig_len - key_id_len - signer_len;
+	return 0;
+}
+
+int pmod_image_signature(struct pmod_image *img, const struct pmod_signature **sig,
+			 struct pmod_error *err)
+{
+	struct pmod_error local;
+	int r;
+
+	if (!img->signature_part.done) {
+		r = parse_signature(img, &local);
+		if (r == -ENODATA)
+			pmod_fail(&local, r, "module is not signed");
+		lazy_part_finish(&img->signature_part, r, &local, NULL);
+	}
+	r = lazy_part_result(&img->signature_part, err);
+	if (r < 0)
+		return r;
+	*sig = &img->signature;
+	return 0;
+}
+
+void image_signature_release(struct pmod_image *img)
+{
+	struct signature_state *st = img->signature_state;
+
+	if (st == NULL)
+		return;
+	CMS_ContentInfo_free(st->cms);
+	free(st->serial);
+	free(st);
+	img->signature_state = NULL;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decompress.h"
+#include "error.h"
+#include "module_bytes.h"
+
+enum pmod_compression module_bytes_detect(const uint8_t *data, size_t size)
+{
+	if (size >= 4 && memcmp(data, "\x28\xb5\x2f\xfd", 4) == 0)
+		return PMOD_COMPRESSION_ZSTD;
+	if (size >= 6 && memcmp(data, "\xfd" "7zXZ\0", 6) == 0)
+		return PMOD_COMPRESSION_XZ;
+	if (size >= 2 && memcmp(data, "\x1f\x8b", 2) == 0)
+		return PMOD_COMPRESSION_GZIP;
+	return PMOD_COMPRESSION_NONE;
+}
+
+static int decode(struct module_bytes *mb, const uint8_t *in, size_t in_size, size_t max_size,
+		  struct pmod_error *err)
+{
+	int r;
+
+	mb->compression = module_bytes_detect(in, in_size);
+	switch (mb->compression) {
+	case PMOD_COMPRESSION_NONE:
+		mb->data = in;
+		mb->size = in_size;
+		return 0;
+	case PMOD_COMPRESSION_ZSTD:
+		r = decompress_zstd(in, in_size, max_size, &mb->decompressed, &mb->size, err);
+		break;
+	case PMOD_COMPRESSION_XZ:
+		r = decompress_xz(in, in_size, max_size, &mb->decompressed, &mb->size, err);
+		break;
+	case PMOD_COMPRESSION_GZIP:
+		r = decompress_gzip(in, in_size, max_size, &mb->decompressed, &mb->size, err);
+		break;
+	default:
+		r = pmod_fail(err, -EINVAL, "unknown compression");
+	}
+	if (r < 0)
+		return r;
+	mb->data = mb->decompressed;
+	return 0;
+}
+
+int module_bytes_open(const char *path, size_t max_size, struct module_bytes *out,
+		      struct pmod_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = mapped_file_map(path, &out->map, err);
+	if (r < 0)
+		return r;
+	r = decode(out, out->map.data, out->map.size, max_size, err);
+	if (r < 0) {
+		module_bytes_release(out);
+		return r;
+	}
+	/* The compressed bytes are no longer needed once decoded. */
+	if (out->compression != PMOD_COMPRESSION_NONE)
+		mapped_file_unmap(&out->map);
+	return 0;
+}
+
+int module_bytes_from_memory(const void *data, size_t size, size_t max_size,
+			     struct module_bytes *out, struct pmod_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = decode(out, data, size, max_size, err);
+	if (r < 0)
+		module_bytes_release(out);
+	return r;
+}
+
+void module_bytes_release(struct module_bytes *mb)
+{
+	mapped_file_unmap(&mb->map);
+	free(mb->decompressed);
+	memset(mb, 0, sizeof(*mb));
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Bytes in: a module file as one immutable byte range, decompressed when
+ * its magic says it is compressed (never judged by its name). */
+#ifndef PMOD_MODULE_BYTES_H
+#define PMOD_MODULE_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mapped_file.h"
+#include "pmod.h"
+
+struct module_bytes {
+	const uint8_t *data;
+	size_t size;
+	enum pmod_compression compression;
+	struct mapped_file map;		/* the file as it is on disk */
+	uint8_t *decompressed;		/* owned when compression != NONE */
+};
+
+enum pmod_compression module_bytes_detect(const uint8_t *data, size_t size);
+int module_bytes_open(const char *path, size_t max_size, struct module_bytes *out,
+		      struct pmod_error *err);
+/* data must outlive out unless it is compressed (then it is decoded). */
+int module_bytes_from_memory(const void *data, size_t size, size_t max_size,
+			     struct module_bytes *out, struct pmod_error *err);
+void module_bytes_release(struct module_bytes *mb);
+
+#endif

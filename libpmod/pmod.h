@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libpmod: the Peios kernel-module library.
+ *
+ * Conventions
+ *  - Functions return 0 (or a count) on success and a negative errno on
+ *    failure. Where a failure can have many causes (a malformed module file,
+ *    a corrupt index), they also fill an optional struct pmod_error with one
+ *    sentence saying exactly what is wrong; the caller adds the file name.
+ *  - The library never prints and never exits. Diagnostics that are not the
+ *    result of a call go through the context's log function.
+ *  - Every object has one owner. Pointers returned by a getter belong to the
+ *    object they were read from and stay valid until it is freed.
+ *  - Nothing read from a file is trusted: every offset, size, count and
+ *    string terminator is checked before use.
+ */
+#ifndef PMOD_H
+#define PMOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+struct pmod_error {
+	int code;		/* the negative errno also returned */
+	char text[256];		/* one sentence, no file name, no newline */
+};
+
+/* ---------------------------------------------------------------- context */
+
+struct pmod_ctx;
+
+struct pmod_ctx_options {
+	/* Every file is taken under this directory instead of "/" (--root).
+	 * NULL or "" means "/". /proc and /sys are never moved. */
+	const char *root;
+	/* kmod's -b: prefix of the module directory only. Relative paths are
+	 * made absolute against the working directory. */
+	const char *basedir;
+	/* kmod's -k/-S; NULL means the running kernel (uname -r). */
+	const char *kernel_release;
+};
+
+/* Log priorities are syslog's (LOG_ERR, LOG_WARNING, ...). */
+typedef void (*pmod_log_fn)(void *data, int priority, const char *message);
+
+int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **ctx);
+void pmod_ctx_free(struct pmod_ctx *ctx);
+void pmod_ctx_set_log_fn(struct pmod_ctx *ctx, pmod_log_fn fn, void *data);
+/* Messages less important than this are not passed on (default LOG_ERR). */
+void pmod_ctx_set_log_priority(struct pmod_ctx *ctx, int priority);
+/* The directory holding modules.dep etc.: ROOT BASEDIR MODDIR/RELEASE. */
+const char *pmod_ctx_module_dir(const struct pmod_ctx *ctx);
+const char *pmod_ctx_kernel_release(const struct pmod_ctx *ctx);
+/* The directory every file is taken under ("" for "/"). */
+const char *pmod_ctx_root(const struct pmod_ctx *ctx);
+
+/* ---------------------------------------------------------------- names */
+
+/* A module's name from a name or path: the basename, cut at its first '.',
+ * with every '-' made '_' ("snd-hda-intel.ko.zst" -> "snd_hda_intel").
+ * Returns the length, or -ENAMETOOLONG if it does not fit in buf. */
+int pmod_module_name(const char *name_or_path, char *buf, size_t size);
+
+/* An alias normalised for lookup: '-' made '_' except inside [...].
+ * -EINVAL for an unbalanced bracket, -ENAMETOOLONG if buf is too small. */
+int pmod_alias_normalize(const char *alias, char *buf, size_t size);
+
+/* True when the name ends in .ko, .ko.gz, .ko.xz or .ko.zst. */
+bool pmod_path_has_module_extension(const char *path);
+
+/* ---------------------------------------------------------------- module image */
+
+enum pmod_compression {
+	PMOD_COMPRESSION_NONE = 0,
+	PMOD_COMPRESSION_GZIP,
+	PMOD_COMPRESSION_XZ,
+	PMOD_COMPRESSION_ZSTD,
+};
+
+/* A module file read into memory: decompressed if it was compressed (the
+ * format is recognised by its magic bytes, not its name), with its ELF
+ * headers checked. Parts (modinfo, symbols, signature) are parsed on first
+ * use, so a caller pays only for what it asks for. */
+struct pmod_image;
+
+int pmod_image_open(struct pmod_ctx *ctx, const char *path,
+		    struct pmod_image **image, struct pmod_error *err);
+/* The same from memory, for callers that already hold the bytes (the data
+ * is copied only if it must be decompressed; otherwise it must outlive the
+ * image). */
+int pmod_image_new_from_memory(struct pmod_ctx *ctx, const void *data, size_t size,
+			       struct pmod_image **image, struct pmod_error *err);
+void pmod_image_free(struct pmod_image *image);
+
+/* The path as given to pmod_image_open (NULL from memory). */
+const char *pmod_image_path(const struct pmod_image *image);
+enum pmod_compression pmod_image_compression(const struct pmod_image *image);
+/* The uncompressed file: ELF plus any appended signature. */
+const void *pmod_image_data(const struct pmod_image *image, size_t *size);
+
+enum pmod_elf_class { PMOD_ELF_32 = 1, PMOD_ELF_64 = 2 };
+enum pmod_elf_order { PMOD_ELF_LSB = 1, PMOD_ELF_MSB = 2 };
+enum pmod_elf_class pmod_image_elf_class(const struct pmod_image *image);
+enum pmod_elf_order pmod_image_elf_order(const struct pmod_image *image);
+uint16_t pmod_image_elf_machine(const struct pmod_image *image);
+
+/* .modinfo: the key=value strings in file order. key is not NUL-terminated
+ * at key_len (it is followed by '='); value is NUL-terminated. */
+struct pmod_modinfo {
+	const char *key;
+	size_t key_len;
+	const char *value;
+};
+int pmod_image_modinfo(struct pmod_image *image, const struct pmod_modinfo **entries,
+		       size_t *count, struct pmod_error *err);
+/* The vermagic string, or NULL when the module has none. */
+const char *pmod_image_vermagic(struct pmod_image *image);
+
+/* __versions: the CRCs the module expects of the symbols it imports. */
+struct pmod_version {
+	uint64_t crc;
+	const char *symbol;
+};
+int pmod_image_versions(struct pmod_image *image, const struct pmod_version **versions,
+			size_t *count, struct pmod_error *err);
+
+/* Symbols the module exports. CRC 0 when the module has no modversions. */
+struct pmod_export {
+	const char *symbol;
+	uint64_t crc;
+	bool gpl_only;		/* EXPORT_SYMBOL_GPL */
+};
+int pmod_image_exports(struct pmod_image *image, const struct pmod_export **exports,
+		       size_t *count, struct pmod_error *err);
+
+/* Symbols the module needs from the kernel or other modules. __versions
+ * entries that no undefined symbol uses (module_layout) come last. */
+struct pmod_import {
+	const char *symbol;
+	uint64_t crc;		/* from __versions, 0 when absent */
+	bool weak;
+};
+int pmod_image_imports(struct pmod_image *image, const struct pmod_import **imports,
+		       size_t *count, struct pmod_error *err);
+
+/* The appended signature (Linux's module_signature trailer). */
+enum pmod_sig_id_type {
+	PMOD_SIG_ID_PGP = 0,
+	PMOD_SIG_ID_X509 = 1,
+	PMOD_SIG_ID_PKCS7 = 2,
+};
+enum pmod_key_id_kind {
+	PMOD_KEY_ID_RAW = 0,		/* legacy trailers: raw bytes */
+	PMOD_KEY_ID_ISSUER_SERIAL,	/* PKCS#7 signer named by issuer + serial */
+	PMOD_KEY_ID_SUBJECT_KEY_ID,	/* PKCS#7 signer named by subjectKeyIdentifier */
+};
+struct pmod_signature {
+	enum pmod_sig_id_type id_type;
+	const char *id_type_name;	/* "PKCS#7", "X509", "PGP" */
+	/* PKCS#7: the commonName of the issuer (empty when named by
+	 * subjectKeyIdentifier or when the issuer has no CN). */
+	const unsigned char *signer;
+	size_t signer_len;
+	enum pmod_key_id_kind key_id_kind;
+	/* issuer+serial: the serial number, big-endian, no leading zeros;
+	 * subjectKeyIdentifier: its bytes. */
+	const unsigned char *key_id;
+	size_t key_id_len;
+	const char *hash_algo;		/* "sha256", ...; "unknown" if unnamed */
+	const unsigned char *sig;
+	size_t sig_len;
+	size_t signed_len;		/* bytes of the image the signature covers */
+	const unsigned char *blob;	/* PKCS#7 DER (id_type PKCS7) */
+	size_t blob_len;
+};
+/* 0 with *sig set when signed; -ENODATA when unsigned; -EBADMSG (with err
+ * filled) when a trailer is present but cannot be parsed. */
+int pmod_image_signature(struct pmod_image *image, const struct pmod_signature **sig,
+			 struct pmod_error *err);
+
+/* ---------------------------------------------------------------- parameters */
+
+/* parm= and parmtype= entries merged by parameter name, in kmod's order:
+ * reverse order of each name's first appearance. desc or type is NULL
+ * when the module gives none. Lengths are explicit: the strings point into
+ * modinfo values. */
+struct pmod_param {
+	const char *name;
+	size_t name_len;
+	const char *desc;
+	size_t desc_len;
+	const char *type;
+	size_t type_len;
+};
+/* *params is malloc'ed and owned by the caller. Entries without ':' are
+ * skipped and counted in *skipped (may be NULL). */
+int pmod_params_from_modinfo(const struct pmod_modinfo *entries, size_t count,
+			     struct pmod_param **params, size_t *nparams, size_t *skipped);
+
+/* ---------------------------------------------------------------- lookup */
+
+enum pmod_lookup_flags {
+	/* modinfo -m: module names only (modules.dep, modules.builtin and
+	 * modules.builtin.alias), never aliases or symbols. */
+	PMOD_LOOKUP_NAME_ONLY = 1 << 0,
+};
+
+struct pmod_found {
+	char *name;		/* module name */
+	char *path;		/* absolute path; NULL for a built-in module */
+	bool builtin;
+};
+
+/* Resolve a name, alias or "symbol:NAME" through the indexes of the module
+ * directory, in kmod's order (no configuration files are consulted here).
+ * *found is malloc'ed (free with pmod_found_free); *count may be 0.
+ * A missing or empty index is "no match"; a corrupt one is an error. */
+int pmod_lookup(struct pmod_ctx *ctx, const char *request, unsigned flags,
+		struct pmod_found **found, size_t *count, struct pmod_error *err);
+void pmod_found_free(struct pmod_found *found, size_t count);
+
+/* The modinfo of a built-in module, from modules.builtin.modinfo. *entries
+ * is malloc'ed and owned by the caller; the strings belong to the context.
+ * -ENOENT when the file or the module is absent. */
+int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
+			 struct pmod_modinfo **entries, size_t *count,
+			 struct pmod_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMOD_H */

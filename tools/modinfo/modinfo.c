@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* modinfo: show what a kernel module says about itself. The output is
+ * byte-identical to kmod's modinfo; see modinfo(8) for where it differs. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "pmod.h"
+
+static const char *progname = "modinfo";
+
+struct options {
+	const char *field;		/* NULL: everything */
+	char separator;
+	bool name_only;			/* -m */
+};
+
+/* ---------------------------------------------------------------- output */
+
+static void put_str(const char *s, size_t len)
+{
+	fwrite(s, 1, len, stdout);
+}
+
+/* kmod's layout: "key:" padded to 16 columns, or "key=value" with -0. */
+static void put_entry(const struct options *o, const char *key, size_t key_len,
+		      const char *value, size_t value_len)
+{
+	if (o->separator == '\0') {
+		put_str(key, key_len);
+		putchar('=');
+	} else {
+		put_str(key, key_len);
+		putchar(':');
+		for (size_t i = key_len + 1; i < 16; i++)
+			putchar(' ');
+	}
+	put_str(value, value_len);
+	putchar(o->separator);
+}
+
+/* Byte strings as uppercase hex pairs joined by ':', a line break and two
+ * tabs after every 20 bytes. Formatted by table: signatures are long and
+ * this runs for every module. */
+static void put_hex(const unsigned char *b, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char buf[4 * 20 + 8];
+
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+
+		for (size_t j = 0; j < 20 && i < n; j++, i++) {
+			buf[k++] = digits[b[i] >> 4];
+			buf[k++] = digits[b[i] & 15];
+			if (i + 1 < n)
+				buf[k++] = ':';
+		}
+		if (i < n) {
+			buf[k++] = '\n';
+			buf[k++] = '\t';
+			buf[k++] = '\t';
+		}
+		put_str(buf, k);
+	}
+}
+
+static void put_hex_entry(const struct options *o, const char *key, const unsigned char *b,
+			  size_t n)
+{
+	size_t key_len = strlen(key);
+
+	if (o->field != NULL) {
+		put_hex(b, n);
+		putchar(o->separator);
+		return;
+	}
+	if (o->separator == '\0') {
+		printf("%s=", key);
+	} else {
+		printf("%s:%*s", key, (int)(15 - key_len), "");
+	}
+	put_hex(b, n);
+	putchar(o->separator);
+}
+
+static void put_text_entry(const struct options *o, const char *key, const char *value,
+			   size_t len)
+{
+	if (o->field != NULL) {
+		put_str(value, len);
+		putchar(o->separator);
+		return;
+	}
+	put_entry(o, key, strlen(key), value, len);
+}
+
+static bool wants(const struct options *o, const char *key)
+{
+	return o->field == NULL || strcmp(o->field, key) == 0;
+}
+
+/* The full listing prints a type-only parameter as "name:type"; -F parm
+ * prints it as "name: (type)". kmod does both; scripts read both. */
+static void put_param(const struct options *o, const struct pmod_param *p, bool with_key)
+{
+	if (with_key)
+		printf("%-16s", "parm:");
+	printf("%.*s:", (int)p->name_len, p->name);
+	if (p->desc == NULL && with_key)
+		printf("%.*s", (int)p->type_len, p->type);
+	else if (p->desc == NULL)
+		printf(" (%.*s)", (int)p->type_len, p->type);
+	else if (p->type != NULL)
+		printf("%.*s (%.*s)", (int)p->desc_len, p->desc, (int)p->type_len, p->type);
+	else
+		printf("%.*s", (int)p->desc_len, p->desc);
+	putchar(o->separator);
+}
+
+static int put_params(const struct options *o, const struct pmod_modinfo *e, size_t n,
+		      bool with_key)
+{
+	struct pmod_param *params;
+	size_t count, skipped;
+	int r;
+
+	r = pmod_params_from_modinfo(e, n, &params, &count, &skipped);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count; i++)
+		put_param(o, &params[i], with_key);
+	free(params);
+	return 0;
+}
+
+static bool is_key(const struct pmod_modinfo *e, const char *key)
+{
+	return e->key_len == strlen(key) && memcmp(e->key, key, e->key_len) == 0;
+}
+
+static void put_modinfo(const struct options *o, const struct pmod_modinfo *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (o->field != NULL) {
+			if (strlen(o->field) == e[i].key_len &&
+			    memcmp(o->field, e[i].key, e[i].key_len) == 0) {
+				fputs(e[i].value, stdout);
+				putchar(o->separator);
+			}
+			continue;
+		}
+		if (is_key(&e[i], "parm") || is_key(&e[i], "parmtype"))
+			continue;
+		put_entry(o, e[i].key, e[i].key_len, e[i].value, strlen(e[i].value));
+	}
+}
+
+static void put_signature(const struct options *o, const struct pmod_signature *sig)
+{
+	if (wants(o, "sig_id"))
+		put_text_entry(o, "sig_id", sig->id_type_name, strlen(sig->id_type_name));
+	if (wants(o, "signer"))
+		put_text_entry(o, "signer", (const char *)sig->signer,
+			       strnlen((const char *)sig->signer, sig->signer_len));
+	if (sig->key_id_len > 0 && wants(o, "sig_key"))
+		put_hex_entry(o, "sig_key", sig->key_id, sig->key_id_len);
+	if (wants(o, "sig_hashalgo"))
+		put_text_entry(o, "sig_hashalgo", sig->hash_algo, strlen(sig->hash_algo));
+	if (sig->sig_len > 0 && wants(o, "signature"))
+		put_hex_entry(o, "signature", sig->sig, sig->sig_len);
+}
+
+static bool field_is_signature(const char *field)
+{
+	static const char *const keys[] = {
+		"sig_id", "signer", "sig_key", "sig_hashalgo", "signature",
+	};
+
+	if (field == NULL)
+		return true;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(field, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------- modules */
+
+static void report(const char *what, const struct pmod_error *err)
+{
+	fprintf(stderr, "%s: ERROR: %s: %s\n", progname, what, err->text);
+}
+
+static int show_file(struct pmod_ctx *ctx, const struct options *o, const char *path)
+{
+	const struct pmod_signature *sig = NULL;
+	const struct pmod_modinfo *e;
+	struct pmod_image *img;
+	struct pmod_error err;
+	size_t n;
+	int r;
+
+	r = pmod_image_open(ctx, path, &img, &err);
+	if (r < 0) {
+		report(path, &err);
+		return r;
+	}
+	r = pmod_image_modinfo(img, &e, &n, &err);
+	/* Parse all the output needs before printing any of it, so a damaged
+	 * module gives one error line and no half-printed record. Signature
+	 * bytes are decoded only when the output shows them. */
+	if (r == 0 && field_is_signature(o->field)) {
+		r = pmod_image_signature(img, &sig, &err);
+		if (r == -ENODATA) {
+			sig = NULL;
+			r = 0;
+		}
+	}
+	if (r < 0) {
+		report(path, &err);
+		pmod_image_free(img);
+		return r;
+	}
+
+	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
+		printf("%s%c", path, o->separator);
+	} else if (o->field != NULL && strcmp(o->field, "parm") == 0) {
+		r = put_params(o, e, n, false);
+	} else {
+		/* kmod pads the filename line even with -0. */
+		if (o->field == NULL)
+			printf("%-16s%s%c", "filename:", path, o->separator);
+		put_modinfo(o, e, n);
+		if (sig != NULL)
+			put_signature(o, sig);
+		if (o->field == NULL)
+			r = put_params(o, e, n, true);
+	}
+	pmod_image_free(img);
+	return r;
+}
+
+static int show_builtin(struct pmod_ctx *ctx, const struct options *o, const char *name)
+{
+	struct pmod_modinfo *e = NULL;
+	struct pmod_error err;
+	size_t n = 0;
+	int r;
+
+	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
+		printf("(builtin)%c", o->separator);
+		return 0;
+	}
+	if (o->field == NULL) {
+		/* kmod pads these two even with -0. */
+		printf("%-16s%s%c", "name:", name, o->separator);
+		printf("%-16s%s%c", "filename:", "(builtin)", o->separator);
+	}
+	r = pmod_builtin_modinfo(ctx, name, &e, &n, &err);
+	if (r == -ENOENT)
+		return 0;	/* a kernel without modules.builtin.modinfo */
+	if (r < 0) {
+		report(name, &err);
+		return r;
+	}
+	if (o->field != NULL && strcmp(o->field, "parm") == 0) {
+		r = put_params(o, e, n, false);
+	} else {
+		put_modinfo(o, e, n);
+		if (o->field == NULL)
+			r = put_params(o, e, n, true);
+	}
+	free(e);
+	return r;
+}
+
+static int show_lookup(struct pmod_ctx *ctx, const struct options *o, const char *request)
+{
+	struct pmod_found *found;
+	struct pmod_error err;
+	size_t n;
+	int r, ret = 0;
+
+	r = pmod_lookup(ctx, request, o->name_only ? PMOD_LOOKUP_NAME_ONLY : 0, &found, &n,
+			&err);
+	if (r < 0) {
+		report(request, &err);
+		return r;
+	}
+	if (n == 0) {
+		fprintf(stderr, "%s: ERROR: Module %s not found.\n", progname, request);
+		pmod_found_free(found, n);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].path != NULL)
+			r = show_file(ctx, o, found[i].path);
+		else
+			r = show_builtin(ctx, o, found[i].name);
+		if (r < 0)
+			ret = r;
+	}
+	pmod_found_free(found, n);
+	return ret;
+}
+
+/* kmod's rule: a path when it names an existing file with a module
+ * extension. pmod also takes anything with a '/' that exists, so that a
+ * directory or FIFO given as a path is reported as such. */
+static bool is_path_argument(const char *arg)
+{
+	struct stat st;
+
+	if (stat(arg, &st) < 0)
+		return false;
+	return pmod_path_has_module_extension(arg) || strchr(arg, '/') != NULL;
+}
+
+/* kmod prints the path made absolute against the working directory. */
+static int show_path(struct pmod_ctx *ctx, const struct options *o, const char *arg)
+{
+	char cwd[PATH_MAX];
+	char *abs;
+	int r;
+
+	if (arg[0] == '/')
+		return show_file(ctx, o, arg);
+	if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&abs, "%s/%s", cwd, arg) < 0) {
+		fprintf(stderr, "%s: ERROR: %s: cannot make the path absolute: %s\n", progname,
+			arg, strerror(errno));
+		return -errno;
+	}
+	r = show_file(ctx, o, abs);
+	free(abs);
+	return r;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       "\t%s [options] MODULE...\n"
+	       "\n"
+	       "MODULE is a module file (.ko, .ko.gz, .ko.xz, .ko.zst), a module name or an\n"
+	       "alias, looked up in the module directory of the kernel release.\n"
+	       "\n"
+	       "Options:\n"
+	       "\t-a, --author              Print only 'author'\n"
+	       "\t-d, --description         Print only 'description'\n"
+	       "\t-l, --license             Print only 'license'\n"
+	       "\t-p, --parameters          Print only 'parm'\n"
+	       "\t-n, --filename            Print only 'filename'\n"
+	       "\t-0, --null                Separate values with NUL instead of newline\n"
+	       "\t-m, --modname             MODULE is a module name, never an alias\n"
+	       "\t-F, --field=FIELD         Print only the values of FIELD\n"
+	       "\t-k, --set-version=VERSION Use VERSION instead of `uname -r`\n"
+	       "\t-b, --basedir=DIR         Look for the module directory under DIR\n"
+	       "\t    --root=DIR            Take every file under DIR instead of /\n"
+	       "\t-V, --version             Show the version\n"
+	       "\t-h, --help                Show this help\n",
+	       progname);
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "author", no_argument, NULL, 'a' },
+		{ "description", no_argument, NULL, 'd' },
+		{ "license", no_argument, NULL, 'l' },
+		{ "parameters", no_argument, NULL, 'p' },
+		{ "filename", no_argument, NULL, 'n' },
+		{ "null", no_argument, NULL, '0' },
+		{ "modname", no_argument, NULL, 'm' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "set-version", required_argument, NULL, 'k' },
+		{ "basedir", required_argument, NULL, 'b' },
+		{ "root", required_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .separator = '\n' };
+	struct pmod_ctx_options copts = { 0 };
+	struct pmod_ctx *ctx;
+	static char outbuf[1 << 16];
+	int c, r, failed = 0;
+
+	while ((c = getopt_long(argc, argv, "adlpn0mF:k:b:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.field = "author"; break;
+		case 'd': o.field = "description"; break;
+		case 'l': o.field = "license"; break;
+		case 'p': o.field = "parm"; break;
+		case 'n': o.field = "filename"; break;
+		case '0': o.separator = '\0'; break;
+		case 'm': o.name_only = true; break;
+		case 'F': o.field = optarg; break;
+		case 'k': copts.kernel_release = optarg; break;
+		case 'b': copts.basedir = optarg; break;
+		case 'R': copts.root = optarg; break;
+		case 'V':
+			printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);
+			return EXIT_SUCCESS;
+		case 'h':
+			usage();
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_FAILURE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s: ERROR: missing module or filename.\n", progname);
+		return EXIT_FAILURE;
+	}
+	r = pmod_ctx_new(&copts, &ctx);
+	if (r < 0) {
+		fprintf(stderr, "%s: ERROR: cannot set up: %s\n", progname, strerror(-r));
+		return EXIT_FAILURE;
+	}
+	/* One big buffer: a whole-tree run prints megabytes. */
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	for (int i = optind; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (is_path_argument(arg))
+			r = show_path(ctx, &o, arg);
+		else
+			r = show_lookup(ctx, &o, arg);
+		if (r < 0)
+			failed = 1;
+	}
+	pmod_ctx_free(ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: ERROR: writing output: %s\n", progname, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
