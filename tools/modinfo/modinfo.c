@@ -28,17 +28,24 @@ static void put_str(const char *s, size_t len)
 	fwrite(s, 1, len, stdout);
 }
 
+/* Spaces after "key:". kmod pads to 16 columns with a printf width of
+ * 15 - keylen; a negative width is left-justification in printf, so a key
+ * longer than 15 characters gets keylen - 15 spaces. Kept for byte-identity. */
+static size_t key_padding(size_t key_len)
+{
+	return key_len <= 15 ? 15 - key_len : key_len - 15;
+}
+
 /* kmod's layout: "key:" padded to 16 columns, or "key=value" with -0. */
 static void put_entry(const struct options *o, const char *key, size_t key_len,
 		      const char *value, size_t value_len)
 {
+	put_str(key, key_len);
 	if (o->separator == '\0') {
-		put_str(key, key_len);
 		putchar('=');
 	} else {
-		put_str(key, key_len);
 		putchar(':');
-		for (size_t i = key_len + 1; i < 16; i++)
+		for (size_t i = key_padding(key_len); i > 0; i--)
 			putchar(' ');
 	}
 	put_str(value, value_len);
@@ -81,11 +88,10 @@ static void put_hex_entry(const struct options *o, const char *key, const unsign
 		putchar(o->separator);
 		return;
 	}
-	if (o->separator == '\0') {
+	if (o->separator == '\0')
 		printf("%s=", key);
-	} else {
-		printf("%s:%*s", key, (int)(15 - key_len), "");
-	}
+	else
+		printf("%s:%*s", key, (int)key_padding(key_len), "");
 	put_hex(b, n);
 	putchar(o->separator);
 }

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* pmod_lookup against libkmod (the oracle) on the real Debian tree and its
+ * kmod-built indexes: every module name, every alias, every symbol and
+ * every built-in module must resolve to the same modules, with the same
+ * paths, in the same order. Needs PMOD_TEST_ROOT and PMOD_TEST_ABI. */
+#include <errno.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pmod.h"
+
+static const char *root, *abi;
+
+struct requests {
+	char **items;
+	size_t count, cap;
+};
+
+static void add(struct requests *r, const char *s)
+{
+	if (r->count == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->items = realloc(r->items, r->cap * sizeof(*r->items));
+	}
+	r->items[r->count++] = strdup(s);
+}
+
+/* Requests from a text index: field `field` (1-based, space-separated) of
+ * lines starting with `lead`, with an optional prefix. */
+static void read_requests(struct requests *r, const char *dir, const char *file,
+			  const char *lead, int field, const char *prefix, bool module_name)
+{
+	char path[PATH_MAX], line[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot read %s (run testsuite/prepare-trees.sh)", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *tok, *save, req[4200];
+		int i = 0;
+
+		if (lead && strncmp(line, lead, strlen(lead)) != 0)
+			continue;
+		line[strcspn(line, "\n:")] = '\0';
+		for (tok = strtok_r(line, " ", &save); tok && ++i < field;
+		     tok = strtok_r(NULL, " ", &save))
+			;
+		if (tok == NULL)
+			continue;
+		if (module_name) {
+			char name[256];
+			pmod_module_name(tok, name, sizeof(name));
+			snprintf(req, sizeof(req), "%s%s", prefix, name);
+		} else {
+			snprintf(req, sizeof(req), "%s%s", prefix, tok);
+		}
+		add(r, req);
+	}
+	fclose(f);
+}
+
+static void compare_tree(const char *tree_root)
+{
+	static const char *const no_config[] = { NULL };
+	char dir[PATH_MAX];
+	struct requests req = { 0 };
+	struct pmod_ctx_options opts = { .basedir = tree_root, .kernel_release = abi };
+	struct pmod_ctx *pctx;
+	struct kmod_ctx *kctx;
+	size_t mismatches = 0, total_results = 0;
+
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", tree_root, abi);
+	read_requests(&req, dir, "modules.dep", NULL, 1, "", true);
+	read_requests(&req, dir, "modules.alias", "alias ", 2, "", false);
+	read_requests(&req, dir, "modules.symbols", "alias ", 2, "", false);
+	read_requests(&req, dir, "modules.builtin", NULL, 1, "", true);
+	/* Spellings a person types: dashes, and things that do not exist. */
+	add(&req, "snd-hda-intel");
+	add(&req, "no_such_module");
+	add(&req, "pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00");
+	add(&req, "usb:v0BDAp8153d3100dc00dsc00dp00icFFiscFFip00in00");
+	add(&req, "fs-ext4");
+	add(&req, "symbol:no_such_symbol");
+	assert_true(req.count > 10000);
+
+	assert_int_equal(pmod_ctx_new(&opts, &pctx), 0);
+	kctx = kmod_new(dir, no_config);
+	assert_non_null(kctx);
+	for (size_t i = 0; i < req.count; i++) {
+		struct kmod_list *list = NULL, *l;
+		struct pmod_found *found;
+		struct pmod_error err;
+		size_t n, k = 0;
+		int kr = kmod_module_new_from_lookup(kctx, req.items[i], &list);
+		int pr = pmod_lookup(pctx, req.items[i], 0, &found, &n, &err);
+
+		if ((kr < 0) != (pr < 0)) {
+			if (mismatches++ < 10)
+				print_error("%s: kmod %d, pmod %d\n", req.items[i], kr, pr);
+			kmod_module_unref_list(list);
+			if (pr == 0)
+				pmod_found_free(found, n);
+			continue;
+		}
+		if (pr < 0)
+			continue;
+		kmod_list_foreach(l, list) {
+			struct kmod_module *m = kmod_module_get_module(l);
+			const char *kpath = kmod_module_get_path(m);
+
+			if (k >= n || strcmp(kmod_module_get_name(m), found[k].name) != 0 ||
+			    (kpath == NULL) != (found[k].path == NULL) ||
+			    (kpath && strcmp(kpath, found[k].path) != 0)) {
+				if (mismatches++ < 10)
+					print_error("%s: result %zu differs: kmod %s %s, pmod %s %s\n",
+						    req.items[i], k, kmod_module_get_name(m),
+						    kpath ? kpath : "(null)",
+						    k < n ? found[k].name : "-",
+						    k < n && found[k].path ? found[k].path : "(null)");
+			}
+			kmod_module_unref(m);
+			k++;
+		}
+		if (k != n && mismatches++ < 10)
+			print_error("%s: kmod %zu results, pmod %zu\n", req.items[i], k, n);
+		total_results += n;
+		kmod_module_unref_list(list);
+		pmod_found_free(found, n);
+	}
+	print_message("%s: %zu requests, %zu results, %zu mismatches\n", tree_root, req.count,
+		      total_results, mismatches);
+	assert_int_equal(mismatches, 0);
+	kmod_unref(kctx);
+	pmod_ctx_free(pctx);
+	for (size_t i = 0; i < req.count; i++)
+		free(req.items[i]);
+	free(req.items);
+}
+
+static void plain_tree(void **state)
+{
+	compare_tree(root);
+}
+
+static void zstd_tree(void **state)
+{
+	char r[PATH_MAX];
+	snprintf(r, sizeof(r), "%s-zst", root);
+	compare_tree(r);
+}
+
+static void xz_tree(void **state)
+{
+	char r[PATH_MAX];
+	snprintf(r, sizeof(r), "%s-xz", root);
+	compare_tree(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plain_tree),
+		cmocka_unit_test(zstd_tree),
+		cmocka_unit_test(xz_tree),
+	};
+
+	root = getenv("PMOD_TEST_ROOT");
+	abi = getenv("PMOD_TEST_ABI");
+	if (root == NULL || abi == NULL) {
+		fprintf(stderr, "PMOD_TEST_ROOT/PMOD_TEST_ABI not set: run testsuite/prepare-trees.sh\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
