@@ -51,7 +51,8 @@ static void read_requests(struct requests *r, const char *dir, const char *file,
 
 		if (lead && strncmp(line, lead, strlen(lead)) != 0)
 			continue;
-		line[strcspn(line, "\n:")] = '\0';
+		/* modules.dep lines are "path: deps"; index lines keep their ':'. */
+		line[strcspn(line, module_name ? "\n:" : "\n")] = '\0';
 		for (tok = strtok_r(line, " ", &save); tok && ++i < field;
 		     tok = strtok_r(NULL, " ", &save))
 			;
