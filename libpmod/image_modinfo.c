@@ -105,7 +105,9 @@ static int parse_versions(struct pmod_image *img, struct pmod_error *err)
 		return 0;
 	if (r < 0)
 		return r;
-	if (sec.data == NULL || sec.size % VERSION_RECORD_SIZE != 0)
+	if (sec.data == NULL)
+		return pmod_fail(err, -ENOEXEC, "__versions section has no contents");
+	if (sec.size % VERSION_RECORD_SIZE != 0)
 		return pmod_fail(err, -ENOEXEC,
 				 "__versions size %llu is not a multiple of %d",
 				 (unsigned long long)sec.size, VERSION_RECORD_SIZE);

@@ -381,7 +381,8 @@ int index_reader_search(struct index_reader *idx, const char *key,
 		free(s.found);
 		return r;
 	}
-	qsort(s.found, s.count, sizeof(*s.found), cmp_found);
+	if (s.count > 1)	/* s.found is NULL when nothing matched */
+		qsort(s.found, s.count, sizeof(*s.found), cmp_found);
 	out = malloc((s.count ? s.count : 1) * sizeof(*out));
 	if (out == NULL) {
 		free(s.found);

@@ -301,7 +301,8 @@ static int show_lookup(struct pmod_ctx *ctx, const struct options *o, const char
 		return r;
 	}
 	if (n == 0) {
-		fprintf(stderr, "%s: ERROR: Module %s not found.\n", progname, request);
+		fprintf(stderr, "%s: ERROR: Module %s%s not found.\n", progname,
+			o->name_only ? "name " : "", request);
 		pmod_found_free(found, n);
 		return -ENOENT;
 	}
