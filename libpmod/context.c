@@ -93,6 +93,7 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	for (int i = 0; i < CTX_INDEX_COUNT; i++)
 		index_reader_close(ctx->indexes[i]);
 	mapped_file_unmap(&ctx->builtin_modinfo);
+	signature_cache_free(ctx->signature_cache);
 	free(ctx->root);
 	free(ctx->module_dir);
 	free(ctx->kernel_release);

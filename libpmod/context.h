@@ -7,6 +7,7 @@
 #include "pmod.h"
 #include "index_reader.h"
 #include "mapped_file.h"
+#include "signature_cache.h"
 
 /* The binary indexes of a module directory, opened on first use. */
 enum ctx_index {
@@ -32,6 +33,7 @@ struct pmod_ctx {
 	bool index_tried[CTX_INDEX_COUNT];
 	struct mapped_file builtin_modinfo;
 	bool builtin_modinfo_tried;
+	struct signature_cache *signature_cache;
 };
 
 #define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)

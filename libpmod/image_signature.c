@@ -14,16 +14,19 @@
 #include <openssl/x509.h>
 
 #include "bytes.h"
+#include "context.h"
 #include "error.h"
 #include "module_image.h"
+#include "signature_cache.h"
 
 #define SIG_MAGIC "~Module signature appended~\n"
 #define SIG_MAGIC_LEN (sizeof(SIG_MAGIC) - 1)
 #define SIG_INFO_LEN 12		/* struct module_signature */
 
 struct signature_state {
-	CMS_ContentInfo *cms;
+	CMS_ContentInfo *cms;		/* NULL when the context's memo answered */
 	unsigned char *serial;
+	unsigned char *fields_copy;	/* signer fields taken from the memo */
 	char hash_name[64];
 };
 
@@ -34,8 +37,27 @@ static const char *const hash_names[] = {
 
 enum { ALGO_COUNT = 2 };
 
-static int decode_pkcs7(struct pmod_signature *sig, struct signature_state *st,
-			struct pmod_error *err)
+/* Signer fields from the context's memo, copied so that they outlive it. */
+static int take_memo(struct pmod_signature *sig, struct signature_state *st,
+		     const struct signer_fields *f, struct pmod_error *err)
+{
+	size_t hash_len = strlen(f->hash_algo) + 1;
+
+	st->fields_copy = malloc(f->signer_len + f->key_id_len + hash_len);
+	if (st->fields_copy == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	sig->signer = memcpy(st->fields_copy, f->signer, f->signer_len);
+	sig->signer_len = f->signer_len;
+	sig->key_id = memcpy(st->fields_copy + f->signer_len, f->key_id, f->key_id_len);
+	sig->key_id_len = f->key_id_len;
+	sig->key_id_kind = f->key_id_kind;
+	sig->hash_algo = memcpy(st->fields_copy + f->signer_len + f->key_id_len, f->hash_algo,
+				hash_len);
+	return 0;
+}
+
+static int decode_pkcs7(struct pmod_ctx *ctx, struct pmod_signature *sig,
+			struct signature_state *st, struct pmod_error *err)
 {
 	const unsigned char *p = sig->blob;
 	STACK_OF(CMS_SignerInfo) *signers;
@@ -45,8 +67,17 @@ static int decode_pkcs7(struct pmod_signature *sig, struct signature_state *st,
 	ASN1_INTEGER *serial = NULL;
 	X509_ALGOR *digest = NULL;
 	const ASN1_OBJECT *obj;
+	struct signer_fields f;
+	size_t memo_sig_len;
 	BIGNUM *bn;
 	int idx, len;
+
+	if (signature_cache_lookup(ctx->signature_cache, sig->blob, sig->blob_len, &f,
+				   &memo_sig_len)) {
+		sig->sig = sig->blob + sig->blob_len - memo_sig_len;
+		sig->sig_len = memo_sig_len;
+		return take_memo(sig, st, &f, err);
+	}
 
 	st->cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig->blob_len);
 	if (st->cms == NULL)
@@ -106,6 +137,17 @@ static int decode_pkcs7(struct pmod_signature *sig, struct signature_state *st,
 			strcpy(st->hash_name, "unknown");
 	}
 	sig->hash_algo = st->hash_name;
+
+	f = (struct signer_fields){
+		.signer = sig->signer, .signer_len = sig->signer_len,
+		.key_id_kind = sig->key_id_kind,
+		.key_id = sig->key_id, .key_id_len = sig->key_id_len,
+		.hash_algo = sig->hash_algo,
+	};
+	signature_cache_store(&ctx->signature_cache, sig->blob, sig->blob_len,
+			      p == sig->blob + sig->blob_len && sk_CMS_SignerInfo_num(signers) == 1 &&
+				      CMS_unsigned_get_attr_count(si) <= 0,
+			      &f, sig->sig, sig->sig_len);
 	return 0;
 }
 
@@ -156,7 +198,7 @@ static int parse_signature(struct pmod_image *img, struct pmod_error *err)
 		sig->blob = data + size - sig_len;
 		sig->blob_len = sig_len;
 		sig->signed_len = size - sig_len;
-		return decode_pkcs7(sig, st, err);
+		return decode_pkcs7(img->ctx, sig, st, err);
 	}
 	/* Legacy trailers: three raw byte runs read backwards from the header. */
 	sig->sig = data + size - sig_len;
@@ -198,6 +240,7 @@ void image_signature_release(struct pmod_image *img)
 		return;
 	CMS_ContentInfo_free(st->cms);
 	free(st->serial);
+	free(st->fields_copy);
 	free(st);
 	img->signature_state = NULL;
 }

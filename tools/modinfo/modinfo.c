@@ -25,7 +25,7 @@ struct options {
 
 static void put_str(const char *s, size_t len)
 {
-	fwrite(s, 1, len, stdout);
+	fwrite_unlocked(s, 1, len, stdout);
 }
 
 /* Spaces after "key:". kmod pads to 16 columns with a printf width of
@@ -36,20 +36,32 @@ static size_t key_padding(size_t key_len)
 	return key_len <= 15 ? 15 - key_len : key_len - 15;
 }
 
-/* kmod's layout: "key:" padded to 16 columns, or "key=value" with -0. */
+/* kmod's layout: "key:" padded to 16 columns, or "key=value" with -0.
+ * Assembled in one buffer and written with one call: a whole-tree run
+ * prints a quarter of a million of these lines. */
 static void put_entry(const struct options *o, const char *key, size_t key_len,
 		      const char *value, size_t value_len)
 {
-	put_str(key, key_len);
-	if (o->separator == '\0') {
-		putchar('=');
-	} else {
-		putchar(':');
-		for (size_t i = key_padding(key_len); i > 0; i--)
+	char line[512];
+	size_t pad = o->separator == '\0' ? 0 : key_padding(key_len);
+	size_t n = key_len + 1 + pad;
+
+	if (n + value_len + 1 > sizeof(line)) {
+		put_str(key, key_len);
+		putchar(o->separator == '\0' ? '=' : ':');
+		for (size_t i = pad; i > 0; i--)
 			putchar(' ');
+		put_str(value, value_len);
+		putchar(o->separator);
+		return;
 	}
-	put_str(value, value_len);
-	putchar(o->separator);
+	memcpy(line, key, key_len);
+	line[key_len] = o->separator == '\0' ? '=' : ':';
+	memset(line + key_len + 1, ' ', pad);
+	memcpy(line + n, value, value_len);
+	n += value_len;
+	line[n++] = o->separator;
+	put_str(line, n);
 }
 
 /* Byte strings as uppercase hex pairs joined by ':', a line break and two
@@ -204,20 +216,15 @@ static void report(const char *what, const struct pmod_error *err)
 	fprintf(stderr, "%s: ERROR: %s: %s\n", progname, what, err->text);
 }
 
-static int show_file(struct pmod_ctx *ctx, const struct options *o, const char *path)
+/* Prints one module file and frees img. */
+static int show_image(const struct options *o, struct pmod_image *img, const char *path)
 {
 	const struct pmod_signature *sig = NULL;
 	const struct pmod_modinfo *e;
-	struct pmod_image *img;
 	struct pmod_error err;
 	size_t n;
 	int r;
 
-	r = pmod_image_open(ctx, path, &img, &err);
-	if (r < 0) {
-		report(path, &err);
-		return r;
-	}
 	r = pmod_image_modinfo(img, &e, &n, &err);
 	/* Parse all the output needs before printing any of it, so a damaged
 	 * module gives one error line and no half-printed record. Signature
@@ -251,6 +258,20 @@ static int show_file(struct pmod_ctx *ctx, const struct options *o, const char *
 	}
 	pmod_image_free(img);
 	return r;
+}
+
+static int show_file(struct pmod_ctx *ctx, const struct options *o, const char *path)
+{
+	struct pmod_image *img;
+	struct pmod_error err;
+	int r;
+
+	r = pmod_image_open(ctx, path, &img, &err);
+	if (r < 0) {
+		report(path, &err);
+		return r;
+	}
+	return show_image(o, img, path);
 }
 
 static int show_builtin(struct pmod_ctx *ctx, const struct options *o, const char *name)
@@ -321,30 +342,42 @@ static int show_lookup(struct pmod_ctx *ctx, const struct options *o, const char
 /* kmod's rule: a path when it names an existing file with a module
  * extension. pmod also takes anything with a '/' that exists, so that a
  * directory or FIFO given as a path is reported as such. */
-static bool is_path_argument(const char *arg)
+static bool looks_like_path(const char *arg)
 {
-	struct stat st;
-
-	if (stat(arg, &st) < 0)
-		return false;
 	return pmod_path_has_module_extension(arg) || strchr(arg, '/') != NULL;
 }
 
-/* kmod prints the path made absolute against the working directory. */
-static int show_path(struct pmod_ctx *ctx, const struct options *o, const char *arg)
+/* A path argument is opened directly (one path walk, no stat first); only
+ * when nothing exists there is it looked up as a name, as kmod does. The
+ * path printed is made absolute against the working directory, as kmod's. */
+static int show_argument(struct pmod_ctx *ctx, const struct options *o, const char *arg)
 {
+	struct pmod_image *img;
+	struct pmod_error err;
 	char cwd[PATH_MAX];
-	char *abs;
+	char *abs = NULL;
+	const char *path = arg;
 	int r;
 
-	if (arg[0] == '/')
-		return show_file(ctx, o, arg);
-	if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&abs, "%s/%s", cwd, arg) < 0) {
-		fprintf(stderr, "%s: ERROR: %s: cannot make the path absolute: %s\n", progname,
-			arg, strerror(errno));
-		return -errno;
+	if (!looks_like_path(arg))
+		return show_lookup(ctx, o, arg);
+	if (arg[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&abs, "%s/%s", cwd, arg) < 0) {
+			r = -errno;
+			fprintf(stderr, "%s: ERROR: %s: cannot make the path absolute: %s\n",
+				progname, arg, strerror(errno));
+			return r;
+		}
+		path = abs;
 	}
-	r = show_file(ctx, o, abs);
+	r = pmod_image_open(ctx, path, &img, &err);
+	if (r == -ENOENT || r == -ENOTDIR) {
+		r = show_lookup(ctx, o, arg);
+	} else if (r < 0) {
+		report(path, &err);
+	} else {
+		r = show_image(o, img, path);
+	}
 	free(abs);
 	return r;
 }
@@ -435,12 +468,7 @@ int main(int argc, char *argv[])
 	/* One big buffer: a whole-tree run prints megabytes. */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (int i = optind; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (is_path_argument(arg))
-			r = show_path(ctx, &o, arg);
-		else
-			r = show_lookup(ctx, &o, arg);
+		r = show_argument(ctx, &o, argv[i]);
 		if (r < 0)
 			failed = 1;
 	}
