@@ -209,6 +209,30 @@ static bool field_is_signature(const char *field)
 	return false;
 }
 
+/* One module's record, whatever the output mode. name is given for a
+ * built-in module, whose record starts with it; filename is the path, or
+ * "(builtin)". */
+static int put_record(const struct options *o, const char *name, const char *filename,
+		      const struct pmod_modinfo *e, size_t n, const struct pmod_signature *sig)
+{
+	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
+		printf("%s%c", filename, o->separator);
+		return 0;
+	}
+	if (o->field != NULL && strcmp(o->field, "parm") == 0)
+		return put_params(o, e, n, false);
+	if (o->field == NULL) {
+		/* kmod pads these lines even with -0. */
+		if (name != NULL)
+			printf("%-16s%s%c", "name:", name, o->separator);
+		printf("%-16s%s%c", "filename:", filename, o->separator);
+	}
+	put_modinfo(o, e, n);
+	if (sig != NULL)
+		put_signature(o, sig);
+	return o->field == NULL ? put_params(o, e, n, true) : 0;
+}
+
 /* ---------------------------------------------------------------- modules */
 
 static void report(const char *what, const struct pmod_error *err)
@@ -242,20 +266,7 @@ static int show_image(const struct options *o, struct pmod_image *img, const cha
 		return r;
 	}
 
-	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
-		printf("%s%c", path, o->separator);
-	} else if (o->field != NULL && strcmp(o->field, "parm") == 0) {
-		r = put_params(o, e, n, false);
-	} else {
-		/* kmod pads the filename line even with -0. */
-		if (o->field == NULL)
-			printf("%-16s%s%c", "filename:", path, o->separator);
-		put_modinfo(o, e, n);
-		if (sig != NULL)
-			put_signature(o, sig);
-		if (o->field == NULL)
-			r = put_params(o, e, n, true);
-	}
+	r = put_record(o, NULL, path, e, n, sig);
 	pmod_image_free(img);
 	return r;
 }
@@ -281,29 +292,13 @@ static int show_builtin(struct pmod_ctx *ctx, const struct options *o, const cha
 	size_t n = 0;
 	int r;
 
-	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
-		printf("(builtin)%c", o->separator);
-		return 0;
-	}
-	if (o->field == NULL) {
-		/* kmod pads these two even with -0. */
-		printf("%-16s%s%c", "name:", name, o->separator);
-		printf("%-16s%s%c", "filename:", "(builtin)", o->separator);
-	}
 	r = pmod_builtin_modinfo(ctx, name, &e, &n, &err);
-	if (r == -ENOENT)
-		return 0;	/* a kernel without modules.builtin.modinfo */
-	if (r < 0) {
+	/* A kernel without modules.builtin.modinfo: name and filename only. */
+	if (r < 0 && r != -ENOENT) {
 		report(name, &err);
 		return r;
 	}
-	if (o->field != NULL && strcmp(o->field, "parm") == 0) {
-		r = put_params(o, e, n, false);
-	} else {
-		put_modinfo(o, e, n);
-		if (o->field == NULL)
-			r = put_params(o, e, n, true);
-	}
+	r = put_record(o, name, "(builtin)", e, n, NULL);
 	free(e);
 	return r;
 }
