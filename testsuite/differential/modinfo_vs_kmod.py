@@ -199,6 +199,9 @@ def build_cases(kmod, abi, root):
     dashed = every_nth([n for n in names if "_" in n], 300)
     both("name: '_' as '-' (sample)", base + [n.replace("_", "-") for n in dashed])
     both("name: -F signer", base + ["-F", "signer"] + names)
+    # pmod's --root moves the module directory the way kmod's -b does.
+    cases.append(Case("name: pmod --root ROOT vs kmod -b ROOT",
+                      [kmod] + base + names, ["--root", root, "-k", abi] + names))
 
     # d. aliases, symbols, built-in modules, --modname
     alias_file = os.path.join(moddir, "modules.alias")
