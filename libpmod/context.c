@@ -52,6 +52,21 @@ static char *absolute_basedir(const char *basedir)
 	return out;
 }
 
+/* depmod -m strips leading slashes and takes the rest under the base;
+ * the result always starts with exactly one '/'. */
+static char *module_directory(const char *dir)
+{
+	char *out;
+
+	if (dir == NULL)
+		return strdup(PMOD_MODULE_DIRECTORY);
+	while (*dir == '/')
+		dir++;
+	if (asprintf(&out, "/%s", dir) < 0)
+		return NULL;
+	return out;
+}
+
 int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
 {
 	static const struct pmod_ctx_options defaults;
@@ -73,15 +88,17 @@ int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
 		ctx->kernel_release = strdup(u.release);
 	}
 	basedir = absolute_basedir(opts->basedir);
+	ctx->moddir = module_directory(opts->module_directory);
 	if (ctx->root == NULL || ctx->kernel_release == NULL || basedir == NULL ||
-	    asprintf(&ctx->module_dir, "%s%s%s/%s", ctx->root, basedir,
-		     PMOD_MODULE_DIRECTORY, ctx->kernel_release) < 0) {
+	    ctx->moddir == NULL ||
+	    asprintf(&ctx->module_dir, "%s%s%s/%s", ctx->root, basedir, ctx->moddir,
+		     ctx->kernel_release) < 0) {
 		ctx->module_dir = NULL;
 		free(basedir);
 		pmod_ctx_free(ctx);
 		return -ENOMEM;
 	}
-	free(basedir);
+	ctx->basedir = basedir;
 	*out = ctx;
 	return 0;
 }
@@ -95,6 +112,8 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	mapped_file_unmap(&ctx->builtin_modinfo);
 	signature_cache_free(ctx->signature_cache);
 	free(ctx->root);
+	free(ctx->moddir);
+	free(ctx->basedir);
 	free(ctx->module_dir);
 	free(ctx->kernel_release);
 	free(ctx);

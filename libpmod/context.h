@@ -21,6 +21,8 @@ enum ctx_index {
 
 struct pmod_ctx {
 	char *root;			/* "" for "/" */
+	char *basedir;			/* absolute, "" when none */
+	char *moddir;			/* "/lib/modules" or depmod -m's */
 	char *module_dir;
 	char *kernel_release;
 	pmod_log_fn log_fn;

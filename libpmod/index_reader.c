@@ -268,8 +268,10 @@ static int visit(struct search *s, uint32_t ref, struct index_node *n)
 }
 
 /* Pattern mode: the pattern so far is s->pattern[0..len); the node's own
- * prefix is appended, its values are kept when the pattern matches the
- * rest of the key, and every child is explored. */
+ * prefix is appended, every child is explored, and then the node's values
+ * are kept when the pattern matches the rest of the key. Children come
+ * first because kmod discovers a subtree that way, and discovery order
+ * decides the result order among equal priorities. */
 static int collect_subtree(struct search *s, uint32_t ref, size_t len, const char *rest,
 			   bool prefix_included)
 {
@@ -285,17 +287,9 @@ static int collect_subtree(struct search *s, uint32_t ref, size_t len, const cha
 		memcpy(s->pattern + len, n.prefix, n.prefix_len);
 		len += n.prefix_len;
 	}
-	s->pattern[len] = '\0';
-	if (n.value_count > 0 && fnmatch(s->pattern, rest, 0) == 0) {
-		r = add_values(s, &n);
-		if (r < 0)
-			return r;
-	}
-	if (n.children == NULL)
-		return 0;
-	if (len >= MAX_PATTERN)
+	if (n.children != NULL && len >= MAX_PATTERN)
 		return corrupt(s->err, "pattern too long", ref & REF_OFFSET);
-	for (unsigned c = n.first; c <= n.last; c++) {
+	for (unsigned c = n.first; n.children != NULL && c <= n.last; c++) {
 		uint32_t child = child_ref(&n, (unsigned char)c);
 
 		if (child == 0)
@@ -305,6 +299,9 @@ static int collect_subtree(struct search *s, uint32_t ref, size_t len, const cha
 		if (r < 0)
 			return r;
 	}
+	s->pattern[len] = '\0';	/* the children wrote past it */
+	if (n.value_count > 0 && fnmatch(s->pattern, rest, 0) == 0)
+		return add_values(s, &n);
 	return 0;
 }
 

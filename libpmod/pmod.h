@@ -45,6 +45,9 @@ struct pmod_ctx_options {
 	const char *basedir;
 	/* kmod's -k/-S; NULL means the running kernel (uname -r). */
 	const char *kernel_release;
+	/* depmod's -m: the directory holding one tree per release, instead of
+	 * the build's (/lib/modules); always taken relative to the base. */
+	const char *module_directory;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, ...). */
@@ -232,6 +235,46 @@ void pmod_found_free(struct pmod_found *found, size_t count);
 int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 			 struct pmod_modinfo **entries, size_t *count,
 			 struct pmod_error *err);
+
+/* ---------------------------------------------------------------- depmod */
+
+struct pmod_depmod_options {
+	/* -C: configuration files or directories replacing the default
+	 * depmod.d search list; NULL-terminated, NULL for the defaults. */
+	const char *const *config_paths;
+	/* -o: write outputs under OUTDIR/MODDIR/RELEASE instead of the input
+	 * module directory (taken under the context's root). */
+	const char *outdir;
+	/* FILE arguments: index only these (absolute) module files, with no
+	 * configuration. NULL-terminated, or NULL for a full scan. */
+	const char *const *files;
+	/* -n: write the text outputs to dry_run_out instead of files. */
+	bool dry_run;
+	void *dry_run_out;		/* a FILE * */
+	/* -A: do nothing when modules.dep is newer than every module. */
+	bool quick;
+	/* -E Module.symvers / -F System.map: kernel symbols, -e: warn about
+	 * symbols nobody provides (and CRC mismatches with -E). */
+	const char *symvers;
+	const char *system_map;
+	bool warn_unknown_symbols;
+	/* -P: a symbol prefix character to strip ('\0' for none). */
+	char symbol_prefix;
+	/* -v: report every dependency edge to verbose_out (a FILE *). */
+	void *verbose_out;
+	/* -w: warn about duplicate index entries. */
+	bool warn_duplicates;
+	/* Threads reading modules: 0 means every online CPU. The output does
+	 * not depend on it. */
+	unsigned jobs;
+};
+
+/* Scan the module directory, resolve symbols and dependencies, and write
+ * every index (each file atomically). Problems with single modules are
+ * logged and the module is skipped; cycles, unreadable configuration or a
+ * failure to write are errors (err filled, nothing half-written). */
+int pmod_depmod(struct pmod_ctx *ctx, const struct pmod_depmod_options *opts,
+		struct pmod_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+
+#include "config_files.h"
+
+struct file_list {
+	struct config_file *items;
+	size_t count, cap;
+};
+
+static int add_file(struct file_list *l, const char *dir, const char *name)
+{
+	struct config_file *f;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+
+		f = realloc(l->items, cap * sizeof(*f));
+		if (f == NULL)
+			return -ENOMEM;
+		l->items = f;
+		l->cap = cap;
+	}
+	f = &l->items[l->count];
+	f->seq = l->count;
+	if (dir == NULL) {
+		f->path = strdup(name);
+		if (f->path == NULL)
+			return -ENOMEM;
+		f->name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
+	} else {
+		if (asprintf(&f->path, "%s/%s", dir, name) < 0)
+			return -ENOMEM;
+		f->name = f->path + strlen(dir) + 1;
+	}
+	l->count++;
+	return 0;
+}
+
+static bool conf_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len >= 6 && strcmp(name + len - 5, ".conf") == 0;
+}
+
+/* Sort by basename; for equal names the earlier directory first. */
+static int cmp_files(const void *a, const void *b)
+{
+	const struct config_file *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
+}
+
+static int list_dir(struct pmod_ctx *ctx, const char *dir, struct file_list *l)
+{
+	struct dirent **entries;
+	int n, r = 0;
+
+	n = scandir(dir, &entries, NULL, alphasort);
+	if (n < 0)
+		return 0;	/* a missing directory is no error */
+	for (int i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
+		char *path;
+		struct stat st;
+
+		if (r == 0 && conf_name(name)) {
+			if (asprintf(&path, "%s/%s", dir, name) < 0) {
+				r = -ENOMEM;
+			} else {
+				/* Symlinks are followed: a link to /dev/null masks. */
+				if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+					ctx_log(ctx, LOG_ERR, "Directories inside directories are not supported: %s", path);
+				else
+					r = add_file(l, dir, name);
+				free(path);
+			}
+		} else if (r == 0 && name[0] != '.') {
+			ctx_log(ctx, LOG_INFO, "%s/%s: ignored, not a .conf file", dir, name);
+		}
+		free(entries[i]);
+	}
+	free(entries);
+	return r;
+}
+
+int config_files_list(struct pmod_ctx *ctx, const char *const *paths, size_t npaths,
+		      struct config_file **files, size_t *count)
+{
+	struct file_list l = { 0 };
+	size_t out = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < npaths && r == 0; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			r = list_dir(ctx, paths[i], &l);
+		else
+			r = add_file(&l, NULL, paths[i]);
+	}
+	if (r < 0) {
+		config_files_free(l.items, l.count);
+		return r;
+	}
+	/* Sort, and keep the first of every basename. */
+	qsort(l.items, l.count, sizeof(*l.items), cmp_files);
+	for (size_t i = 0; i < l.count; i++) {
+		if (out > 0 && strcmp(l.items[out - 1].name, l.items[i].name) == 0) {
+			free(l.items[i].path);
+			continue;
+		}
+		l.items[out++] = l.items[i];
+	}
+	*files = l.items;
+	*count = out;
+	return 0;
+}
+
+void config_files_free(struct config_file *files, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(files[i].path);
+	free(files);
+}
+
+int config_reader_open(struct config_reader *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->f = fopen(path, "re");
+	if (r->f == NULL)
+		return -errno;
+	r->next_lineno = 1;
+	return 0;
+}
+
+static int append(struct config_reader *r, size_t *len, char c)
+{
+	if (*len + 1 >= r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		char *p = realloc(r->line, cap);
+
+		if (p == NULL)
+			return -ENOMEM;
+		r->line = p;
+		r->cap = cap;
+	}
+	r->line[(*len)++] = c;
+	r->line[*len] = '\0';
+	return 0;
+}
+
+int config_reader_next(struct config_reader *r, char **line)
+{
+	for (;;) {
+		size_t len = 0;
+		int c;
+		bool any = false;
+
+		r->lineno = r->next_lineno;
+		if (append(r, &len, '\0') < 0)
+			return -ENOMEM;
+		len = 0;
+		while ((c = getc(r->f)) != EOF) {
+			any = true;
+			if (c == '\n') {
+				r->next_lineno++;
+				break;
+			}
+			if (c == '\\') {
+				c = getc(r->f);
+				if (c == EOF)
+					break;
+				if (c == '\n') {	/* continuation */
+					r->next_lineno++;
+					continue;
+				}
+			}
+			if (append(r, &len, (char)c) < 0)
+				return -ENOMEM;
+		}
+		if (ferror(r->f))
+			return -EIO;
+		if (!any)
+			return 0;
+		if (len == 0 || r->line[0] == '#')
+			continue;
+		*line = r->line;
+		return 1;
+	}
+}
+
+void config_reader_close(struct config_reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	free(r->line);
+	memset(r, 0, sizeof(*r));
+}
+
+char *config_next_token(char **cursor)
+{
+	char *s = *cursor, *tok;
+
+	if (s == NULL)
+		return NULL;
+	s += strspn(s, " \t");
+	if (*s == '\0') {
+		*cursor = s;
+		return NULL;
+	}
+	tok = s;
+	s += strcspn(s, " \t");
+	if (*s != '\0')
+		*s++ = '\0';
+	*cursor = s;
+	return tok;
+}
