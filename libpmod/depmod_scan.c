@@ -111,8 +111,15 @@ static int parse_line(struct pmod_ctx *ctx, struct depmod_config *cfg, char *lin
 
 		if (dir == NULL)
 			goto bad;
-		if (release_matches(kver, ctx->kernel_release))
-			r = push_str(&cfg->externals, &cfg->nexternals, dir);
+		if (release_matches(kver, ctx->kernel_release)) {
+			char *rooted;
+
+			/* Configuration names paths of the system it describes. */
+			if (asprintf(&rooted, "%s%s", ctx->root, dir) < 0)
+				return -ENOMEM;
+			r = push_str(&cfg->externals, &cfg->nexternals, rooted);
+			free(rooted);
+		}
 	} else if (strcmp(cmd, "exclude") == 0) {
 		while (r == 0 && (tok = config_next_token(&cur)) != NULL)
 			r = push_str(&cfg->excludes, &cfg->nexcludes, tok);
