@@ -231,60 +231,73 @@ static int add_edge(struct depmod_module *m, size_t to)
 	return 1;
 }
 
-/* One line per distinct cycle among the modules the sort could not place,
- * in kmod's words, then the count of modules on them. */
+/* The cycles among the modules the sort could not place, in kmod's words
+ * and order: from each such module in module order (unless it already lies
+ * on a reported cycle), a depth-first search that tries dependencies last
+ * first and reports every way back to where it started; then the number of
+ * modules on the cycles. */
 static void report_cycles(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 			  const unsigned *users)
 {
+	struct frame {
+		size_t mod;
+		size_t next;		/* dependencies still to try, counting down */
+	};
 	size_t n = mods->count, found = 0;
-	size_t *path = malloc(n * sizeof(*path)), *pos = malloc(n * sizeof(*pos));
-	bool *on_cycle = calloc(n, sizeof(*on_cycle));
+	struct frame *stack = malloc((n + 1) * sizeof(*stack));
+	size_t *visited = calloc(n + 1, sizeof(*visited));
+	bool *on_cycle = calloc(n + 1, sizeof(*on_cycle));
+	char *line = malloc(8192);
 
-	if (path == NULL || pos == NULL || on_cycle == NULL)
+	if (stack == NULL || visited == NULL || on_cycle == NULL || line == NULL)
 		goto out;
-	for (size_t start = 0; start < n; start++) {
-		size_t len = 0, cur = start;
+	for (size_t root = 0; root < n; root++) {
+		size_t depth = 1;
 
-		if (users[start] == 0 || on_cycle[start])
+		if (users[root] == 0 || on_cycle[root])
 			continue;
-		for (size_t i = 0; i < n; i++)
-			pos[i] = SIZE_MAX;
-		/* Follow unplaced dependencies until one repeats. */
-		while (pos[cur] == SIZE_MAX) {
-			const struct depmod_module *m = &mods->items[cur];
-			size_t next = SIZE_MAX;
+		visited[root] = root + 1;
+		stack[0] = (struct frame){ root, mods->items[root].ndeps };
+		while (depth > 0) {
+			struct frame *f = &stack[depth - 1];
+			size_t d, used = 0;
 
-			pos[cur] = len;
-			path[len++] = cur;
-			for (size_t k = 0; k < m->ndeps && next == SIZE_MAX; k++)
-				if (users[m->deps[k]] > 0)
-					next = m->deps[k];
-			if (next == SIZE_MAX)
-				break;
-			cur = next;
-		}
-		if (pos[cur] == SIZE_MAX || on_cycle[cur])
-			continue;
-		{
-			char line[4096];
-			size_t used = 0;
-
-			for (size_t i = pos[cur]; i < len; i++) {
-				on_cycle[path[i]] = true;
-				found++;
-				used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-							 "%s -> ", mods->items[path[i]].name);
+			if (f->next == 0) {
+				depth--;
+				continue;
 			}
-			if (used < sizeof(line))
-				snprintf(line + used, sizeof(line) - used, "%s", mods->items[cur].name);
-			ctx_log(ctx, LOG_ERR, "Cycle detected: %s", line);
+			d = mods->items[f->mod].deps[--f->next];
+			if (users[d] == 0)
+				continue;	/* placed by the sort: on no cycle */
+			if (d == root) {
+				for (size_t k = 0; k < depth; k++) {
+					size_t m = stack[k].mod;
+
+					if (!on_cycle[m]) {
+						on_cycle[m] = true;
+						found++;
+					}
+					if (used < 8192)
+						used += (size_t)snprintf(line + used, 8192 - used, "%s -> ",
+									 mods->items[m].name);
+				}
+				if (used < 8192)
+					snprintf(line + used, 8192 - used, "%s", mods->items[root].name);
+				ctx_log(ctx, LOG_ERR, "Cycle detected: %s", line);
+				continue;
+			}
+			if (visited[d] == root + 1)
+				continue;
+			visited[d] = root + 1;
+			stack[depth++] = (struct frame){ d, mods->items[d].ndeps };
 		}
 	}
 	ctx_log(ctx, LOG_ERR, "Found %zu modules in dependency cycles!", found);
 out:
-	free(path);
-	free(pos);
+	free(stack);
+	free(visited);
 	free(on_cycle);
+	free(line);
 }
 
 int depmod_graph_build(struct pmod_ctx *ctx, struct depmod_modules *mods,

@@ -44,6 +44,9 @@ struct depmod_import {
 struct depmod_module {
 	char *path;			/* as opened */
 	char *relpath;			/* under the module directory, or NULL */
+	/* What the outputs call it: relpath, or for a module elsewhere its
+	 * absolute path as seen inside the root. */
+	const char *outpath;
 	char *name;
 	int rank;			/* search priority, lower is better */
 	long order;			/* line in modules.order, or -1 */
@@ -75,7 +78,7 @@ struct depmod_modules {
 /* The path a module is known by in the outputs. */
 static inline const char *depmod_module_path(const struct depmod_module *m)
 {
-	return m->relpath ? m->relpath : m->path;
+	return m->outpath;
 }
 
 int depmod_config_load(struct pmod_ctx *ctx, const char *const *paths,

@@ -210,6 +210,7 @@ void depmod_config_free(struct depmod_config *cfg)
 
 struct scan {
 	struct pmod_ctx *ctx;
+	size_t root_len;		/* stripped from external paths in outputs */
 	const struct depmod_config *cfg;
 	struct depmod_modules *mods;
 	/* name -> index in mods, for duplicates: a sorted probe is enough at
@@ -328,6 +329,7 @@ static int add_module(struct scan *sc, const char *path, const char *relpath, si
 			free(old->relpath);
 			old->path = p;
 			old->relpath = r;
+			old->outpath = r ? r : p + sc->root_len;
 			old->rank = rank;
 		}
 		return 0;
@@ -350,6 +352,7 @@ static int add_module(struct scan *sc, const char *path, const char *relpath, si
 	m->order = -1;
 	if (m->path == NULL || m->name == NULL || (relpath && m->relpath == NULL))
 		return -ENOMEM;
+	m->outpath = m->relpath ? m->relpath : m->path + sc->root_len;
 	sc->slots[h] = mods->count++;
 	return 0;
 }
@@ -375,8 +378,13 @@ static int walk(struct scan *sc, const char *dir, const char *rel, size_t extern
 	if (depth > 64)
 		return 0;
 	n = scandir(dir, &entries, NULL, alphasort);
-	if (n < 0)
+	if (n < 0) {
+		/* Reported, not fatal: kmod goes on without the directory. */
+		if (depth == 0)
+			ctx_log(sc->ctx, LOG_ERR, "could not open directory %s: %s", dir,
+				strerror(errno));
 		return 0;
+	}
 	for (int i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
 		char *path = NULL, *relpath = NULL;
@@ -411,7 +419,7 @@ next:
 int depmod_scan(struct pmod_ctx *ctx, const struct depmod_config *cfg,
 		struct depmod_modules *mods, struct pmod_error *err)
 {
-	struct scan sc = { .ctx = ctx, .cfg = cfg, .mods = mods };
+	struct scan sc = { .ctx = ctx, .cfg = cfg, .mods = mods, .root_len = strlen(ctx->root) };
 	int r;
 
 	memset(mods, 0, sizeof(*mods));
