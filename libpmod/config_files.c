@@ -115,7 +115,8 @@ int config_files_list(struct pmod_ctx *ctx, const char *const *paths, size_t npa
 		return r;
 	}
 	/* Sort, and keep the first of every basename. */
-	qsort(l.items, l.count, sizeof(*l.items), cmp_files);
+	if (l.count > 1)	/* l.items is NULL when nothing was found */
+		qsort(l.items, l.count, sizeof(*l.items), cmp_files);
 	for (size_t i = 0; i < l.count; i++) {
 		if (out > 0 && strcmp(l.items[out - 1].name, l.items[i].name) == 0) {
 			free(l.items[i].path);

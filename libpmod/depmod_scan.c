@@ -557,7 +557,8 @@ void depmod_sort_by_order(struct pmod_ctx *ctx, struct depmod_modules *mods)
 	free(slots);
 	mapped_file_unmap(&mf);
 sort:
-	qsort(mods->items, mods->count, sizeof(*mods->items), cmp_order);
+	if (mods->count > 1)	/* items is NULL in an empty tree */
+		qsort(mods->items, mods->count, sizeof(*mods->items), cmp_order);
 }
 
 void depmod_modules_free(struct depmod_modules *mods)

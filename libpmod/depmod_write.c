@@ -446,6 +446,16 @@ static int publish(const char *outdir, struct outputs *out, const bool *skip,
 			unlink(tmp[i]);
 		}
 	}
+	/* The renames themselves survive a power cut only once the directory
+	 * is on disk too. */
+	if (r == 0) {
+		int dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
 	return r;
 }
 
