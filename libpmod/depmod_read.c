@@ -14,6 +14,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "module_image.h"
 
 struct reader {
 	struct pmod_ctx *ctx;
@@ -28,7 +29,8 @@ static bool key_is(const struct pmod_modinfo *e, const char *key)
 	return e->key_len == n && memcmp(e->key, key, n) == 0;
 }
 
-static int read_one(struct pmod_ctx *ctx, struct depmod_module *m, struct pmod_error *err)
+static int read_one(struct pmod_ctx *ctx, struct depmod_module *m, struct byte_buffer *scratch,
+		    struct pmod_error *err)
 {
 	const struct pmod_modinfo *info;
 	const struct pmod_export *ex;
@@ -38,7 +40,7 @@ static int read_one(struct pmod_ctx *ctx, struct depmod_module *m, struct pmod_e
 	char *p;
 	int r;
 
-	r = pmod_image_open(ctx, m->path, &img, err);
+	r = image_open_buffered(ctx, m->path, scratch, &img, err);
 	if (r < 0)
 		return r;
 	if ((r = pmod_image_modinfo(img, &info, &ninfo, err)) < 0 ||
@@ -114,12 +116,14 @@ out:
 static void *worker(void *arg)
 {
 	struct reader *rd = arg;
+	struct byte_buffer scratch = { 0 };
 	size_t i;
 
 	while ((i = atomic_fetch_add(&rd->next, 1)) < rd->mods->count) {
 		rd->errors[i].code = 0;
-		read_one(rd->ctx, &rd->mods->items[i], &rd->errors[i]);
+		read_one(rd->ctx, &rd->mods->items[i], &scratch, &rd->errors[i]);
 	}
+	free(scratch.data);
 	return NULL;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +68,55 @@ int module_bytes_open(const char *path, size_t max_size, struct module_bytes *ou
 	if (out->compression != PMOD_COMPRESSION_NONE)
 		mapped_file_unmap(&out->map);
 	return 0;
+}
+
+int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scratch,
+		      struct module_bytes *out, struct pmod_error *err)
+{
+	struct stat st;
+	size_t size, done = 0;
+	int fd, r;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		return pmod_fail(err, r, "cannot open: %s", strerror(-r));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_size) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : !S_ISREG(st.st_mode) ? -EINVAL : -EFBIG;
+		close(fd);
+		return pmod_fail(err, r, r == -EISDIR ? "is a directory, not a file" :
+					 r == -EINVAL ? "not a regular file" : "file too large");
+	}
+	size = (size_t)st.st_size;
+	if (size > scratch->cap) {
+		uint8_t *p = realloc(scratch->data, size);
+
+		if (p == NULL) {
+			close(fd);
+			return pmod_fail(err, -ENOMEM, "out of memory");
+		}
+		scratch->data = p;
+		scratch->cap = size;
+	}
+	while (done < size) {
+		ssize_t n = pread(fd, scratch->data + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			close(fd);
+			return pmod_fail(err, r, "cannot read: %s", n < 0 ? strerror(-r) : "file shrank");
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	r = decode(out, scratch->data, size, max_size, err);
+	if (r < 0)
+		module_bytes_release(out);
+	return r;
 }
 
 int module_bytes_from_memory(const void *data, size_t size, size_t max_size,

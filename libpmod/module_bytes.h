@@ -18,7 +18,19 @@ struct module_bytes {
 	uint8_t *decompressed;		/* owned when compression != NONE */
 };
 
+/* A buffer one thread reuses from file to file. */
+struct byte_buffer {
+	uint8_t *data;
+	size_t cap;
+};
+
 enum pmod_compression module_bytes_detect(const uint8_t *data, size_t size);
+/* Like module_bytes_open, but an uncompressed file is read into scratch
+ * (which must outlive out) instead of being mapped: a thread that reads
+ * thousands of modules while others do the same pays less for a copy than
+ * for mapping and unmapping (each munmap interrupts every other CPU). */
+int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scratch,
+		      struct module_bytes *out, struct pmod_error *err);
 int module_bytes_open(const char *path, size_t max_size, struct module_bytes *out,
 		      struct pmod_error *err);
 /* data must outlive out unless it is compressed (then it is decoded). */

@@ -57,6 +57,24 @@ int pmod_image_open(struct pmod_ctx *ctx, const char *path, struct pmod_image **
 	return image_finish(ctx, img, out, err);
 }
 
+int image_open_buffered(struct pmod_ctx *ctx, const char *path, struct byte_buffer *scratch,
+			struct pmod_image **out, struct pmod_error *err)
+{
+	struct pmod_image *img = calloc(1, sizeof(*img));
+	int r;
+
+	if (img == NULL || (img->path = strdup(path)) == NULL) {
+		free(img);
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	}
+	r = module_bytes_read(path, ctx->max_module_size, scratch, &img->bytes, err);
+	if (r < 0) {
+		pmod_image_free(img);
+		return r;
+	}
+	return image_finish(ctx, img, out, err);
+}
+
 int pmod_image_new_from_memory(struct pmod_ctx *ctx, const void *data, size_t size,
 			       struct pmod_image **out, struct pmod_error *err)
 {

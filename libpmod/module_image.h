@@ -49,4 +49,9 @@ int lazy_part_finish(struct lazy_part *part, int result, const struct pmod_error
 
 void image_signature_release(struct pmod_image *image);
 
+/* pmod_image_open reading through a thread's reusable buffer (see
+ * module_bytes_read); the image must be freed before scratch is reused. */
+int image_open_buffered(struct pmod_ctx *ctx, const char *path, struct byte_buffer *scratch,
+			struct pmod_image **image, struct pmod_error *err);
+
 #endif
