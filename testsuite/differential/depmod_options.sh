@@ -81,6 +81,23 @@ run "$kmod" kmod -e -E "$work/Module.symvers" -b "$work/t" $V
 run "$pmod" pmod -e -E "$work/Module.symvers" -b "$work/t" $V
 check "-e -E: the same warnings" same_run
 
+# -P: a prefix character stripped from every symbol name, exports and
+# imports alike ('m' turns mod_b_fn into od_b_fn).
+run "$kmod" kmod -P m -b "$work/t" $V
+run "$pmod" pmod -P m -b "$work/t" $V
+check "-P: the same status and messages" same_run
+check "-P: modules.dep identical" cmp "$work/kmod.dir/modules.dep" "$work/pmod.dir/modules.dep"
+check "-P: the same symbols (sorted)" diff <(sort "$work/kmod.dir/modules.symbols") \
+	<(sort "$work/pmod.dir/modules.symbols")
+run "$kmod" kmod -P mm -b "$work/t" $V
+run "$pmod" pmod -P mm -b "$work/t" $V
+check "-P: more than one character refused alike" same_run
+
+# -w: duplicate index entries (none in this tree: no warning either way).
+run "$kmod" kmod -w -b "$work/t" $V
+run "$pmod" pmod -w -b "$work/t" $V
+check "-w: the same status and messages" same_run
+
 # -e alone: a warning, then a normal run.
 run "$kmod" kmod -e -b "$work/t" $V
 run "$pmod" pmod -e -b "$work/t" $V
