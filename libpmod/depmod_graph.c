@@ -12,6 +12,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "fnv_hash.h"
 
 #define KERNEL_OWNER SIZE_MAX
 
@@ -27,15 +28,6 @@ struct depmod_symbols {
 	char **owned;			/* names read from -E/-F files */
 	size_t nowned;
 };
-
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 int depmod_symbols_new(struct depmod_symbols **out)
 {
@@ -67,7 +59,7 @@ void depmod_symbols_free(struct depmod_symbols *s)
 static struct symbol *slot_for(const struct depmod_symbols *s, const char *name)
 {
 	size_t mask = s->nslots - 1;
-	size_t h = (size_t)hash_name(name) & mask;
+	size_t h = (size_t)fnv1a_str(name) & mask;
 
 	while (s->slots[h].name != NULL && strcmp(s->slots[h].name, name) != 0)
 		h = (h + 1) & mask;

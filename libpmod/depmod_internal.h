@@ -93,6 +93,7 @@ int depmod_scan(struct pmod_ctx *ctx, const struct depmod_config *cfg,
 int depmod_scan_files(struct pmod_ctx *ctx, const char *const *files,
 		      struct depmod_modules *mods, struct pmod_error *err);
 void depmod_sort_by_order(struct pmod_ctx *ctx, struct depmod_modules *mods);
+void depmod_module_release(struct depmod_module *m);
 void depmod_modules_free(struct depmod_modules *mods);
 
 /* Reads every module on `jobs` threads; unreadable ones are logged and

@@ -164,13 +164,7 @@ int depmod_read(struct pmod_ctx *ctx, struct depmod_modules *mods, unsigned jobs
 		}
 		ctx_log(ctx, LOG_WARNING, "%s: skipped: %s", m->path,
 			rd.errors[i].code ? rd.errors[i].text : "cannot be read");
-		free(m->path);
-		free(m->relpath);
-		free(m->name);
-		free(m->strings);
-		free(m->aliases);
-		free(m->exports);
-		free(m->imports);
+		depmod_module_release(m);
 	}
 	mods->count = kept;
 	free(rd.errors);

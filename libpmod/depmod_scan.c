@@ -17,6 +17,7 @@
 #include "config_files.h"
 #include "depmod_internal.h"
 #include "error.h"
+#include "fnv_hash.h"
 
 static const char *const default_dirs[] = {
 	"/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d",
@@ -219,15 +220,6 @@ struct scan {
 	size_t nslots;
 };
 
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 /* Rank of a module: the first search entry that holds it (lower is
  * stronger; entries are spaced so that external directories, which share
  * one entry, keep their own order); unmatched modules take built-in's
@@ -285,7 +277,7 @@ static int grow_slots(struct scan *sc)
 	for (size_t i = 0; i < n; i++)
 		slots[i] = SIZE_MAX;
 	for (size_t i = 0; i < sc->mods->count; i++) {
-		size_t h = hash_str(sc->mods->items[i].name) & (n - 1);
+		size_t h = (size_t)fnv1a_str(sc->mods->items[i].name) & (n - 1);
 
 		while (slots[h] != SIZE_MAX)
 			h = (h + 1) & (n - 1);
@@ -310,7 +302,7 @@ static int add_module(struct scan *sc, const char *path, const char *relpath, si
 	rank = rank_of(sc->cfg, relpath, external);
 	if ((mods->count + 1) * 2 > sc->nslots && grow_slots(sc) < 0)
 		return -ENOMEM;
-	for (h = hash_str(name) & (sc->nslots - 1); sc->slots[h] != SIZE_MAX;
+	for (h = (size_t)fnv1a_str(name) & (sc->nslots - 1); sc->slots[h] != SIZE_MAX;
 	     h = (h + 1) & (sc->nslots - 1)) {
 		old = &mods->items[sc->slots[h]];
 		if (strcmp(old->name, name) != 0)
@@ -514,13 +506,11 @@ void depmod_sort_by_order(struct pmod_ctx *ctx, struct depmod_modules *mods)
 	/* Index the modules by their order key. */
 	for (size_t i = 0; i < mods->count; i++) {
 		const char *rel = mods->items[i].relpath;
-		size_t h = 1469598103934665603ull, len;
+		size_t h;
 
 		if (rel == NULL)
 			continue;
-		len = order_key_len(rel);
-		for (size_t k = 0; k < len; k++)
-			h = (h ^ (unsigned char)rel[k]) * 1099511628211ull;
+		h = (size_t)fnv1a_mem(rel, order_key_len(rel));
 		for (h &= nslots - 1; slots[h] != SIZE_MAX; h = (h + 1) & (nslots - 1))
 			;
 		slots[h] = i;
@@ -539,10 +529,8 @@ void depmod_sort_by_order(struct pmod_ctx *ctx, struct depmod_modules *mods)
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)(nl - p), h = 1469598103934665603ull;
+		size_t len = (size_t)(nl - p), h = (size_t)fnv1a_mem(p, len);
 
-		for (size_t k = 0; k < len; k++)
-			h = (h ^ (unsigned char)p[k]) * 1099511628211ull;
 		for (h &= nslots - 1; slots[h] != SIZE_MAX; h = (h + 1) & (nslots - 1)) {
 			struct depmod_module *m = &mods->items[slots[h]];
 
@@ -561,20 +549,23 @@ sort:
 		qsort(mods->items, mods->count, sizeof(*mods->items), cmp_order);
 }
 
+void depmod_module_release(struct depmod_module *m)
+{
+	free(m->path);
+	free(m->relpath);
+	free(m->name);
+	free(m->strings);
+	free(m->aliases);
+	free(m->exports);
+	free(m->imports);
+	free(m->deps);
+	memset(m, 0, sizeof(*m));
+}
+
 void depmod_modules_free(struct depmod_modules *mods)
 {
-	for (size_t i = 0; i < mods->count; i++) {
-		struct depmod_module *m = &mods->items[i];
-
-		free(m->path);
-		free(m->relpath);
-		free(m->name);
-		free(m->strings);
-		free(m->aliases);
-		free(m->exports);
-		free(m->imports);
-		free(m->deps);
-	}
+	for (size_t i = 0; i < mods->count; i++)
+		depmod_module_release(&mods->items[i]);
 	free(mods->items);
 	memset(mods, 0, sizeof(*mods));
 }
