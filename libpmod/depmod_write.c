@@ -101,8 +101,9 @@ static int index_add(struct pmod_ctx *ctx, const struct pmod_depmod_options *o,
 		ctx_log(ctx, LOG_CRIT, "Module index: bad character in '%s' -> '%s'", key, value);
 		return r;
 	}
+	/* kmod puts the pair on a line of its own; scripts may match it. */
 	if (r == 1 && o->warn_duplicates)
-		ctx_log(ctx, LOG_WARNING, "duplicate module %s: %s %s", what, key, value);
+		ctx_log(ctx, LOG_WARNING, "duplicate module %s:\n%s %s", what, key, value);
 	return r < 0 ? r : 0;
 }
 

@@ -93,10 +93,11 @@ run "$kmod" kmod -P mm -b "$work/t" $V
 run "$pmod" pmod -P mm -b "$work/t" $V
 check "-P: more than one character refused alike" same_run
 
-# -w: duplicate index entries (none in this tree: no warning either way).
+# -w: duplicate index entries (mod_d carries one alias twice).
 run "$kmod" kmod -w -b "$work/t" $V
 run "$pmod" pmod -w -b "$work/t" $V
 check "-w: the same status and messages" same_run
+check "-w: a duplicate is reported at all" grep -q 'duplicate module alias' "$work/pmod.err"
 
 # -e alone: a warning, then a normal run.
 run "$kmod" kmod -e -b "$work/t" $V
