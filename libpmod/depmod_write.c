@@ -399,8 +399,7 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int publish(const char *outdir, struct outputs *out, const bool *skip,
-		   struct pmod_error *err)
+static int publish(const char *outdir, struct outputs *out, struct pmod_error *err)
 {
 	char tmp[OUT_COUNT][PATH_MAX] = { { 0 } };
 	char final[PATH_MAX];
@@ -412,8 +411,6 @@ static int publish(const char *outdir, struct outputs *out, const bool *skip,
 	for (i = 0; i < OUT_COUNT && r == 0; i++) {
 		int fd;
 
-		if (skip[i])
-			continue;
 		snprintf(tmp[i], sizeof(tmp[i]), "%s/.%s.XXXXXX", outdir, output_names[i]);
 		fd = mkostemp(tmp[i], O_CLOEXEC);
 		if (fd < 0) {
@@ -465,8 +462,7 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 		 const struct pmod_depmod_options *o, struct pmod_error *err)
 {
 	struct outputs out = { 0 };
-	bool skip[OUT_COUNT] = { false };
-	bool builtin_present, builtin_alias_present;
+	bool builtin_present = false, builtin_alias_present = false;
 	int r = 0;
 
 	for (int i = 0; i < OUT_COUNT && r == 0; i++)
@@ -513,7 +509,7 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 				fwrite(t->data, 1, t->len, o->dry_run_out);
 		}
 	} else {
-		r = publish(outdir, &out, skip, err);
+		r = publish(outdir, &out, err);
 	}
 	for (int i = 0; i < OUT_COUNT; i++) {
 		free(out.text[i].data);
