@@ -236,6 +236,71 @@ int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 			 struct pmod_modinfo **entries, size_t *count,
 			 struct pmod_error *err);
 
+/* ---------------------------------------------------------------- the running kernel */
+/* The kernel boundary (kernel.c) is the only code that calls finit_module,
+ * init_module or delete_module, or reads /proc/modules and /sys/module.
+ * /proc and /sys are never moved by the context's root. */
+
+enum pmod_module_state {
+	PMOD_STATE_ABSENT = 0,		/* neither loaded nor built in */
+	PMOD_STATE_BUILTIN,		/* a key of modules.builtin.bin */
+	PMOD_STATE_LIVE,
+	PMOD_STATE_COMING,		/* loading, or built in but not indexed */
+	PMOD_STATE_GOING,
+};
+/* kmod's order (kmod-facts §6.4): modules.builtin.bin, then
+ * /sys/module/NAME/initstate, then the directory alone. Returns the state
+ * (>= 0) or a negative errno for unreadable state. */
+int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name);
+
+/* One line of /proc/modules, with what /sys/module adds. */
+struct pmod_loaded_module {
+	char *name;
+	long size;		/* /sys/module/NAME/coresize, else /proc/modules */
+	long refcnt;		/* /sys/module/NAME/refcnt; negative errno if absent */
+	char **holders;		/* /sys/module/NAME/holders entries, readdir order */
+	size_t nholders;
+};
+/* Every loaded module in /proc/modules order (most recent first).
+ * *mods is malloc'ed; free with pmod_loaded_modules_free. */
+int pmod_kernel_loaded_modules(struct pmod_ctx *ctx, struct pmod_loaded_module **mods,
+			       size_t *count, struct pmod_error *err);
+/* The same for one module (refcnt, holders; size from coresize). -ENOENT
+ * when it is not loaded. */
+int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
+			     struct pmod_loaded_module *usage, struct pmod_error *err);
+void pmod_loaded_module_release(struct pmod_loaded_module *mod);
+void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count);
+
+enum pmod_insert_flags {
+	PMOD_INSERT_FORCE_MODVERSION = 1 << 0,	/* MODULE_INIT_IGNORE_MODVERSIONS */
+	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
+};
+/* Load a module file with its parameter string (NULL or "" for none).
+ * A compressed file goes to the kernel compressed only when
+ * /sys/module/compression names its format; otherwise it is decompressed
+ * here and passed with init_module. Returns 0 or the kernel's negative
+ * errno; err says in words what went wrong (pmod_explain_insert). */
+int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
+		       unsigned flags, struct pmod_error *err);
+/* Unload a module by name: delete_module(name, O_NONBLOCK). There is no
+ * forced unload (O_TRUNC is never sent, peios.md §4). */
+int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err);
+/* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
+ * until reboot. */
+bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx);
+
+/* Words a person can act on for a kernel error, one sentence without the
+ * module name: EEXIST already loaded, ENOENT unknown symbol or parameter
+ * (and where to look), EAGAIN/EBUSY in use (holders and refcount), EINVAL
+ * which parameter, ENOEXEC format or vermagic, EKEYREJECTED/ENOKEY
+ * signature, EPERM privilege or lockdown. name may be NULL for an insert
+ * by path; params are the ones that were passed. */
+void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
+			 int error, struct pmod_error *err);
+void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
+			 struct pmod_error *err);
+
 /* ---------------------------------------------------------------- depmod */
 
 struct pmod_depmod_options {

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "pmod.h"
+#include "tool_output.h"
+
+static const char *progname = "pmod";
+static int max_priority = LOG_ERR;
+static bool to_syslog;
+
+void tool_output_init(const char *name, int priority)
+{
+	progname = name;
+	max_priority = priority;
+	/* kmod falls back to syslog when there is nowhere else to write: the
+	 * kernel's demand loads may run with stderr closed. */
+	if (fcntl(STDERR_FILENO, F_GETFL) < 0 && errno == EBADF)
+		tool_output_use_syslog();
+}
+
+void tool_output_use_syslog(void)
+{
+	if (!to_syslog)
+		openlog(progname, LOG_CONS, LOG_DAEMON);
+	to_syslog = true;
+}
+
+void tool_output_set_priority(int priority)
+{
+	max_priority = priority;
+}
+
+int tool_output_priority(void)
+{
+	return max_priority;
+}
+
+static const char *priority_label(int priority)
+{
+	switch (priority) {
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT: return "FATAL";
+	case LOG_ERR: return "ERROR";
+	case LOG_WARNING: return "WARNING";
+	case LOG_NOTICE: return "NOTICE";
+	case LOG_INFO: return "INFO";
+	default: return "DEBUG";
+	}
+}
+
+static void emit(int priority, const char *message)
+{
+	if (priority > max_priority)
+		return;
+	if (to_syslog)
+		syslog(priority, "%s: %s", priority_label(priority), message);
+	else
+		fprintf(stderr, "%s: %s: %s\n", progname, priority_label(priority), message);
+}
+
+void tool_log(int priority, const char *fmt, ...)
+{
+	char message[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	emit(priority, message);
+}
+
+void tool_log_fn(void *data, int priority, const char *message)
+{
+	(void)data;
+	emit(priority, message);
+}
+
+void tool_output_attach(struct pmod_ctx *ctx)
+{
+	pmod_ctx_set_log_fn(ctx, tool_log_fn, NULL);
+	pmod_ctx_set_log_priority(ctx, max_priority);
+}
+
+void tool_print_version(void)
+{
+	printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every pmod tool prints the same way: kmod's message format
+ * ("PROG: PRIO: message", kmod-facts §1), optional syslog, the verbosity
+ * filter, and the version lines. The library's log messages go through
+ * tool_log_fn so they look like the tool's own. */
+#ifndef PMOD_TOOL_OUTPUT_H
+#define PMOD_TOOL_OUTPUT_H
+
+#include <stdbool.h>
+
+struct pmod_ctx;
+
+/* Set once in main: the name messages start with, and the least important
+ * priority printed (syslog's LOG_*; kmod's tools start at LOG_ERR for
+ * modinfo/depmod and LOG_WARNING for the loaders). */
+void tool_output_init(const char *progname, int max_priority);
+/* -s: messages go to syslog (LOG_DAEMON) instead of stderr. Also used
+ * when stderr is closed. */
+void tool_output_use_syslog(void);
+/* -v raises the level by one, -q sets LOG_EMERG (nothing but the exit
+ * status). */
+void tool_output_set_priority(int max_priority);
+int tool_output_priority(void);
+
+/* One message at a priority; FATAL (LOG_CRIT or more severe) is printed
+ * and is the caller's cue to exit 1 (the function itself never exits). */
+void tool_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For pmod_ctx_set_log_fn: the library's messages, same format. */
+void tool_log_fn(void *data, int priority, const char *message);
+/* Wires tool_log_fn into a context at the tool's current level. */
+void tool_output_attach(struct pmod_ctx *ctx);
+
+/* -V: two lines, like kmod's (program version, then build features). */
+void tool_print_version(void);
+
+#endif
