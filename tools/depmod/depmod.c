@@ -11,18 +11,9 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_output.h"
 
 static const char *progname = "depmod";
-
-static void log_message(void *data, int priority, const char *message)
-{
-	const char *prio = priority <= LOG_CRIT ? "FATAL" : priority == LOG_ERR ? "ERROR" :
-			   priority == LOG_WARNING ? "WARNING" : priority == LOG_NOTICE ? "NOTICE" :
-			   priority == LOG_INFO ? "INFO" : "DEBUG";
-
-	(void)data;
-	fprintf(stderr, "%s: %s: %s\n", progname, prio, message);
-}
 
 static void usage(void)
 {
@@ -97,6 +88,7 @@ int main(int argc, char *argv[])
 	bool errsyms = false;
 	int c, r;
 
+	tool_output_init(progname, LOG_WARNING);
 	while ((c = getopt_long(argc, argv, "aAb:m:o:C:E:F:evnP:wj:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': break;
@@ -137,7 +129,7 @@ int main(int argc, char *argv[])
 		}
 		case 'R': copts.root = optarg; break;
 		case 'V':
-			printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);
+			tool_print_version();
 			return EXIT_SUCCESS;
 		case 'h':
 			usage();
@@ -170,8 +162,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "%s: ERROR: cannot set up: %s\n", progname, strerror(-r));
 		return EXIT_FAILURE;
 	}
-	pmod_ctx_set_log_fn(ctx, log_message, NULL);
-	pmod_ctx_set_log_priority(ctx, LOG_WARNING);
+	tool_output_attach(ctx);
 	r = pmod_depmod(ctx, &o, &err);
 	if (r < 0 && r != -ELOOP)
 		fprintf(stderr, "%s: ERROR: %s\n", progname, err.text);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_output.h"
 
 static const char *progname = "modinfo";
 
@@ -442,7 +443,7 @@ int main(int argc, char *argv[])
 		case 'b': copts.basedir = optarg; break;
 		case 'R': copts.root = optarg; break;
 		case 'V':
-			printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);
+			tool_print_version();
 			return EXIT_SUCCESS;
 		case 'h':
 			usage();
