@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
-#include <lzma.h>
 #include <stdlib.h>
 
 #include "decompress.h"
 #include "error.h"
+#include "lazy_xz.h"
 
 /* The decoder's own memory is bounded too: kernel modules use a 1 MiB
  * dictionary; 64 MiB admits any sane xz file and refuses an absurd one. */
@@ -26,13 +26,16 @@ static const char *xz_strerror(lzma_ret ret)
 int decompress_xz(const uint8_t *in, size_t in_size, size_t max_out, uint8_t **out,
 		  size_t *out_size, struct pmod_error *err)
 {
+	const struct lazy_xz *x = lazy_xz(err);
 	lzma_stream strm = LZMA_STREAM_INIT;
 	uint8_t *buf = NULL;
 	size_t cap = 0;
 	lzma_ret ret;
 	int r = 0;
 
-	ret = lzma_stream_decoder(&strm, XZ_MEMLIMIT, LZMA_CONCATENATED);
+	if (x == NULL)
+		return -ELIBACC;
+	ret = x->lzma_stream_decoder(&strm, XZ_MEMLIMIT, LZMA_CONCATENATED);
 	if (ret != LZMA_OK)
 		return pmod_fail(err, -ENOMEM, "cannot start xz decoder: %s", xz_strerror(ret));
 	strm.next_in = in;
@@ -47,7 +50,7 @@ int decompress_xz(const uint8_t *in, size_t in_size, size_t max_out, uint8_t **o
 			strm.next_out = buf + used;
 			strm.avail_out = cap - used;
 		}
-		ret = lzma_code(&strm, LZMA_FINISH);
+		ret = x->lzma_code(&strm, LZMA_FINISH);
 		if (ret == LZMA_STREAM_END)
 			break;
 		if (ret != LZMA_OK) {
@@ -65,6 +68,6 @@ int decompress_xz(const uint8_t *in, size_t in_size, size_t max_out, uint8_t **o
 	} else {
 		free(buf);
 	}
-	lzma_end(&strm);
+	x->lzma_end(&strm);
 	return r;
 }

@@ -3,19 +3,17 @@
  *   [module][signer][key id][signature][struct module_signature][magic]
  * and, for PKCS#7 (every module signed since Linux 3.13), the signer
  * information decoded by OpenSSL's CMS parser, which, unlike its PKCS#7
- * parser, also accepts signers named by subjectKeyIdentifier. */
+ * parser, also accepts signers named by subjectKeyIdentifier. libcrypto is
+ * opened only when a blob has to be decoded (lazy_crypto.h): reading
+ * .modinfo, or a signature the context's memo answers, never maps it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/cms.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
-
 #include "bytes.h"
 #include "context.h"
 #include "error.h"
+#include "lazy_crypto.h"
 #include "module_image.h"
 #include "signature_cache.h"
 
@@ -67,10 +65,11 @@ static int decode_pkcs7(struct pmod_ctx *ctx, struct pmod_signature *sig,
 	ASN1_INTEGER *serial = NULL;
 	X509_ALGOR *digest = NULL;
 	const ASN1_OBJECT *obj;
+	const struct lazy_crypto *c;
 	struct signer_fields f;
 	size_t memo_sig_len;
 	BIGNUM *bn;
-	int idx, len;
+	int idx, len, nsigners;
 
 	if (signature_cache_lookup(ctx->signature_cache, sig->blob, sig->blob_len, &f,
 				   &memo_sig_len)) {
@@ -79,61 +78,68 @@ static int decode_pkcs7(struct pmod_ctx *ctx, struct pmod_signature *sig,
 		return take_memo(sig, st, &f, err);
 	}
 
-	st->cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig->blob_len);
+	c = lazy_crypto(err);
+	if (c == NULL)
+		return -ELIBACC;
+	st->cms = c->d2i_CMS_ContentInfo(NULL, &p, (long)sig->blob_len);
 	if (st->cms == NULL)
 		return pmod_fail(err, -EBADMSG, "signature is not a valid PKCS#7 (CMS) structure");
-	signers = CMS_get0_SignerInfos(st->cms);
-	if (signers == NULL || sk_CMS_SignerInfo_num(signers) <= 0)
+	signers = c->CMS_get0_SignerInfos(st->cms);
+	/* sk_CMS_SignerInfo_num() would call OPENSSL_sk_num() directly. */
+	nsigners = signers == NULL ? 0
+		   : c->OPENSSL_sk_num(ossl_check_const_CMS_SignerInfo_sk_type(signers));
+	if (nsigners <= 0)
 		return pmod_fail(err, -EBADMSG, "PKCS#7 signature has no signer");
-	si = sk_CMS_SignerInfo_value(signers, 0);
-	if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
+	si = c->OPENSSL_sk_value(ossl_check_const_CMS_SignerInfo_sk_type(signers), 0);
+	if (c->CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
 		return pmod_fail(err, -EBADMSG, "PKCS#7 signer has no identifier");
 
 	if (keyid != NULL) {
 		sig->key_id_kind = PMOD_KEY_ID_SUBJECT_KEY_ID;
-		sig->key_id = ASN1_STRING_get0_data(keyid);
-		sig->key_id_len = (size_t)ASN1_STRING_length(keyid);
+		sig->key_id = c->ASN1_STRING_get0_data(keyid);
+		sig->key_id_len = (size_t)c->ASN1_STRING_length(keyid);
 		sig->signer = (const unsigned char *)"";
 		sig->signer_len = 0;
 	} else if (issuer != NULL && serial != NULL) {
 		sig->key_id_kind = PMOD_KEY_ID_ISSUER_SERIAL;
 		sig->signer = (const unsigned char *)"";
 		sig->signer_len = 0;
-		idx = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
+		idx = c->X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
 		if (idx >= 0) {
 			const ASN1_STRING *cn =
-				X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, idx));
-			sig->signer = ASN1_STRING_get0_data(cn);
-			sig->signer_len = (size_t)ASN1_STRING_length(cn);
+				c->X509_NAME_ENTRY_get_data(c->X509_NAME_get_entry(issuer, idx));
+			sig->signer = c->ASN1_STRING_get0_data(cn);
+			sig->signer_len = (size_t)c->ASN1_STRING_length(cn);
 		}
 		/* The serial as a big-endian magnitude with no leading zeros. */
-		bn = ASN1_INTEGER_to_BN(serial, NULL);
+		bn = c->ASN1_INTEGER_to_BN(serial, NULL);
 		if (bn == NULL)
 			return pmod_fail(err, -EBADMSG, "PKCS#7 signer serial number is invalid");
-		st->serial = malloc((size_t)BN_num_bytes(bn) + 1);
+		/* BN_num_bytes(), a macro over BN_num_bits(). */
+		st->serial = malloc(((size_t)c->BN_num_bits(bn) + 7) / 8 + 1);
 		if (st->serial == NULL) {
-			BN_free(bn);
+			c->BN_free(bn);
 			return pmod_fail(err, -ENOMEM, "out of memory");
 		}
-		len = BN_bn2bin(bn, st->serial);
-		BN_free(bn);
+		len = c->BN_bn2bin(bn, st->serial);
+		c->BN_free(bn);
 		sig->key_id = st->serial;
 		sig->key_id_len = (size_t)len;
 	} else {
 		return pmod_fail(err, -EBADMSG, "PKCS#7 signer has no identifier");
 	}
 
-	sigbytes = CMS_SignerInfo_get0_signature(si);
+	sigbytes = c->CMS_SignerInfo_get0_signature(si);
 	if (sigbytes == NULL)
 		return pmod_fail(err, -EBADMSG, "PKCS#7 signer carries no signature");
-	sig->sig = ASN1_STRING_get0_data(sigbytes);
-	sig->sig_len = (size_t)ASN1_STRING_length(sigbytes);
+	sig->sig = c->ASN1_STRING_get0_data(sigbytes);
+	sig->sig_len = (size_t)c->ASN1_STRING_length(sigbytes);
 
-	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
+	c->CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
 	strcpy(st->hash_name, "unknown");
 	if (digest != NULL) {
-		X509_ALGOR_get0(&obj, NULL, NULL, digest);
-		if (obj != NULL && OBJ_obj2txt(st->hash_name, sizeof(st->hash_name), obj, 0) <= 0)
+		c->X509_ALGOR_get0(&obj, NULL, NULL, digest);
+		if (obj != NULL && c->OBJ_obj2txt(st->hash_name, sizeof(st->hash_name), obj, 0) <= 0)
 			strcpy(st->hash_name, "unknown");
 	}
 	sig->hash_algo = st->hash_name;
@@ -145,8 +151,8 @@ static int decode_pkcs7(struct pmod_ctx *ctx, struct pmod_signature *sig,
 		.hash_algo = sig->hash_algo,
 	};
 	signature_cache_store(&ctx->signature_cache, sig->blob, sig->blob_len,
-			      p == sig->blob + sig->blob_len && sk_CMS_SignerInfo_num(signers) == 1 &&
-				      CMS_unsigned_get_attr_count(si) <= 0,
+			      p == sig->blob + sig->blob_len && nsigners == 1 &&
+				      c->CMS_unsigned_get_attr_count(si) <= 0,
 			      &f, sig->sig, sig->sig_len);
 	return 0;
 }
@@ -238,7 +244,10 @@ void image_signature_release(struct pmod_image *img)
 
 	if (st == NULL)
 		return;
-	CMS_ContentInfo_free(st->cms);
+	/* A decoded blob means libcrypto is loaded; otherwise do not load it
+	 * just to free nothing. */
+	if (st->cms != NULL)
+		lazy_crypto(NULL)->CMS_ContentInfo_free(st->cms);
 	free(st->serial);
 	free(st->fields_copy);
 	free(st);

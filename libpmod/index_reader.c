@@ -392,3 +392,67 @@ int index_reader_search(struct index_reader *idx, const char *key,
 	*count = s.count;
 	return 0;
 }
+
+/* ------------------------------------------------------------ full dump */
+
+struct dump {
+	struct index_reader *idx;
+	struct pmod_error *err;
+	int (*fn)(void *data, const char *key, const char *value);
+	void *data;
+	size_t visits;
+	char key[MAX_PATTERN + 1];
+};
+
+/* A node's own values before its children: that is key order, because a
+ * node's key is a prefix of every key below it. */
+static int dump_node(struct dump *d, uint32_t ref, size_t len)
+{
+	struct index_node n;
+	const uint8_t *pos;
+	int r;
+
+	if (++d->visits > d->idx->size)
+		return corrupt(d->err, "reference cycle", ref & REF_OFFSET);
+	r = node_read(d->idx, ref, &n, d->err);
+	if (r < 0)
+		return r;
+	if (n.prefix_len > MAX_PATTERN - len)
+		return corrupt(d->err, "key too long", ref & REF_OFFSET);
+	memcpy(d->key + len, n.prefix, n.prefix_len);
+	len += n.prefix_len;
+	d->key[len] = '\0';
+	pos = n.values;
+	for (uint32_t k = 0; k < n.value_count; k++) {
+		struct index_value v;
+
+		r = value_next(d->idx, &pos, &v, d->err);
+		if (r < 0)
+			return r;
+		r = d->fn(d->data, d->key, v.value);
+		if (r != 0)
+			return r;
+	}
+	if (n.children != NULL && len >= MAX_PATTERN)
+		return corrupt(d->err, "key too long", ref & REF_OFFSET);
+	for (unsigned c = n.first; n.children != NULL && c <= n.last; c++) {
+		uint32_t child = child_ref(&n, (unsigned char)c);
+
+		if (child == 0)
+			continue;
+		d->key[len] = (char)c;
+		r = dump_node(d, child, len + 1);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+int index_reader_dump(struct index_reader *idx,
+		      int (*fn)(void *data, const char *key, const char *value), void *data,
+		      struct pmod_error *err)
+{
+	struct dump d = { .idx = idx, .err = err, .fn = fn, .data = data };
+
+	return dump_node(&d, idx->root, 0);
+}

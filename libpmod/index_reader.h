@@ -36,4 +36,10 @@ int index_reader_lookup(struct index_reader *idx, const char *key, const char **
 int index_reader_search(struct index_reader *idx, const char *key,
 			struct index_value **values, size_t *count, struct pmod_error *err);
 
+/* Every key and value in key order (values of one key in stored order);
+ * fn returning non-zero stops the walk and is returned. */
+int index_reader_dump(struct index_reader *idx,
+		      int (*fn)(void *data, const char *key, const char *value), void *data,
+		      struct pmod_error *err);
+
 #endif

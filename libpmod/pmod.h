@@ -236,6 +236,201 @@ int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 			 struct pmod_modinfo **entries, size_t *count,
 			 struct pmod_error *err);
 
+/* ---------------------------------------------------------------- configuration */
+/* modprobe.d the way kmod reads it (kmod-facts §2.1-2.6): *.conf files from
+ * /etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d,
+ * /usr/lib/modprobe.d and /lib/modprobe.d under the context's root, merged
+ * by basename with modules.softdep and modules.weakdep of the module
+ * directory, then the kernel command line (/proc/cmdline, never moved). */
+
+struct pmod_config;
+
+struct pmod_config_options {
+	/* -C: files or directories replacing the default list, NULL-terminated;
+	 * absolute ones are taken under the root. NULL for the defaults. */
+	const char *const *paths;
+	/* The kernel command line to use instead of /proc/cmdline; "" for
+	 * none. NULL reads /proc/cmdline. */
+	const char *kernel_cmdline;
+};
+
+/* Bad lines are logged (kmod's messages) and skipped; only running out of
+ * memory fails. *cfg is owned by the caller (pmod_config_free). */
+int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *opts,
+		     struct pmod_config **cfg, struct pmod_error *err);
+void pmod_config_free(struct pmod_config *cfg);
+
+/* The categories in the order modprobe -c prints them. */
+enum pmod_config_kind {
+	PMOD_CONFIG_BLACKLIST = 0,
+	PMOD_CONFIG_INSTALL,
+	PMOD_CONFIG_REMOVE,
+	PMOD_CONFIG_ALIAS,
+	PMOD_CONFIG_OPTIONS,
+	PMOD_CONFIG_SOFTDEP,
+	PMOD_CONFIG_WEAKDEP,
+	PMOD_CONFIG_KIND_COUNT,
+};
+/* One directive as modprobe -c shows it: name, then value (NULL for
+ * blacklist; for softdep kmod's "pre: a bpost: c" form, separator quirk
+ * included). Entries of a kind are in parse order. */
+struct pmod_config_entry {
+	const char *name;
+	const char *value;
+};
+size_t pmod_config_count(const struct pmod_config *cfg, enum pmod_config_kind kind);
+const struct pmod_config_entry *pmod_config_get(const struct pmod_config *cfg,
+						enum pmod_config_kind kind, size_t i);
+
+/* Queries about one module (name normalised; alias the string it was
+ * resolved through, or NULL). */
+bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name);
+/* The first install/remove line whose MOD fnmatch-matches name, or NULL. */
+const char *pmod_config_install_command(const struct pmod_config *cfg, const char *name);
+const char *pmod_config_remove_command(const struct pmod_config *cfg, const char *name);
+/* Every options line naming the module or its alias, joined by spaces.
+ * *options is malloc'ed ("" when none). */
+int pmod_config_module_options(const struct pmod_config *cfg, const char *name,
+			       const char *alias, char **options);
+/* The first softdep/weakdep line whose MOD fnmatch-matches name: its raw
+ * targets (names or aliases, resolved at use). false when none matches. */
+bool pmod_config_softdeps(const struct pmod_config *cfg, const char *name,
+			  const char *const **pre, size_t *npre,
+			  const char *const **post, size_t *npost);
+bool pmod_config_weakdeps(const struct pmod_config *cfg, const char *name,
+			  const char *const **deps, size_t *ndeps);
+
+/* Every key/value pair of an index in key order (modprobe -c's dump).
+ * fn returning non-zero stops the walk and is returned. A missing index
+ * gives nothing. */
+enum pmod_index {
+	PMOD_INDEX_DEP = 0,
+	PMOD_INDEX_ALIAS,
+	PMOD_INDEX_SYMBOLS,
+	PMOD_INDEX_BUILTIN,
+	PMOD_INDEX_BUILTIN_ALIAS,
+};
+typedef int (*pmod_index_fn)(void *data, const char *key, const char *value);
+int pmod_index_dump(struct pmod_ctx *ctx, enum pmod_index which, pmod_index_fn fn,
+		    void *data, struct pmod_error *err);
+
+/* ---------------------------------------------------------------- resolution */
+
+/* One module a request resolved to. */
+struct pmod_resolved {
+	char *name;		/* module name */
+	char *path;		/* absolute; NULL for a built-in or a command-only module */
+	/* What it was reached through: a config alias pattern, or the
+	 * normalised request for index aliases and symbols; NULL by name.
+	 * options lines naming the alias apply; the blacklist applies to
+	 * aliases only (unless PMOD_PROBE_BLACKLIST_NAMES). */
+	char *alias;
+	bool builtin;		/* a key of modules.builtin.bin */
+};
+
+/* kmod's lookup order (kmod-facts §7.1), the first step that yields
+ * anything winning: config aliases, modules.dep, modules.symbols (for
+ * "symbol:"), install/remove commands, modules.alias, modules.builtin,
+ * modules.builtin.alias. *count may be 0. *found: pmod_resolved_free. */
+int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
+		 struct pmod_resolved **found, size_t *count, struct pmod_error *err);
+/* A module file given by path: its name from the file name, the file as
+ * given (made absolute). */
+int pmod_resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,
+		      struct pmod_error *err);
+void pmod_resolved_free(struct pmod_resolved *found, size_t count);
+
+/* The modules a module needs (modules.dep), in load order: the most
+ * fundamental first. *deps: pmod_resolved_free. */
+int pmod_module_dependencies(struct pmod_ctx *ctx, const char *name,
+			     struct pmod_resolved **deps, size_t *count, struct pmod_error *err);
+
+/* ---------------------------------------------------------------- probe and remove */
+
+enum pmod_step_kind {
+	PMOD_STEP_INSERT,	/* insmod path options */
+	PMOD_STEP_COMMAND,	/* an install command through /bin/sh -c */
+	PMOD_STEP_BUILTIN,	/* built in: nothing to load */
+	PMOD_STEP_NOTHING,	/* neither file nor command: an insert fails with ENOENT */
+	PMOD_STEP_REMOVE,	/* delete_module(name) */
+	PMOD_STEP_REMOVE_COMMAND, /* a remove command, $CMDLINE_OPTS already expanded (to "") */
+};
+
+struct pmod_step {
+	enum pmod_step_kind kind;
+	const char *name;
+	const char *path;	/* PMOD_STEP_INSERT */
+	const char *command;	/* PMOD_STEP_COMMAND: as configured, $CMDLINE_OPTS unexpanded */
+	const char *options;	/* config options (+ the target's parameters); "" when none */
+	bool target;		/* the module asked for, not a dependency or softdep */
+	bool required;		/* the target or its dependency: failures stop the plan */
+};
+
+enum pmod_probe_flags {
+	PMOD_PROBE_DRY_RUN = 1 << 0,		/* -n/-D: execute nothing */
+	PMOD_PROBE_IGNORE_LOADED = 1 << 1,	/* -D: never ask the kernel what is loaded */
+	PMOD_PROBE_FIRST_TIME = 1 << 2,		/* -EEXIST when the target is in the kernel */
+	PMOD_PROBE_IGNORE_COMMANDS = 1 << 3,	/* -i: the target's commands and softdeps */
+	PMOD_PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
+	PMOD_PROBE_FORCE_MODVERSION = 1 << 5,
+	PMOD_PROBE_FORCE_VERMAGIC = 1 << 6,
+};
+
+/* The insert plan of one resolved module (kmod-facts §7.2): dependencies
+ * in load order, softdeps pre and post, each with its options. It asks
+ * the kernel nothing and executes nothing. */
+struct pmod_plan;
+int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+		    const struct pmod_resolved *module, const char *params, unsigned flags,
+		    struct pmod_plan **plan, struct pmod_error *err);
+size_t pmod_plan_count(const struct pmod_plan *plan);
+const struct pmod_step *pmod_plan_step(const struct pmod_plan *plan, size_t i);
+void pmod_plan_free(struct pmod_plan *plan);
+
+/* Called before each step is executed (or would be, in a dry run): where
+ * modprobe -n/-v/-D prints "insmod PATH OPTS", "install CMD OPTS",
+ * "builtin NAME", "rmmod NAME" or "remove CMD". */
+typedef void (*pmod_step_fn)(void *data, const struct pmod_step *step);
+
+/* Results of pmod_probe besides 0 and negative errnos. */
+#define PMOD_PROBE_BLACKLISTED 1	/* reached through an alias and blacklisted: skipped */
+
+/* Load one resolved module with everything it needs, in kmod's way:
+ * already loaded or built in is success (-EEXIST with FIRST_TIME);
+ * failures of softdeps are ignored; any other failure stops and is
+ * returned with err saying why in words (pmod_explain_insert). params are
+ * the command line's, appended to the target's options. */
+int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+	       const struct pmod_resolved *module, const char *params, unsigned flags,
+	       pmod_step_fn show, void *data, struct pmod_error *err);
+
+enum pmod_remove_flags {
+	PMOD_REMOVE_DRY_RUN = 1 << 0,		/* -n: execute nothing */
+	PMOD_REMOVE_IGNORE_COMMANDS = 1 << 1,	/* -i: the target's remove command and softdeps */
+	PMOD_REMOVE_HOLDERS = 1 << 2,		/* --remove-holders: holders first */
+	PMOD_REMOVE_FIRST_TIME = 1 << 3,	/* -ENOENT when the target is not loaded */
+};
+
+struct pmod_remove_options {
+	unsigned flags;
+	/* -w: retry a busy module until this many ms passed (0: fail at once). */
+	unsigned wait_ms;
+	pmod_step_fn show;
+	void *data;
+	/* Out: set when the library refused before asking the kernel (not
+	 * loaded with FIRST_TIME, built in, in use); kmod reports those at
+	 * FATAL level. */
+	bool refused;
+};
+
+/* Unload one resolved module the way modprobe -r does (kmod-facts §7.4),
+ * then every module it depended on that nothing uses any more, repeated
+ * until none is left (kmod stops after one pass and leaves some loaded).
+ * Never forced: O_TRUNC is never sent. */
+int pmod_remove(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+		const struct pmod_resolved *module, struct pmod_remove_options *opts,
+		struct pmod_error *err);
+
 /* ---------------------------------------------------------------- the running kernel */
 /* The kernel boundary (kernel.c) is the only code that calls finit_module,
  * init_module or delete_module, or reads /proc/modules and /sys/module.
@@ -283,6 +478,11 @@ enum pmod_insert_flags {
  * errno; err says in words what went wrong (pmod_explain_insert). */
 int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 		       unsigned flags, struct pmod_error *err);
+/* The same, also saying whether the kernel answered (*kernel_answered
+ * true: the result is the kernel's errno, err explains it) or the file
+ * could not be opened, read or decompressed first (false: err says why). */
+int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
+			  unsigned flags, bool *kernel_answered, struct pmod_error *err);
 /* Unload a module by name: delete_module(name, O_NONBLOCK). There is no
  * forced unload (O_TRUNC is never sent, peios.md §4). */
 int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err);

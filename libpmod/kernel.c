@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The kernel boundary: the only code in pmod that calls finit_module,
+ * init_module or delete_module, or reads /proc/modules, /sys/module and
+ * /proc/sys/kernel/modules_disabled. Everything read here is treated as
+ * hostile: a test (or a broken kernel) can put anything in those files, so
+ * every name is checked before it becomes part of a path and every number
+ * before it is used. /proc and /sys are never moved by --root. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "elf_reader.h"
+#include "error.h"
+#include "kernel.h"
+#include "module_bytes.h"
+
+/* UAPI values (linux/module.h), spelled here so the build does not depend
+ * on kernel headers being installed. */
+#ifndef MODULE_INIT_IGNORE_MODVERSIONS
+#define MODULE_INIT_IGNORE_MODVERSIONS 1
+#endif
+#ifndef MODULE_INIT_IGNORE_VERMAGIC
+#define MODULE_INIT_IGNORE_VERMAGIC 2
+#endif
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+/* glibc exports these two but declares them in no header. Calling the libc
+ * symbols (not syscall()) is what kmod does too, so one LD_PRELOAD shim
+ * traps both tools the same way. */
+extern int init_module(void *image, unsigned long len, const char *params);
+extern int delete_module(const char *name, unsigned int flags);
+
+#define PROC_MODULES "/proc/modules"
+#define SYS_MODULE "/sys/module"
+#define MODULES_DISABLED "/proc/sys/kernel/modules_disabled"
+#define SYS_COMPRESSION "/sys/module/compression"
+
+/* A garbage /proc/modules must not make us allocate without bound. The
+ * real file holds a few hundred lines; these limits are far beyond it. */
+#define MAX_LOADED_MODULES 65536
+#define MAX_HOLDERS 65536
+/* kmod reads /proc/modules 4 KiB at a time; a longer line (a module with
+ * very many holders) is consumed in pieces and only its start is used. */
+#define PROC_LINE_CHUNK 4096
+
+/* ---------------------------------------------------------------- small files */
+
+int kernel_name_check(const char *name)
+{
+	size_t len;
+
+	if (name == NULL || name[0] == '\0')
+		return -EINVAL;
+	len = strnlen(name, NAME_MAX + 1);
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '/' || c <= ' ' || c == 0x7f)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int kernel_read_line(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	size_t used = 0;
+	char *nl;
+	int fd, r = 0;
+
+	if (size < 2)
+		return -EINVAL;
+	/* O_NONBLOCK: a FIFO planted where a sysfs file should be must not
+	 * hang us; it is then refused as not a regular file. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	while (used < size - 1) {
+		ssize_t n = read(fd, buf + used, size - 1 - used);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	/* A NUL inside the text: not a value the kernel wrote. */
+	if (memchr(buf, '\0', used) != NULL) {
+		r = -EINVAL;
+		goto out;
+	}
+	nl = memchr(buf, '\n', used);
+	if (nl != NULL) {
+		*nl = '\0';
+	} else if (used == size - 1) {
+		char extra;
+
+		/* The buffer is full and no line ended: only a file with
+		 * nothing more is acceptable. */
+		if (read(fd, &extra, 1) > 0)
+			r = -EFBIG;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+/* A decimal with nothing around it but an optional newline. */
+static int parse_long(const char *s, long *value)
+{
+	char *end;
+	long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+int kernel_read_long(const char *path, long *value)
+{
+	char buf[64];
+	int r;
+
+	r = kernel_read_line(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	return parse_long(buf, value);
+}
+
+static int sys_module_path(char *buf, size_t size, const char *name, const char *file)
+{
+	int n;
+
+	if (file != NULL)
+		n = snprintf(buf, size, SYS_MODULE "/%s/%s", name, file);
+	else
+		n = snprintf(buf, size, SYS_MODULE "/%s", name);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- state */
+
+static bool is_builtin(struct pmod_ctx *ctx, const char *name)
+{
+	struct pmod_error err = { 0 };
+	struct index_reader *idx;
+	const char *value;
+	int r;
+
+	r = ctx_index(ctx, CTX_INDEX_BUILTIN, &idx, &err);
+	if (r < 0) {
+		/* A corrupt index must not stop an unload: say so and go on
+		 * with what /sys says. */
+		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s",
+			ctx->module_dir, err.text);
+		return false;
+	}
+	if (idx == NULL)
+		return false;
+	r = index_reader_lookup(idx, name, &value, &err);
+	if (r < 0 && r != -ENODATA)
+		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s",
+			ctx->module_dir, err.text);
+	return r == 0;
+}
+
+int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name)
+{
+	char path[PATH_MAX], state[32];
+	struct stat st;
+	int r;
+
+	r = kernel_name_check(name);
+	if (r < 0)
+		return r;
+	if (is_builtin(ctx, name))
+		return PMOD_STATE_BUILTIN;
+	r = sys_module_path(path, sizeof(path), name, "initstate");
+	if (r < 0)
+		return r;
+	r = kernel_read_line(path, state, sizeof(state));
+	if (r == 0) {
+		if (strcmp(state, "live") == 0)
+			return PMOD_STATE_LIVE;
+		if (strcmp(state, "coming") == 0)
+			return PMOD_STATE_COMING;
+		if (strcmp(state, "going") == 0)
+			return PMOD_STATE_GOING;
+		return -EINVAL;
+	}
+	if (r != -ENOENT)
+		return r;
+	/* No initstate but a directory: a built-in module missing from
+	 * modules.builtin.bin, or one whose sysfs entry is half made. */
+	sys_module_path(path, sizeof(path), name, NULL);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return PMOD_STATE_COMING;
+	return PMOD_STATE_ABSENT;
+}
+
+bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx)
+{
+	char buf[32];
+
+	(void)ctx;
+	if (kernel_read_line(MODULES_DISABLED, buf, sizeof(buf)) < 0)
+		return false;
+	return strcmp(buf, "1") == 0;
+}
+
+/* ---------------------------------------------------------------- loaded modules */
+
+void pmod_loaded_module_release(struct pmod_loaded_module *mod)
+{
+	if (mod == NULL)
+		return;
+	free(mod->name);
+	for (size_t i = 0; i < mod->nholders; i++)
+		free(mod->holders[i]);
+	free(mod->holders);
+	memset(mod, 0, sizeof(*mod));
+}
+
+void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count)
+{
+	if (mods == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		pmod_loaded_module_release(&mods[i]);
+	free(mods);
+}
+
+/* /sys/module/NAME/holders in readdir order (what kmod shows). A missing
+ * directory is "no holders"; entries that are not module names are
+ * skipped. */
+static int read_holders(const char *name, struct pmod_loaded_module *mod, struct pmod_error *err)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *dir;
+	int r = 0;
+
+	if (sys_module_path(path, sizeof(path), name, "holders") < 0)
+		return pmod_fail(err, -ENAMETOOLONG, "module name %s is too long", name);
+	dir = opendir(path);
+	if (dir == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return pmod_fail(err, -errno, "cannot read %s: %s", path, strerror(errno));
+	}
+	while ((de = readdir(dir)) != NULL) {
+		char *h;
+
+		if (de->d_name[0] == '.' || kernel_name_check(de->d_name) < 0)
+			continue;
+		if (mod->nholders == MAX_HOLDERS) {
+			r = pmod_fail(err, -E2BIG, "%s lists more than %d holders", path, MAX_HOLDERS);
+			break;
+		}
+		if (mod->nholders == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			char **n = realloc(mod->holders, ncap * sizeof(*n));
+
+			if (n == NULL) {
+				r = pmod_fail(err, -ENOMEM, "out of memory");
+				break;
+			}
+			mod->holders = n;
+			cap = ncap;
+		}
+		h = strdup(de->d_name);
+		if (h == NULL) {
+			r = pmod_fail(err, -ENOMEM, "out of memory");
+			break;
+		}
+		mod->holders[mod->nholders++] = h;
+	}
+	closedir(dir);
+	return r;
+}
+
+/* One line of /proc/modules split into name and size. The line is cut at
+ * PROC_LINE_CHUNK bytes; only the first two fields matter. 1 when a module
+ * was parsed, 0 for a blank line, < 0 for a malformed one. */
+static int parse_proc_line(char *line, unsigned lineno, char **name, long *size,
+			   struct pmod_error *err)
+{
+	char *save, *n, *s;
+	int r;
+
+	n = strtok_r(line, " \t\n", &save);
+	if (n == NULL)
+		return 0;
+	r = kernel_name_check(n);
+	if (r < 0)
+		return pmod_fail(err, r, PROC_MODULES " line %u: '%.64s' is not a module name",
+				 lineno, n);
+	if (strlen(n) > KERNEL_MODULE_NAME_MAX)
+		return pmod_fail(err, -ENAMETOOLONG,
+				 PROC_MODULES " line %u: module name longer than %d characters",
+				 lineno, KERNEL_MODULE_NAME_MAX);
+	s = strtok_r(NULL, " \t\n", &save);
+	if (s == NULL || parse_long(s, size) < 0)
+		return pmod_fail(err, -EBADMSG, PROC_MODULES " line %u: %s has no valid size",
+				 lineno, n);
+	*name = n;
+	return 1;
+}
+
+/* Reads /proc/modules and calls back with each (name, size). */
+typedef int (*proc_line_fn)(void *data, const char *name, long size, struct pmod_error *err);
+
+static int walk_proc_modules(proc_line_fn fn, void *data, struct pmod_error *err)
+{
+	char line[PROC_LINE_CHUNK];
+	unsigned lineno = 0;
+	int r = 0;
+	FILE *f;
+
+	f = fopen(PROC_MODULES, "re");
+	if (f == NULL)
+		return pmod_fail(err, -errno, "cannot read " PROC_MODULES ": %s", strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strlen(line);
+		bool whole = len > 0 && line[len - 1] == '\n';
+		char *name = NULL;
+		long size = 0;
+
+		if (++lineno > MAX_LOADED_MODULES) {
+			r = pmod_fail(err, -E2BIG, PROC_MODULES " has more than %d lines",
+				      MAX_LOADED_MODULES);
+			break;
+		}
+		/* A NUL byte would hide the rest of the chunk: the line is
+		 * not text the kernel wrote. */
+		if (!whole && len < sizeof(line) - 1 && !feof(f)) {
+			r = pmod_fail(err, -EBADMSG, PROC_MODULES " line %u holds a NUL byte", lineno);
+			break;
+		}
+		r = parse_proc_line(line, lineno, &name, &size, err);
+		if (r > 0)
+			r = fn(data, name, size, err);
+		if (r < 0)
+			break;
+		/* The rest of an overlong line is not a new line. */
+		while (!whole && fgets(line, sizeof(line), f) != NULL) {
+			len = strlen(line);
+			whole = len > 0 && line[len - 1] == '\n';
+		}
+		r = 0;
+	}
+	if (r == 0 && ferror(f))
+		r = pmod_fail(err, -EIO, "cannot read " PROC_MODULES);
+	fclose(f);
+	return r;
+}
+
+/* The size lsmod shows: /sys/module/NAME/coresize, else the /proc/modules
+ * field; a negative errno when /sys/module/NAME itself is missing (what
+ * kmod prints then). */
+static long module_size(const char *name, long proc_size)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	long v;
+	int r;
+
+	if (sys_module_path(path, sizeof(path), name, NULL) < 0)
+		return -ENAMETOOLONG;
+	if (stat(path, &st) < 0)
+		return -errno;
+	sys_module_path(path, sizeof(path), name, "coresize");
+	r = kernel_read_long(path, &v);
+	if (r == -ENOENT)
+		return proc_size;
+	return r < 0 ? r : v;
+}
+
+static long module_refcnt(const char *name)
+{
+	char path[PATH_MAX];
+	long v;
+	int r;
+
+	if (sys_module_path(path, sizeof(path), name, "refcnt") < 0)
+		return -ENAMETOOLONG;
+	r = kernel_read_long(path, &v);
+	return r < 0 ? r : v;
+}
+
+static int fill_usage(const char *name, long proc_size, struct pmod_loaded_module *mod,
+		      struct pmod_error *err)
+{
+	int r;
+
+	memset(mod, 0, sizeof(*mod));
+	mod->name = strdup(name);
+	if (mod->name == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	mod->size = module_size(name, proc_size);
+	mod->refcnt = module_refcnt(name);
+	r = read_holders(name, mod, err);
+	if (r < 0)
+		pmod_loaded_module_release(mod);
+	return r;
+}
+
+struct loaded_list {
+	struct pmod_loaded_module *mods;
+	size_t count, cap;
+};
+
+static int add_loaded(void *data, const char *name, long size, struct pmod_error *err)
+{
+	struct loaded_list *l = data;
+	int r;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct pmod_loaded_module *n = realloc(l->mods, cap * sizeof(*n));
+
+		if (n == NULL)
+			return pmod_fail(err, -ENOMEM, "out of memory");
+		l->mods = n;
+		l->cap = cap;
+	}
+	r = fill_usage(name, size, &l->mods[l->count], err);
+	if (r < 0)
+		return r;
+	l->count++;
+	return 0;
+}
+
+int pmod_kernel_loaded_modules(struct pmod_ctx *ctx, struct pmod_loaded_module **mods,
+			       size_t *count, struct pmod_error *err)
+{
+	struct loaded_list l = { 0 };
+	int r;
+
+	(void)ctx;
+	*mods = NULL;
+	*count = 0;
+	r = walk_proc_modules(add_loaded, &l, err);
+	if (r < 0) {
+		pmod_loaded_modules_free(l.mods, l.count);
+		return r;
+	}
+	*mods = l.mods;
+	*count = l.count;
+	return 0;
+}
+
+struct size_search {
+	const char *name;
+	long size;
+	bool found;
+};
+
+static int find_size(void *data, const char *name, long size, struct pmod_error *err)
+{
+	struct size_search *s = data;
+
+	(void)err;
+	if (!s->found && strcmp(name, s->name) == 0) {
+		s->size = size;
+		s->found = true;
+	}
+	return 0;
+}
+
+int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
+			     struct pmod_loaded_module *usage, struct pmod_error *err)
+{
+	struct size_search s = { .name = name, .size = -ENOENT };
+	char path[PATH_MAX], coresize[PATH_MAX];
+	struct pmod_error ignored;
+	struct stat st;
+	int r;
+
+	(void)ctx;
+	memset(usage, 0, sizeof(*usage));
+	r = kernel_name_check(name);
+	if (r < 0)
+		return pmod_fail(err, r, "'%.64s' is not a module name", name ? name : "");
+	sys_module_path(path, sizeof(path), name, NULL);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return pmod_fail(err, -ENOENT, "module %s is not loaded", name);
+	/* /proc/modules is read only when coresize cannot say. */
+	sys_module_path(coresize, sizeof(coresize), name, "coresize");
+	if (access(coresize, F_OK) < 0)
+		walk_proc_modules(find_size, &s, &ignored);
+	return fill_usage(name, s.size, usage, err);
+}
+
+/* ---------------------------------------------------------------- insert */
+
+static const char *compression_name(enum pmod_compression c)
+{
+	switch (c) {
+	case PMOD_COMPRESSION_GZIP: return "gzip";
+	case PMOD_COMPRESSION_XZ: return "xz";
+	case PMOD_COMPRESSION_ZSTD: return "zstd";
+	default: return NULL;
+	}
+}
+
+/* True when the kernel can take a file of this format as it is
+ * (CONFIG_MODULE_DECOMPRESS names its one format in sysfs). */
+static bool kernel_decompresses(enum pmod_compression c)
+{
+	const char *want = compression_name(c);
+	char buf[32];
+
+	if (want == NULL || kernel_read_line(SYS_COMPRESSION, buf, sizeof(buf)) < 0)
+		return false;
+	return strcmp(buf, want) == 0;
+}
+
+static int sys_finit_module(int fd, const char *params, int flags)
+{
+	if (syscall(SYS_finit_module, fd, params, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A forced load through init_module: the kernel has no flags there, so
+ * what it would check is hidden the way it expects: __versions loses
+ * SHF_ALLOC (the kernel then finds no version table) and the vermagic=
+ * string is blanked. The image is a private copy. */
+static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pmod_error *err)
+{
+	struct elf_reader elf;
+	struct elf_section sec;
+	unsigned idx;
+	int r;
+
+	r = elf_reader_init(&elf, data, size, err);
+	if (r < 0)
+		return r;
+	if ((flags & PMOD_INSERT_FORCE_MODVERSION) &&
+	    elf_section_find(&elf, "__versions", &sec, &idx, err) == 0) {
+		/* sh_flags sits right after sh_name and sh_type in both
+		 * classes; the header was bounds-checked by the reader. */
+		uint8_t *f = data + elf.shoff + (uint64_t)idx * elf.shentsize + 8;
+		size_t width = elf.is64 ? 8 : 4;
+		size_t low = elf.msb ? width - 1 : 0;
+
+		f[low] &= (uint8_t)~ELF_SHF_ALLOC;
+	}
+	if ((flags & PMOD_INSERT_FORCE_VERMAGIC) &&
+	    elf_section_find(&elf, ".modinfo", &sec, &idx, err) == 0 && sec.data != NULL) {
+		uint8_t *p = data + sec.offset, *end = p + sec.size;
+
+		while (p < end) {
+			uint8_t *z = memchr(p, '\0', (size_t)(end - p));
+			size_t len = z ? (size_t)(z - p) : (size_t)(end - p);
+
+			if (len >= 9 && memcmp(p, "vermagic=", 9) == 0)
+				memset(p, 0, len);
+			p += len + 1;
+		}
+	}
+	return 0;
+}
+
+/* The module decompressed (or read) in userspace and given to
+ * init_module. *kernel_error tells a kernel answer from a read error. */
+static int insert_from_memory(struct pmod_ctx *ctx, const char *path, const char *params,
+			      unsigned flags, bool *kernel_error, struct pmod_error *err)
+{
+	struct module_bytes mb;
+	uint8_t *copy = NULL;
+	void *image;
+	int r;
+
+	r = module_bytes_open(path, ctx->max_module_size, &mb, err);
+	if (r < 0)
+		return r;
+	image = (void *)mb.data;
+	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
+		copy = malloc(mb.size ? mb.size : 1);
+		if (copy == NULL) {
+			module_bytes_release(&mb);
+			return pmod_fail(err, -ENOMEM, "out of memory");
+		}
+		memcpy(copy, mb.data, mb.size);
+		r = strip_for_force(copy, mb.size, flags, err);
+		if (r < 0)
+			goto out;
+		image = copy;
+	}
+	*kernel_error = true;
+	r = init_module(image, mb.size, params) < 0 ? -errno : 0;
+out:
+	free(copy);
+	module_bytes_release(&mb);
+	return r;
+}
+
+int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
+		       unsigned flags, struct pmod_error *err)
+{
+	return pmod_kernel_insert_ex(ctx, path, params, flags, NULL, err);
+}
+
+int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
+			  unsigned flags, bool *kernel_answered, struct pmod_error *err)
+{
+	enum pmod_compression comp;
+	bool kernel_error = false;
+	uint8_t magic[6];
+	struct stat st;
+	int fd, kflags = 0, r;
+	ssize_t n;
+
+	if (params == NULL)
+		params = "";
+	if (flags & PMOD_INSERT_FORCE_MODVERSION)
+		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
+	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
+		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return pmod_fail(err, -errno, "cannot open the module file: %s", strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = pmod_fail(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+			      "the module file is not a regular file");
+		goto out;
+	}
+	n = pread(fd, magic, sizeof(magic), 0);
+	if (n < 0) {
+		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
+		goto out;
+	}
+	comp = module_bytes_detect(magic, (size_t)n);
+	if (comp == PMOD_COMPRESSION_NONE) {
+		kernel_error = true;
+		r = sys_finit_module(fd, params, kflags);
+		/* Kernels before 3.8 have only init_module. */
+		if (r == -ENOSYS) {
+			kernel_error = false;
+			r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
+		}
+	} else if (kernel_decompresses(comp)) {
+		kernel_error = true;
+		r = sys_finit_module(fd, params, kflags | MODULE_INIT_COMPRESSED_FILE);
+	} else {
+		r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
+	}
+	if (r < 0 && kernel_error)
+		pmod_explain_insert(ctx, path, params, r, err);
+out:
+	close(fd);
+	if (kernel_answered != NULL)
+		*kernel_answered = kernel_error;
+	return r;
+}
+
+/* ---------------------------------------------------------------- remove */
+
+int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
+{
+	int r;
+
+	r = kernel_name_check(name);
+	if (r < 0)
+		return pmod_fail(err, r, "'%.64s' is not a module name", name ? name : "");
+	/* O_NONBLOCK only: no forced unload exists on Peios (peios.md §4). */
+	if (delete_module(name, O_NONBLOCK) == 0)
+		return 0;
+	r = -errno;
+	pmod_explain_remove(ctx, name, r, err);
+	return r;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internal helpers of the kernel boundary that kernel_errors.c shares with
+ * kernel.c: reading the small files the kernel publishes. */
+#ifndef PMOD_KERNEL_H
+#define PMOD_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pmod.h"
+
+/* Longest module name the kernel accepts (MODULE_NAME_LEN - 1). */
+#define KERNEL_MODULE_NAME_MAX 55
+
+/* A name that is safe to put into a /sys/module path: not empty, no '/',
+ * not "." or "..", no control characters, at most NAME_MAX bytes. Names
+ * longer than the kernel's limit pass (they are simply never loaded).
+ * 0, -EINVAL or -ENAMETOOLONG. */
+int kernel_name_check(const char *name);
+
+/* The first line of a small file (at most size - 1 bytes, the newline
+ * dropped). 0 or a negative errno from open/read; -EFBIG when the file
+ * holds more than one short line. */
+int kernel_read_line(const char *path, char *buf, size_t size);
+
+/* A non-negative decimal read from a file; -EINVAL when it is not one. */
+int kernel_read_long(const char *path, long *value);
+
+#endif

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* What a kernel errno means for this module, in words a person can act
+ * on. The kernel says little (ENOENT covers a missing symbol and, on old
+ * kernels, an unknown parameter), so this looks at what it can see from
+ * userspace: the parameters the module declares, its vermagic against the
+ * running kernel, its signature, /sys/module's holders and refcount, and
+ * modules_disabled. Every sentence fits struct pmod_error's text. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "error.h"
+#include "kernel.h"
+
+#define PRIVILEGE "SeLoadDriverPrivilege (CAP_SYS_MODULE)"
+
+static int negative(int error)
+{
+	return error < 0 ? error : -error;
+}
+
+/* Parameter names compare as the kernel compares them: '-' and '_' are
+ * the same character. */
+static bool param_name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i] == '-' ? '_' : a[i];
+		char y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+struct module_params {
+	struct pmod_image *image;
+	struct pmod_param *params;
+	size_t count;
+};
+
+static int module_params_load(struct pmod_ctx *ctx, const char *path, struct module_params *mp)
+{
+	const struct pmod_modinfo *entries;
+	size_t n;
+	int r;
+
+	memset(mp, 0, sizeof(*mp));
+	if (path == NULL || pmod_image_open(ctx, path, &mp->image, NULL) < 0)
+		return -ENOENT;
+	r = pmod_image_modinfo(mp->image, &entries, &n, NULL);
+	if (r >= 0)
+		r = pmod_params_from_modinfo(entries, n, &mp->params, &mp->count, NULL);
+	if (r < 0) {
+		pmod_image_free(mp->image);
+		mp->image = NULL;
+	}
+	return r;
+}
+
+static void module_params_release(struct module_params *mp)
+{
+	free(mp->params);
+	pmod_image_free(mp->image);
+}
+
+/* The first parameter passed that the module does not declare, split the
+ * way the kernel splits the string (spaces, with double quotes grouping).
+ * Returns its length and sets *name, or 0 when every name is known. */
+static size_t first_unknown_param(const char *given, const struct module_params *mp,
+				  const char **name)
+{
+	const char *p = given;
+
+	while (p != NULL && *p != '\0') {
+		const char *start, *end;
+		bool quoted = false;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && (quoted || (*p != ' ' && *p != '\t' && *p != '\n'))) {
+			if (*p == '"')
+				quoted = !quoted;
+			p++;
+		}
+		if (*start == '"')
+			start++;
+		end = start;
+		while (end < p && *end != '=' && *end != '"')
+			end++;
+		if (end > start) {
+			bool known = false;
+
+			for (size_t i = 0; i < mp->count && !known; i++)
+				known = param_name_eq(start, (size_t)(end - start),
+						      mp->params[i].name, mp->params[i].name_len);
+			if (!known) {
+				*name = start;
+				return (size_t)(end - start);
+			}
+		}
+	}
+	return 0;
+}
+
+/* "a, b, c" (with types when asked), cut with "..." to fit. */
+static void param_list(const struct module_params *mp, bool with_types, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < mp->count; i++) {
+		const struct pmod_param *pp = &mp->params[i];
+		char item[160];
+		int n;
+
+		if (with_types && pp->type != NULL)
+			n = snprintf(item, sizeof(item), "%s%.*s (%.*s)", i ? ", " : "",
+				     (int)pp->name_len, pp->name, (int)pp->type_len, pp->type);
+		else
+			n = snprintf(item, sizeof(item), "%s%.*s", i ? ", " : "",
+				     (int)pp->name_len, pp->name);
+		if (n < 0 || (size_t)n >= sizeof(item) || used + (size_t)n + 4 >= size) {
+			snprintf(buf + used, size - used, "%s", i ? ", ..." : "...");
+			return;
+		}
+		memcpy(buf + used, item, (size_t)n + 1);
+		used += (size_t)n;
+	}
+}
+
+/* 1 and err filled when a passed parameter is unknown to the module. */
+static int explain_unknown_param(const char *params, const struct module_params *mp,
+				 int code, struct pmod_error *err)
+{
+	const char *name;
+	char list[160];
+	size_t len;
+
+	len = first_unknown_param(params, mp, &name);
+	if (len == 0)
+		return 0;
+	if (mp->count == 0) {
+		pmod_fail(err, code, "unknown parameter '%.*s' (the module takes no parameters)",
+			  (int)(len > 64 ? 64 : len), name);
+		return 1;
+	}
+	param_list(mp, false, list, sizeof(list));
+	pmod_fail(err, code, "unknown parameter '%.*s' (the module takes: %s)",
+		  (int)(len > 64 ? 64 : len), name, list);
+	return 1;
+}
+
+static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
+			     struct pmod_error *err)
+{
+	struct pmod_image *image;
+	struct pmod_error why = { 0 };
+	struct utsname u;
+	const char *vermagic;
+	size_t len;
+
+	if (path == NULL || pmod_image_open(ctx, path, &image, &why) < 0) {
+		if (why.text[0] != '\0')
+			pmod_fail(err, code, "not a valid module file: %s", why.text);
+		else
+			pmod_fail(err, code, "not a module the kernel can load (see dmesg)");
+		return;
+	}
+	vermagic = pmod_image_vermagic(image);
+	if (vermagic == NULL) {
+		pmod_fail(err, code, "the module has no vermagic: not built for a Linux kernel (see dmesg)");
+	} else if (uname(&u) == 0 &&
+		   ((len = strcspn(vermagic, " ")) != strlen(u.release) ||
+		    strncmp(vermagic, u.release, len) != 0)) {
+		pmod_fail(err, code,
+			  "the module was built for kernel %.*s "
+			  "but the running kernel is %s (vermagic '%.80s')",
+			  (int)(len > 64 ? 64 : len), vermagic, u.release, vermagic);
+	} else {
+		pmod_fail(err, code,
+			  "the module matches this kernel release but not its configuration or "
+			  "architecture (see dmesg)");
+	}
+	pmod_image_free(image);
+}
+
+static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
+			      struct pmod_error *err)
+{
+	const struct pmod_signature *sig;
+	struct pmod_image *image;
+	int r;
+
+	if (path == NULL || pmod_image_open(ctx, path, &image, NULL) < 0) {
+		pmod_fail(err, code, "the kernel rejected the module's signature");
+		return;
+	}
+	r = pmod_image_signature(image, &sig, NULL);
+	if (r == -ENODATA)
+		pmod_fail(err, code,
+			  "the kernel accepts only signed modules and this module is unsigned "
+			  "(or its signature was stripped by a forced load)");
+	else if (r < 0 || code == -EBADMSG)
+		pmod_fail(err, code, "the kernel rejected the module's signature: it is malformed");
+	else if (sig->signer_len > 0)
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: no trusted key matches "
+			  "its signer '%.*s'", (int)(sig->signer_len > 80 ? 80 : sig->signer_len),
+			  (const char *)sig->signer);
+	else
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: it is not signed by a key "
+			  "the kernel trusts");
+	pmod_image_free(image);
+}
+
+static void explain_eperm(struct pmod_ctx *ctx, const char *what, int code,
+			  struct pmod_error *err)
+{
+	if (pmod_kernel_modules_disabled(ctx))
+		pmod_fail(err, code,
+			  "module %s is locked until reboot (/proc/sys/kernel/modules_disabled is 1)",
+			  what);
+	else
+		pmod_fail(err, code, "permission denied: %s a module needs " PRIVILEGE,
+			  strcmp(what, "loading") == 0 ? "loading" : "unloading");
+}
+
+void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
+			 int error, struct pmod_error *err)
+{
+	struct module_params mp;
+	int code = negative(error);
+	char list[200];
+
+	if (params == NULL)
+		params = "";
+	switch (-code) {
+	case EEXIST:
+		pmod_fail(err, code, "the module is already loaded");
+		return;
+	case ENOENT:
+	case EINVAL:
+		if (module_params_load(ctx, path, &mp) == 0) {
+			bool done = explain_unknown_param(params, &mp, code, err) == 1;
+
+			if (!done && code == -EINVAL && params[0] != '\0' && mp.count > 0) {
+				param_list(&mp, true, list, sizeof(list));
+				pmod_fail(err, code,
+					  "a parameter value was rejected (the module takes: %s); "
+					  "see dmesg", list);
+				done = true;
+			}
+			module_params_release(&mp);
+			if (done)
+				return;
+		}
+		if (code == -ENOENT)
+			pmod_fail(err, code,
+				  "a symbol it needs is missing: a module it depends on is not loaded "
+				  "(load it first, or run depmod if modules.dep is stale); dmesg "
+				  "names the symbol");
+		else
+			pmod_fail(err, code, "invalid parameters or flags (see dmesg)");
+		return;
+	case ENOEXEC:
+		explain_vermagic(ctx, path, code, err);
+		return;
+	case ESRCH:
+		pmod_fail(err, code,
+			  "a symbol version does not match the running kernel: the module was "
+			  "built against another kernel (see dmesg)");
+		return;
+	case EKEYREJECTED:
+	case ENOKEY:
+	case EBADMSG:
+	case ENOPKG:
+		explain_signature(ctx, path, code, err);
+		return;
+	case EPERM:
+		explain_eperm(ctx, "loading", code, err);
+		return;
+	case EOPNOTSUPP:
+		pmod_fail(err, code,
+			  "the kernel cannot decompress this module itself; decompress it first "
+			  "(see dmesg)");
+		return;
+	case EBUSY:
+		pmod_fail(err, code, "the module is being loaded or unloaded right now; try again");
+		return;
+	case ENODEV:
+	case ENXIO:
+		pmod_fail(err, code,
+			  "the module's initialisation found no device or feature to drive "
+			  "(see dmesg)");
+		return;
+	case ENOMEM:
+		pmod_fail(err, code, "the kernel ran out of memory loading the module");
+		return;
+	default:
+		pmod_fail(err, code, "the module's initialisation or the kernel failed: %s "
+			  "(see dmesg)", strerror(-code));
+	}
+}
+
+void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
+			 struct pmod_error *err)
+{
+	struct pmod_loaded_module usage;
+	int code = negative(error);
+	char holders[160];
+
+	switch (-code) {
+	case EAGAIN:
+	case EBUSY:
+		if (name == NULL || pmod_kernel_module_usage(ctx, name, &usage, NULL) < 0) {
+			pmod_fail(err, code, "the module is in use");
+			return;
+		}
+		if (usage.nholders > 0) {
+			size_t used = 0;
+
+			holders[0] = '\0';
+			for (size_t i = 0; i < usage.nholders; i++) {
+				int n = snprintf(holders + used, sizeof(holders) - used, "%s%s",
+						 i ? ", " : "", usage.holders[i]);
+
+				if (n < 0 || used + (size_t)n + 5 >= sizeof(holders)) {
+					snprintf(holders + used, sizeof(holders) - used, ", ...");
+					break;
+				}
+				used += (size_t)n;
+			}
+			pmod_fail(err, code, "the module is in use by %s (refcount %ld)", holders,
+				  usage.refcnt);
+		} else if (usage.refcnt > 0) {
+			pmod_fail(err, code, "the module is held by %ld reference%s "
+				  "(open devices or files)", usage.refcnt,
+				  usage.refcnt == 1 ? "" : "s");
+		} else if (code == -EBUSY) {
+			pmod_fail(err, code, "the module is not live (still loading or unloading) "
+				  "or cannot be unloaded (it has no exit function)");
+		} else {
+			pmod_fail(err, code, "the module is in use");
+		}
+		pmod_loaded_module_release(&usage);
+		return;
+	case ENOENT:
+		pmod_fail(err, code, "the module is not loaded");
+		return;
+	case EPERM:
+		explain_eperm(ctx, "unloading", code, err);
+		return;
+	default:
+		pmod_fail(err, code, "%s", strerror(-code));
+	}
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "lazy_crypto.h"
+#include "lazy_library.h"
+
+/* The soname below must be the library these headers describe. */
+_Static_assert(OPENSSL_VERSION_MAJOR == 3, "the OpenSSL headers are the ABI of libcrypto.so.3");
+
+#define SYM(fn) LAZY_SYMBOL(struct lazy_crypto, fn)
+static const struct lazy_symbol symbols[] = {
+	SYM(ASN1_INTEGER_to_BN), SYM(ASN1_STRING_get0_data), SYM(ASN1_STRING_length),
+	SYM(BN_bn2bin), SYM(BN_free), SYM(BN_num_bits), SYM(CMS_ContentInfo_free),
+	SYM(CMS_SignerInfo_get0_algs), SYM(CMS_SignerInfo_get0_signature),
+	SYM(CMS_SignerInfo_get0_signer_id), SYM(CMS_get0_SignerInfos),
+	SYM(CMS_unsigned_get_attr_count), SYM(OBJ_obj2txt), SYM(OPENSSL_sk_num),
+	SYM(OPENSSL_sk_value), SYM(X509_ALGOR_get0), SYM(X509_NAME_ENTRY_get_data),
+	SYM(X509_NAME_get_entry), SYM(X509_NAME_get_index_by_NID), SYM(d2i_CMS_ContentInfo),
+};
+_Static_assert(sizeof(symbols) / sizeof(symbols[0]) * sizeof(void (*)(void)) ==
+		       sizeof(struct lazy_crypto), "every member of struct lazy_crypto is resolved");
+
+static struct lazy_crypto table;
+static struct lazy_library library = {
+	.soname = "libcrypto.so.3",
+	.needed_for = "PKCS#7 module signature",
+	.symbols = symbols,
+	.nsymbols = sizeof(symbols) / sizeof(symbols[0]),
+	.table = &table,
+	.once = PTHREAD_ONCE_INIT,
+};
+
+static void open_library(void)
+{
+	lazy_library_open(&library);
+}
+
+const struct lazy_crypto *lazy_crypto(struct pmod_error *err)
+{
+	return lazy_library_get(&library, open_library, err);
+}

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* modprobe.d: which files are read, in which order, and what every
+ * directive means (kmod-facts §2.1-2.5). The parsed result is plain lists
+ * in parse order; the questions resolution asks are answered here too. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config_files.h"
+#include "error.h"
+#include "modprobe_config.h"
+
+static const char *const default_dirs[] = {
+	"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+	"/usr/lib/modprobe.d", "/lib/modprobe.d",
+};
+#define MAX_CONFIG_PATHS 64
+/* kmod reads at most this much of /proc/cmdline. */
+#define KERNEL_CMDLINE_MAX 4095
+
+/* ---------------------------------------------------------------- storage */
+
+static struct config_entry *entry_new(struct pmod_config *cfg, enum pmod_config_kind kind)
+{
+	struct config_entry *e;
+
+	if (cfg->count[kind] == cfg->cap[kind]) {
+		size_t cap = cfg->cap[kind] ? cfg->cap[kind] * 2 : 8;
+
+		e = realloc(cfg->entries[kind], cap * sizeof(*e));
+		if (e == NULL)
+			return NULL;
+		cfg->entries[kind] = e;
+		cfg->cap[kind] = cap;
+	}
+	e = &cfg->entries[kind][cfg->count[kind]];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+int modprobe_config_add(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
+			const char *value)
+{
+	struct config_entry *e = entry_new(cfg, kind);
+	size_t nlen = strlen(name) + 1, vlen = value ? strlen(value) + 1 : 0;
+	char *s;
+
+	if (e == NULL)
+		return -ENOMEM;
+	s = malloc(nlen + vlen);
+	if (s == NULL)
+		return -ENOMEM;
+	memcpy(s, name, nlen);
+	e->pub.name = s;
+	if (value != NULL) {
+		memcpy(s + nlen, value, vlen);
+		e->pub.value = s + nlen;
+	}
+	e->storage = s;
+	cfg->count[kind]++;
+	return 0;
+}
+
+/* softdep and weakdep: the targets are kept as pointers into one block
+ * after the name and the -c text. */
+static int add_dep_lists(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
+			 char **targets[2], size_t n[2])
+{
+	struct config_entry *e = entry_new(cfg, kind);
+	size_t size = strlen(name) + 1 + 1, ptrs = n[0] + n[1];
+	char *s, *text;
+
+	if (e == NULL)
+		return -ENOMEM;
+	for (int k = 0; k < 2; k++) {
+		if (n[k] > 0 && kind == PMOD_CONFIG_SOFTDEP)
+			size += 5;	/* "post:" */
+		for (size_t i = 0; i < n[k]; i++)
+			size += 2 * (strlen(targets[k][i]) + 1);	/* text and list */
+	}
+	e->storage = malloc(ptrs * sizeof(char *) + size);
+	if (e->storage == NULL)
+		return -ENOMEM;
+	e->list[0] = e->storage;
+	e->list[1] = e->list[0] + n[0];
+	s = (char *)(e->list[0] + ptrs);
+	e->pub.name = strcpy(s, name);
+	s += strlen(name) + 1;
+	/* kmod prints "pre: a b" and "post: c" with nothing between the two
+	 * (the missing separator is kept: scripts compare -c output). */
+	text = s;
+	*s = '\0';
+	for (int k = 0; k < 2; k++) {
+		if (n[k] > 0 && kind == PMOD_CONFIG_SOFTDEP)
+			s = stpcpy(s, k == 0 ? "pre:" : "post:");
+		for (size_t i = 0; i < n[k]; i++) {
+			if (s != text || kind == PMOD_CONFIG_SOFTDEP)
+				*s++ = ' ';
+			s = stpcpy(s, targets[k][i]);
+		}
+	}
+	e->pub.value = text;
+	s++;
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < n[k]; i++) {
+			e->list[k][i] = s;
+			s = stpcpy(s, targets[k][i]) + 1;
+		}
+		e->nlist[k] = n[k];
+	}
+	cfg->count[kind]++;
+	return 0;
+}
+
+void pmod_config_free(struct pmod_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (int k = 0; k < PMOD_CONFIG_KIND_COUNT; k++) {
+		for (size_t i = 0; i < cfg->count[k]; i++)
+			free(cfg->entries[k][i].storage);
+		free(cfg->entries[k]);
+	}
+	free(cfg);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+/* '-' to '_' outside [...] in place; false for an unbalanced bracket. */
+static bool normalize_in_place(char *s)
+{
+	size_t len = strlen(s);
+
+	return pmod_alias_normalize(s, s, len + 1) >= 0;
+}
+
+/* softdep MOD [pre: A ...] [post: B ...] and weakdep MOD A ...: tokens
+ * before the first marker of a softdep are ignored, as kmod does. The
+ * tokens are split in place in rest. */
+static int parse_deps(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
+		      char *rest)
+{
+	/* A line of L bytes has at most L/2 + 1 tokens. */
+	size_t max = strlen(rest) / 2 + 1, n[2] = { 0, 0 };
+	char **all = malloc(2 * max * sizeof(*all));
+	char **targets[2];
+	int list = kind == PMOD_CONFIG_WEAKDEP ? 0 : -1, r;
+	char *tok;
+
+	if (all == NULL)
+		return -ENOMEM;
+	targets[0] = all;
+	targets[1] = all + max;
+	while ((tok = config_next_token(&rest)) != NULL) {
+		if (kind == PMOD_CONFIG_SOFTDEP && strcmp(tok, "pre:") == 0)
+			list = 0;
+		else if (kind == PMOD_CONFIG_SOFTDEP && strcmp(tok, "post:") == 0)
+			list = 1;
+		else if (list >= 0)
+			targets[list][n[list]++] = tok;
+	}
+	r = add_dep_lists(cfg, kind, name, targets, n);
+	free(all);
+	return r;
+}
+
+int modprobe_config_parse_line(struct pmod_ctx *ctx, struct pmod_config *cfg, char *line,
+			       const char *path, unsigned lineno)
+{
+	char *cursor = line;
+	char *cmd = config_next_token(&cursor);
+	char *a, *b;
+	enum pmod_config_kind kind;
+	bool ok = false;
+	int r = 0;
+
+	if (cmd == NULL)
+		return 0;	/* blanks only */
+	if (strcmp(cmd, "alias") == 0) {
+		a = config_next_token(&cursor);
+		b = config_next_token(&cursor);
+		ok = a && b && normalize_in_place(a) && normalize_in_place(b);
+		if (ok)
+			r = modprobe_config_add(cfg, PMOD_CONFIG_ALIAS, a, b);
+	} else if (strcmp(cmd, "blacklist") == 0) {
+		a = config_next_token(&cursor);
+		ok = a && normalize_in_place(a);
+		if (ok)
+			r = modprobe_config_add(cfg, PMOD_CONFIG_BLACKLIST, a, NULL);
+	} else if (strcmp(cmd, "options") == 0 || strcmp(cmd, "install") == 0 ||
+		   strcmp(cmd, "remove") == 0) {
+		kind = cmd[0] == 'o' ? PMOD_CONFIG_OPTIONS :
+		       cmd[0] == 'i' ? PMOD_CONFIG_INSTALL : PMOD_CONFIG_REMOVE;
+		a = config_next_token(&cursor);
+		/* The rest of the line after the one blank that ends MOD,
+		 * further blanks included. */
+		ok = a && *cursor != '\0' && normalize_in_place(a);
+		if (ok && kind == PMOD_CONFIG_OPTIONS)
+			for (char *p = cursor; *p; p++)
+				if (*p == '\t')
+					*p = ' ';
+		if (ok)
+			r = modprobe_config_add(cfg, kind, a, cursor);
+	} else if (strcmp(cmd, "softdep") == 0 || strcmp(cmd, "weakdep") == 0) {
+		kind = cmd[0] == 's' ? PMOD_CONFIG_SOFTDEP : PMOD_CONFIG_WEAKDEP;
+		a = config_next_token(&cursor);
+		/* softdep needs something after MOD; an empty weakdep list is
+		 * valid (kmod 33). */
+		ok = a && (kind == PMOD_CONFIG_WEAKDEP || *cursor != '\0') &&
+		     normalize_in_place(a);
+		if (ok)
+			r = parse_deps(cfg, kind, a, cursor);
+	} else if (strcmp(cmd, "include") == 0 || strcmp(cmd, "config") == 0) {
+		ctx_log(ctx, LOG_ERR, "%s: command %s is deprecated and not parsed anymore",
+			path, cmd);
+		return 0;
+	}
+	if (!ok)
+		ctx_log(ctx, LOG_ERR, "%s line %u: ignoring bad line starting with '%s'",
+			path, lineno, cmd);
+	return r;
+}
+
+static int parse_file(struct pmod_ctx *ctx, struct pmod_config *cfg, const char *path)
+{
+	struct config_reader rd;
+	char *line;
+	int r;
+
+	if (config_reader_open(&rd, path) < 0) {
+		ctx_log(ctx, LOG_ERR, "%s: cannot read: %s", path, strerror(errno));
+		return 0;
+	}
+	while ((r = config_reader_next(&rd, &line)) > 0) {
+		r = modprobe_config_parse_line(ctx, cfg, line, path, rd.lineno);
+		if (r < 0)
+			break;
+	}
+	if (r == -EIO) {
+		ctx_log(ctx, LOG_ERR, "%s: read error", path);
+		r = 0;
+	}
+	config_reader_close(&rd);
+	return r;
+}
+
+static int read_kernel_cmdline(struct pmod_ctx *ctx, struct pmod_config *cfg)
+{
+	char buf[KERNEL_CMDLINE_MAX + 1];
+	ssize_t n;
+	int fd;
+
+	/* Plain open: /proc is never moved by the root, and a test shim can
+	 * redirect the path. */
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* no /proc: nothing on the command line */
+	do
+		n = read(fd, buf, KERNEL_CMDLINE_MAX);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return kernel_cmdline_parse(ctx, cfg, buf);
+}
+
+int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *opts,
+		     struct pmod_config **out, struct pmod_error *err)
+{
+	static const struct pmod_config_options defaults;
+	char *owned[MAX_CONFIG_PATHS + 2];
+	struct config_file *files = NULL;
+	struct pmod_config *cfg;
+	size_t n = 0, nfiles = 0;
+	int r = 0;
+
+	if (opts == NULL)
+		opts = &defaults;
+	cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	/* depmod's files come first so that they win a basename tie. */
+	if (asprintf(&owned[n++], "%s/modules.softdep", ctx->module_dir) < 0 ||
+	    asprintf(&owned[n++], "%s/modules.weakdep", ctx->module_dir) < 0) {
+		n--;
+		r = -ENOMEM;
+	}
+	if (opts->paths == NULL) {
+		for (size_t i = 0; r == 0 && i < sizeof(default_dirs) / sizeof(default_dirs[0]); i++)
+			if (asprintf(&owned[n++], "%s%s", ctx->root, default_dirs[i]) < 0) {
+				n--;
+				r = -ENOMEM;
+			}
+	} else {
+		for (size_t i = 0; r == 0 && opts->paths[i] != NULL; i++) {
+			if (i >= MAX_CONFIG_PATHS) {
+				r = -E2BIG;
+				break;
+			}
+			if (asprintf(&owned[n++], "%s%s", opts->paths[i][0] == '/' ? ctx->root : "",
+				     opts->paths[i]) < 0) {
+				n--;
+				r = -ENOMEM;
+			}
+		}
+	}
+	if (r == 0)
+		r = config_files_list(ctx, (const char *const *)owned, n, &files, &nfiles);
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	for (size_t i = 0; r == 0 && i < nfiles; i++)
+		r = parse_file(ctx, cfg, files[i].path);
+	config_files_free(files, nfiles);
+	if (r == 0) {
+		if (opts->kernel_cmdline != NULL) {
+			char *copy = strdup(opts->kernel_cmdline);
+
+			r = copy ? kernel_cmdline_parse(ctx, cfg, copy) : -ENOMEM;
+			free(copy);
+		} else {
+			r = read_kernel_cmdline(ctx, cfg);
+		}
+	}
+	if (r < 0) {
+		pmod_config_free(cfg);
+		return pmod_fail(err, r, r == -E2BIG ? "too many configuration paths" :
+				 "out of memory");
+	}
+	*out = cfg;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- queries */
+
+size_t pmod_config_count(const struct pmod_config *cfg, enum pmod_config_kind kind)
+{
+	return (unsigned)kind < PMOD_CONFIG_KIND_COUNT ? cfg->count[kind] : 0;
+}
+
+const struct pmod_config_entry *pmod_config_get(const struct pmod_config *cfg,
+						enum pmod_config_kind kind, size_t i)
+{
+	if ((unsigned)kind >= PMOD_CONFIG_KIND_COUNT || i >= cfg->count[kind])
+		return NULL;
+	return &cfg->entries[kind][i].pub;
+}
+
+bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->count[PMOD_CONFIG_BLACKLIST]; i++)
+		if (strcmp(cfg->entries[PMOD_CONFIG_BLACKLIST][i].pub.name, name) == 0)
+			return true;
+	return false;
+}
+
+static const struct config_entry *first_match(const struct pmod_config *cfg,
+					      enum pmod_config_kind kind, const char *name)
+{
+	for (size_t i = 0; i < cfg->count[kind]; i++)
+		if (fnmatch(cfg->entries[kind][i].pub.name, name, 0) == 0)
+			return &cfg->entries[kind][i];
+	return NULL;
+}
+
+const char *pmod_config_install_command(const struct pmod_config *cfg, const char *name)
+{
+	const struct config_entry *e = first_match(cfg, PMOD_CONFIG_INSTALL, name);
+
+	return e ? e->pub.value : NULL;
+}
+
+const char *pmod_config_remove_command(const struct pmod_config *cfg, const char *name)
+{
+	const struct config_entry *e = first_match(cfg, PMOD_CONFIG_REMOVE, name);
+
+	return e ? e->pub.value : NULL;
+}
+
+int pmod_config_module_options(const struct pmod_config *cfg, const char *name,
+			       const char *alias, char **options)
+{
+	const struct config_entry *opt = cfg->entries[PMOD_CONFIG_OPTIONS];
+	size_t len = 0;
+	char *out = NULL, *p = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < cfg->count[PMOD_CONFIG_OPTIONS]; i++) {
+			const char *n = opt[i].pub.name;
+
+			if (strcmp(n, name) != 0 && (alias == NULL || strcmp(n, alias) != 0))
+				continue;
+			if (pass == 0) {
+				len += strlen(opt[i].pub.value) + 1;
+				continue;
+			}
+			if (p != out)
+				*p++ = ' ';
+			p = stpcpy(p, opt[i].pub.value);
+		}
+		if (pass == 0) {
+			out = malloc(len + 1);
+			if (out == NULL)
+				return -ENOMEM;
+			p = out;
+			*p = '\0';
+		}
+	}
+	*options = out;
+	return 0;
+}
+
+bool pmod_config_softdeps(const struct pmod_config *cfg, const char *name,
+			  const char *const **pre, size_t *npre,
+			  const char *const **post, size_t *npost)
+{
+	const struct config_entry *e = first_match(cfg, PMOD_CONFIG_SOFTDEP, name);
+
+	if (e == NULL)
+		return false;
+	*pre = e->list[0];
+	*npre = e->nlist[0];
+	*post = e->list[1];
+	*npost = e->nlist[1];
+	return true;
+}
+
+bool pmod_config_weakdeps(const struct pmod_config *cfg, const char *name,
+			  const char *const **deps, size_t *ndeps)
+{
+	const struct config_entry *e = first_match(cfg, PMOD_CONFIG_WEAKDEP, name);
+
+	if (e == NULL)
+		return false;
+	*deps = e->list[0];
+	*ndeps = e->nlist[0];
+	return true;
+}

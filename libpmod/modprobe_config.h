@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* modprobe's configuration as parsed: one list per directive kind, in
+ * parse order (kmod-facts §2.2). Shared by the parser, the kernel command
+ * line tokenizer and resolution. */
+#ifndef PMOD_MODPROBE_CONFIG_H
+#define PMOD_MODPROBE_CONFIG_H
+
+#include <stddef.h>
+
+#include "context.h"
+
+struct config_entry {
+	struct pmod_config_entry pub;	/* name and -c value */
+	/* softdep: targets before "pre:"/"post:" ([0] pre, [1] post);
+	 * weakdep: [0] only. Strings point into the same allocation. */
+	const char **list[2];
+	size_t nlist[2];
+	void *storage;			/* owns name, value and list strings */
+};
+
+struct pmod_config {
+	struct config_entry *entries[PMOD_CONFIG_KIND_COUNT];
+	size_t count[PMOD_CONFIG_KIND_COUNT];
+	size_t cap[PMOD_CONFIG_KIND_COUNT];
+};
+
+/* One logical line of a modprobe.d file (modified in place). Bad lines are
+ * logged with kmod's message and skipped (0); -ENOMEM is the only error. */
+int modprobe_config_parse_line(struct pmod_ctx *ctx, struct pmod_config *cfg, char *line,
+			       const char *path, unsigned lineno);
+
+/* Adds name (and value, may be NULL) to a kind's list. */
+int modprobe_config_add(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
+			const char *value);
+
+/* The kernel command line (kmod-facts §2.6), modified in place: options
+ * and modprobe.blacklist= entries appended to cfg. */
+int kernel_cmdline_parse(struct pmod_ctx *ctx, struct pmod_config *cfg, char *text);
+
+#endif

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Loading a module the way modprobe does (kmod-facts §7.2): the plan is
+ * the module's dependencies in load order, each preceded by its softdep
+ * "pre" modules and followed by its "post" ones, then the module itself;
+ * every step carries its options and whether an install command replaces
+ * it. The plan is data; pmod_probe walks it against the kernel. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/wait.h>
+
+#include "error.h"
+#include "modprobe_config.h"
+#include "probe.h"
+#include "resolve.h"
+
+/* One module as kmod's context knows it: the same name reached through
+ * different aliases is a different object (the alias selects options). */
+struct plan_node {
+	struct pmod_resolved mod;
+	bool visited;
+	bool required;
+	bool ignorecmd;		/* a softdep or -i: the install command is skipped */
+};
+
+struct pmod_plan {
+	struct plan_node **nodes;
+	size_t nnodes, cap_nodes;
+	struct plan_node **order;	/* the steps' modules, repeats allowed */
+	size_t norder, cap_order;
+	struct plan_node *target;
+	struct pmod_step *steps;
+	char **options;			/* owned strings of steps[i].options */
+};
+
+struct builder {
+	struct pmod_ctx *ctx;
+	const struct pmod_config *cfg;
+	struct pmod_error *err;
+	struct pmod_plan *plan;
+};
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void node_free(struct plan_node *n)
+{
+	free(n->mod.name);
+	free(n->mod.path);
+	free(n->mod.alias);
+	free(n);
+}
+
+/* The node for (name, alias), created from m (whose strings are copied)
+ * when it does not exist yet. */
+static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m)
+{
+	struct pmod_plan *p = b->plan;
+	struct plan_node *n;
+
+	for (size_t i = 0; i < p->nnodes; i++)
+		if (strcmp(p->nodes[i]->mod.name, m->name) == 0 &&
+		    same(p->nodes[i]->mod.alias, m->alias))
+			return p->nodes[i];
+	if (p->nnodes == p->cap_nodes) {
+		size_t cap = p->cap_nodes ? p->cap_nodes * 2 : 16;
+		struct plan_node **a = realloc(p->nodes, cap * sizeof(*a));
+
+		if (a == NULL)
+			return NULL;
+		p->nodes = a;
+		p->cap_nodes = cap;
+	}
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	n->mod.name = strdup(m->name);
+	n->mod.path = m->path ? strdup(m->path) : NULL;
+	n->mod.alias = m->alias ? strdup(m->alias) : NULL;
+	n->mod.builtin = m->builtin;
+	if (n->mod.name == NULL || (m->path && n->mod.path == NULL) ||
+	    (m->alias && n->mod.alias == NULL)) {
+		node_free(n);
+		return NULL;
+	}
+	p->nodes[p->nnodes++] = n;
+	return n;
+}
+
+static int append(struct builder *b, struct plan_node *n)
+{
+	struct pmod_plan *p = b->plan;
+
+	if (p->norder == p->cap_order) {
+		size_t cap = p->cap_order ? p->cap_order * 2 : 16;
+		struct plan_node **a = realloc(p->order, cap * sizeof(*a));
+
+		if (a == NULL)
+			return pmod_fail(b->err, -ENOMEM, "out of memory");
+		p->order = a;
+		p->cap_order = cap;
+	}
+	p->order[p->norder++] = n;
+	return 0;
+}
+
+/* The softdep targets of a module, each resolved through the full lookup
+ * (they may be aliases), as nodes. A target that resolves to nothing is
+ * skipped, as kmod does. */
+static int softdep_nodes(struct builder *b, const char *const *names, size_t count,
+			 struct plan_node ***out, size_t *nout)
+{
+	struct plan_node **nodes = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < count && r == 0; i++) {
+		struct pmod_resolved *found;
+		size_t nfound;
+		struct pmod_error lookup_err;
+
+		if (pmod_resolve(b->ctx, b->cfg, names[i], &found, &nfound, &lookup_err) < 0) {
+			ctx_log(b->ctx, LOG_ERR,
+				"failed to lookup soft dependency '%s', continuing anyway.", names[i]);
+			continue;
+		}
+		for (size_t k = 0; k < nfound && r == 0; k++) {
+			struct plan_node **a = realloc(nodes, (n + 1) * sizeof(*a));
+
+			if (a == NULL) {
+				r = pmod_fail(b->err, -ENOMEM, "out of memory");
+				break;
+			}
+			nodes = a;
+			nodes[n] = intern(b, &found[k]);
+			if (nodes[n] == NULL)
+				r = pmod_fail(b->err, -ENOMEM, "out of memory");
+			else
+				n++;
+		}
+		pmod_resolved_free(found, nfound);
+	}
+	if (r < 0) {
+		free(nodes);
+		return r;
+	}
+	*out = nodes;
+	*nout = n;
+	return 0;
+}
+
+static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd);
+
+/* pre softdeps, the module, post softdeps. The module itself is appended
+ * without a visited check: kmod lists a dependency that is also a softdep
+ * twice, and the second insert is a harmless EEXIST. */
+static int with_softdeps(struct builder *b, struct plan_node *n)
+{
+	const char *const *pre_names, *const *post_names;
+	size_t npre_names, npost_names, npre = 0, npost = 0;
+	struct plan_node **pre = NULL, **post = NULL;
+	int r = 0;
+
+	if (pmod_config_softdeps(b->cfg, n->mod.name, &pre_names, &npre_names, &post_names,
+				 &npost_names)) {
+		r = softdep_nodes(b, pre_names, npre_names, &pre, &npre);
+		if (r == 0)
+			r = softdep_nodes(b, post_names, npost_names, &post, &npost);
+	}
+	for (size_t i = 0; i < npre && r == 0; i++)
+		r = visit(b, pre[i], false, false);
+	if (r == 0)
+		r = append(b, n);
+	/* A module with softdeps is loaded by insmod even if it has an
+	 * install command: the softdep wins (kmod's rule). */
+	n->ignorecmd = npre > 0 || npost > 0;
+	for (size_t i = 0; i < npost && r == 0; i++)
+		r = visit(b, post[i], false, false);
+	free(pre);
+	free(post);
+	return r;
+}
+
+static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd)
+{
+	struct pmod_resolved *deps;
+	struct plan_node **dep_nodes;
+	size_t ndeps;
+	int r;
+
+	if (n->visited)
+		return 0;
+	n->visited = true;
+	r = pmod_module_dependencies(b->ctx, n->mod.name, &deps, &ndeps, b->err);
+	if (r < 0)
+		return r;
+	dep_nodes = malloc((ndeps ? ndeps : 1) * sizeof(*dep_nodes));
+	if (dep_nodes == NULL) {
+		pmod_resolved_free(deps, ndeps);
+		return pmod_fail(b->err, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ndeps && r == 0; i++) {
+		dep_nodes[i] = intern(b, &deps[i]);
+		if (dep_nodes[i] == NULL)
+			r = pmod_fail(b->err, -ENOMEM, "out of memory");
+	}
+	pmod_resolved_free(deps, ndeps);
+	/* Marked before any softdep can reach them: a dependency of the
+	 * target stays required even when a softdep names it too. */
+	if (r == 0 && required) {
+		n->required = true;
+		for (size_t i = 0; i < ndeps; i++)
+			dep_nodes[i]->required = true;
+	}
+	for (size_t i = 0; i < ndeps && r == 0; i++)
+		r = with_softdeps(b, dep_nodes[i]);
+	free(dep_nodes);
+	if (r < 0)
+		return r;
+	if (ignorecmd) {
+		r = append(b, n);
+		n->ignorecmd = true;
+		return r;
+	}
+	return with_softdeps(b, n);
+}
+
+/* kmod's concatenation: config options, a space, the parameters; the
+ * space is there whenever config options are, so "opts " can end in one. */
+static char *join_options(const char *config, const char *params)
+{
+	char *out;
+
+	if (config[0] == '\0')
+		return strdup(params ? params : "");
+	if (asprintf(&out, "%s %s", config, params ? params : "") < 0)
+		return NULL;
+	return out;
+}
+
+static int make_steps(struct builder *b, const char *params)
+{
+	struct pmod_plan *p = b->plan;
+
+	p->steps = calloc(p->norder ? p->norder : 1, sizeof(*p->steps));
+	p->options = calloc(p->norder ? p->norder : 1, sizeof(*p->options));
+	if (p->steps == NULL || p->options == NULL)
+		return pmod_fail(b->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->norder; i++) {
+		struct plan_node *n = p->order[i];
+		struct pmod_step *s = &p->steps[i];
+		const char *cmd = pmod_config_install_command(b->cfg, n->mod.name);
+		char *config;
+
+		if (pmod_config_module_options(b->cfg, n->mod.name, n->mod.alias, &config) < 0)
+			return pmod_fail(b->err, -ENOMEM, "out of memory");
+		p->options[i] = join_options(config, n == p->target ? params : NULL);
+		free(config);
+		if (p->options[i] == NULL)
+			return pmod_fail(b->err, -ENOMEM, "out of memory");
+		s->name = n->mod.name;
+		s->options = p->options[i];
+		s->target = n == p->target;
+		s->required = n->required;
+		if (cmd != NULL && !n->ignorecmd) {
+			s->kind = PMOD_STEP_COMMAND;
+			s->command = cmd;
+		} else if (n->mod.path != NULL) {
+			s->kind = PMOD_STEP_INSERT;
+			s->path = n->mod.path;
+		} else if (n->mod.builtin || resolve_is_builtin(b->ctx, n->mod.name)) {
+			s->kind = PMOD_STEP_BUILTIN;
+		} else {
+			s->kind = PMOD_STEP_NOTHING;
+		}
+	}
+	return 0;
+}
+
+int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+		    const struct pmod_resolved *module, const char *params, unsigned flags,
+		    struct pmod_plan **out, struct pmod_error *err)
+{
+	struct builder b = { .ctx = ctx, .cfg = cfg, .err = err };
+	int r;
+
+	b.plan = calloc(1, sizeof(*b.plan));
+	if (b.plan == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	b.plan->target = intern(&b, module);
+	if (b.plan->target == NULL)
+		r = pmod_fail(err, -ENOMEM, "out of memory");
+	else
+		r = visit(&b, b.plan->target, true, flags & PMOD_PROBE_IGNORE_COMMANDS);
+	if (r == 0)
+		r = make_steps(&b, params);
+	if (r < 0) {
+		pmod_plan_free(b.plan);
+		return r;
+	}
+	*out = b.plan;
+	return 0;
+}
+
+size_t pmod_plan_count(const struct pmod_plan *plan)
+{
+	return plan->norder;
+}
+
+const struct pmod_step *pmod_plan_step(const struct pmod_plan *plan, size_t i)
+{
+	return i < plan->norder ? &plan->steps[i] : NULL;
+}
+
+void pmod_plan_free(struct pmod_plan *plan)
+{
+	if (plan == NULL)
+		return;
+	for (size_t i = 0; i < plan->nnodes; i++)
+		node_free(plan->nodes[i]);
+	for (size_t i = 0; plan->options && i < plan->norder; i++)
+		free(plan->options[i]);
+	free(plan->options);
+	free(plan->steps);
+	free(plan->order);
+	free(plan->nodes);
+	free(plan);
+}
+
+/* ---------------------------------------------------------------- execution */
+
+/* "$CMDLINE_OPTS" replaced by the options everywhere in the command. */
+static char *expand_command(const char *command, const char *options)
+{
+	static const char var[] = "$CMDLINE_OPTS";
+	size_t count = 0, len;
+	const char *p;
+	char *out, *o;
+
+	for (p = command; (p = strstr(p, var)) != NULL; p += sizeof(var) - 1)
+		count++;
+	len = strlen(command) + count * strlen(options) + 1;
+	out = malloc(len);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	for (p = command;;) {
+		const char *hit = strstr(p, var);
+
+		if (hit == NULL) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(hit - p));
+		o = stpcpy(o + (hit - p), options);
+		p = hit + sizeof(var) - 1;
+	}
+	return out;
+}
+
+int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
+		      const char *command, const char *options, struct pmod_error *err)
+{
+	char *cmd = expand_command(command, options);
+	int status;
+
+	if (cmd == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	if (setenv("MODPROBE_MODULE", name, 1) < 0) {
+		free(cmd);
+		return pmod_fail(err, -errno, "cannot set MODPROBE_MODULE");
+	}
+	status = system(cmd);
+	unsetenv("MODPROBE_MODULE");
+	if (status == -1) {
+		free(cmd);
+		return pmod_fail(err, -errno, "could not run the %s command: %s", type,
+				 strerror(errno));
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		ctx_log(ctx, LOG_ERR, "Error running %s command '%s' for module %s: retcode %d",
+			type, cmd, name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		free(cmd);
+		if (WIFEXITED(status))
+			return pmod_fail(err, -EINVAL, "its %s command failed with exit status %d",
+					 type, WEXITSTATUS(status));
+		return pmod_fail(err, -EINVAL, "its %s command was killed by signal %d", type,
+				 WTERMSIG(status));
+	}
+	free(cmd);
+	return 0;
+}
+
+static bool in_kernel(struct pmod_ctx *ctx, const char *name)
+{
+	int state = pmod_kernel_module_state(ctx, name);
+
+	return state == PMOD_STATE_LIVE || state == PMOD_STATE_BUILTIN;
+}
+
+static int run_step(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned flags,
+		    struct pmod_error *err)
+{
+	unsigned kflags = 0;
+
+	switch (s->kind) {
+	case PMOD_STEP_COMMAND:
+		return probe_run_command(ctx, "install", s->name, s->command, s->options, err);
+	case PMOD_STEP_INSERT:
+		if (flags & PMOD_PROBE_FORCE_MODVERSION)
+			kflags |= PMOD_INSERT_FORCE_MODVERSION;
+		if (flags & PMOD_PROBE_FORCE_VERMAGIC)
+			kflags |= PMOD_INSERT_FORCE_VERMAGIC;
+		return pmod_kernel_insert(ctx, s->path, s->options, kflags, err);
+	case PMOD_STEP_BUILTIN:
+		return -EEXIST;
+	default:
+		return pmod_fail(err, -ENOENT,
+				 "no module file is installed for it in %s (modules.dep has no entry)",
+				 pmod_ctx_module_dir(ctx));
+	}
+}
+
+int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+	       const struct pmod_resolved *module, const char *params, unsigned flags,
+	       pmod_step_fn show, void *data, struct pmod_error *err)
+{
+	bool ask_kernel = !(flags & PMOD_PROBE_IGNORE_LOADED);
+	struct pmod_plan *plan;
+	int r = 0;
+
+	if (ask_kernel && in_kernel(ctx, module->name)) {
+		if (flags & PMOD_PROBE_FIRST_TIME)
+			return pmod_fail(err, -EEXIST, "Module already in kernel");
+		return 0;
+	}
+	if ((module->alias != NULL || (flags & PMOD_PROBE_BLACKLIST_NAMES)) &&
+	    pmod_config_blacklisted(cfg, module->name))
+		return PMOD_PROBE_BLACKLISTED;
+	r = pmod_probe_plan(ctx, cfg, module, params, flags, &plan, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < plan->norder; i++) {
+		const struct pmod_step *s = &plan->steps[i];
+
+		if (ask_kernel && in_kernel(ctx, s->name)) {
+			r = -EEXIST;
+		} else {
+			/* kmod shows nothing for a module that is neither a
+			 * file nor built in. */
+			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
+				show(data, s);
+			r = (flags & PMOD_PROBE_DRY_RUN) ? 0 : run_step(ctx, s, flags, err);
+		}
+		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
+			pmod_fail(err, -EEXIST, "Module already in kernel");
+			break;
+		}
+		/* Already loaded is fine; a softdep's failure is not ours. */
+		if (r == -EEXIST || !s->required) {
+			r = 0;
+		} else if (r < 0) {
+			if (!s->target) {
+				struct pmod_error why = *err;
+
+				pmod_fail(err, r, "its dependency %s: %s", s->name, why.text);
+			}
+			break;
+		}
+	}
+	pmod_plan_free(plan);
+	return r;
+}

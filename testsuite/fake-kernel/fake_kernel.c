@@ -1,0 +1,1036 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* An LD_PRELOAD stand-in for the kernel's module interfaces, for CLI tests
+ * of pmod's tools and of kmod 30's binaries on the same fake state.
+ *
+ *  - Paths: /proc/modules, /proc/cmdline, /proc/sys/kernel/modules_disabled
+ *    and /sys/module[/...] are redirected to $PMOD_FAKE_KERNEL/<same path>
+ *    in every libc entry point either tool uses to open, stat or list them.
+ *  - Calls: finit_module (through syscall()), init_module and
+ *    delete_module are trapped, logged to $PMOD_FAKE_KERNEL/calls.log and
+ *    answered from the fake sysfs the way Debian's 6.1 kernel answers.
+ *
+ * The interface is documented in README.md next to this file. Nothing here
+ * is fast or thread-safe: each test runs one tool at a time. */
+#undef _FORTIFY_SOURCE
+/* Every entry point is defined under its own name: with 64-bit offsets
+ * the headers would rename open to open64 and so on. */
+#undef _FILE_OFFSET_BITS
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <lzma.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#define MODULE_INIT_IGNORE_MODVERSIONS 1
+#define MODULE_INIT_IGNORE_VERMAGIC 2
+#define MODULE_INIT_COMPRESSED_FILE 4
+#define MODULE_NAME_LEN 56
+#define MAX_IMAGE ((size_t)512 << 20)
+
+/* ---------------------------------------------------------------- real functions */
+
+#define REAL(ret, name, ...)                                                    \
+	static ret (*real_##name)(__VA_ARGS__);                                \
+	static void resolve_##name(void)                                       \
+	{                                                                      \
+		if (real_##name == NULL)                                       \
+			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
+	}
+
+REAL(int, open, const char *, int, ...)
+REAL(int, open64, const char *, int, ...)
+REAL(int, openat, int, const char *, int, ...)
+REAL(int, openat64, int, const char *, int, ...)
+REAL(int, __open_2, const char *, int)
+REAL(int, __open64_2, const char *, int)
+REAL(FILE *, fopen, const char *, const char *)
+REAL(FILE *, fopen64, const char *, const char *)
+REAL(DIR *, opendir, const char *)
+REAL(int, stat, const char *, struct stat *)
+REAL(int, lstat, const char *, struct stat *)
+REAL(int, stat64, const char *, struct stat64 *)
+REAL(int, lstat64, const char *, struct stat64 *)
+REAL(int, fstatat, int, const char *, struct stat *, int)
+REAL(int, fstatat64, int, const char *, struct stat64 *, int)
+REAL(int, __xstat, int, const char *, struct stat *)
+REAL(int, __lxstat, int, const char *, struct stat *)
+REAL(int, __xstat64, int, const char *, struct stat64 *)
+REAL(int, __lxstat64, int, const char *, struct stat64 *)
+REAL(int, __fxstatat, int, int, const char *, struct stat *, int)
+REAL(int, __fxstatat64, int, int, const char *, struct stat64 *, int)
+REAL(int, access, const char *, int)
+REAL(int, faccessat, int, const char *, int, int)
+REAL(ssize_t, readlink, const char *, char *, size_t)
+REAL(long, syscall, long, ...)
+
+/* Prototypes of what glibc exports but declares nowhere (or only in old
+ * headers): -Wmissing-prototypes wants them. */
+int init_module(void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned int flags);
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __xstat(int ver, const char *path, struct stat *st);
+int __lxstat(int ver, const char *path, struct stat *st);
+int __xstat64(int ver, const char *path, struct stat64 *st);
+int __lxstat64(int ver, const char *path, struct stat64 *st);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
+
+/* ---------------------------------------------------------------- paths */
+
+static const char *fake_dir(void)
+{
+	const char *d = getenv("PMOD_FAKE_KERNEL");
+
+	return d != NULL && d[0] == '/' ? d : NULL;
+}
+
+static bool is_redirected(const char *path)
+{
+	if (path == NULL || path[0] != '/')
+		return false;
+	if (strcmp(path, "/proc/modules") == 0 || strcmp(path, "/proc/cmdline") == 0 ||
+	    strcmp(path, "/proc/sys/kernel/modules_disabled") == 0)
+		return true;
+	return strncmp(path, "/sys/module", 11) == 0 && (path[11] == '\0' || path[11] == '/');
+}
+
+/* The path to use: the fake one when it is redirected, else the path. A
+ * fake path that does not fit is made unopenable rather than real. */
+static const char *redirect(const char *path, char *buf)
+{
+	const char *dir = fake_dir();
+
+	if (dir == NULL || !is_redirected(path))
+		return path;
+	if ((size_t)snprintf(buf, PATH_MAX, "%s%s", dir, path) >= PATH_MAX)
+		return "/nonexistent/pmod-fake-kernel/path-too-long";
+	return buf;
+}
+
+static bool has_mode(int flags)
+{
+	return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+int open(const char *path, int flags, ...)
+{
+	char buf[PATH_MAX];
+	mode_t mode = 0;
+
+	if (has_mode(flags)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	resolve_open();
+	return real_open(redirect(path, buf), flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+	char buf[PATH_MAX];
+	mode_t mode = 0;
+
+	if (has_mode(flags)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	resolve_open64();
+	return real_open64(redirect(path, buf), flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	char buf[PATH_MAX];
+	mode_t mode = 0;
+
+	if (has_mode(flags)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	resolve_openat();
+	return real_openat(dirfd, redirect(path, buf), flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+	char buf[PATH_MAX];
+	mode_t mode = 0;
+
+	if (has_mode(flags)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	resolve_openat64();
+	return real_openat64(dirfd, redirect(path, buf), flags, mode);
+}
+
+int __open_2(const char *path, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve___open_2();
+	return real___open_2(redirect(path, buf), flags);
+}
+
+int __open64_2(const char *path, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve___open64_2();
+	return real___open64_2(redirect(path, buf), flags);
+}
+
+#define WRAP1(ret, name, T)                                  \
+	ret name(const char *path, T arg)                    \
+	{                                                    \
+		char buf[PATH_MAX];                          \
+		resolve_##name();                            \
+		return real_##name(redirect(path, buf), arg); \
+	}
+
+WRAP1(FILE *, fopen, const char *)
+WRAP1(FILE *, fopen64, const char *)
+WRAP1(int, stat, struct stat *)
+WRAP1(int, lstat, struct stat *)
+WRAP1(int, stat64, struct stat64 *)
+WRAP1(int, lstat64, struct stat64 *)
+WRAP1(int, access, int)
+
+DIR *opendir(const char *path)
+{
+	char buf[PATH_MAX];
+
+	resolve_opendir();
+	return real_opendir(redirect(path, buf));
+}
+
+ssize_t readlink(const char *path, char *out, size_t size)
+{
+	char buf[PATH_MAX];
+
+	resolve_readlink();
+	return real_readlink(redirect(path, buf), out, size);
+}
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve_fstatat();
+	return real_fstatat(dirfd, redirect(path, buf), st, flags);
+}
+
+int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve_fstatat64();
+	return real_fstatat64(dirfd, redirect(path, buf), st, flags);
+}
+
+int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve_faccessat();
+	return real_faccessat(dirfd, redirect(path, buf), mode, flags);
+}
+
+/* The stat entry points of binaries built against glibc before 2.33. */
+int __xstat(int ver, const char *path, struct stat *st)
+{
+	char buf[PATH_MAX];
+
+	resolve___xstat();
+	return real___xstat(ver, redirect(path, buf), st);
+}
+
+int __lxstat(int ver, const char *path, struct stat *st)
+{
+	char buf[PATH_MAX];
+
+	resolve___lxstat();
+	return real___lxstat(ver, redirect(path, buf), st);
+}
+
+int __xstat64(int ver, const char *path, struct stat64 *st)
+{
+	char buf[PATH_MAX];
+
+	resolve___xstat64();
+	return real___xstat64(ver, redirect(path, buf), st);
+}
+
+int __lxstat64(int ver, const char *path, struct stat64 *st)
+{
+	char buf[PATH_MAX];
+
+	resolve___lxstat64();
+	return real___lxstat64(ver, redirect(path, buf), st);
+}
+
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve___fxstatat();
+	return real___fxstatat(ver, dirfd, redirect(path, buf), st, flags);
+}
+
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	char buf[PATH_MAX];
+
+	resolve___fxstatat64();
+	return real___fxstatat64(ver, dirfd, redirect(path, buf), st, flags);
+}
+
+/* ---------------------------------------------------------------- fake state files */
+
+static int fake_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fake_path(char *buf, const char *fmt, ...)
+{
+	const char *dir = fake_dir();
+	va_list ap;
+	int n;
+
+	if (dir == NULL)
+		return -1;
+	n = snprintf(buf, PATH_MAX, "%s", dir);
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, PATH_MAX - (size_t)n, fmt, ap);
+	va_end(ap);
+	return n >= PATH_MAX ? -1 : 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f == NULL)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+static long read_long_file(const char *path, long fallback)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+	char *end;
+	long v;
+
+	if (f == NULL)
+		return fallback;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	v = strtol(buf, &end, 10);
+	return end == buf ? fallback : v;
+}
+
+static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void log_call(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *f;
+
+	if (fake_path(path, "/calls.log") < 0)
+		return;
+	f = fopen(path, "ae");
+	if (f == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* ---------------------------------------------------------------- injected errors */
+
+static const struct {
+	const char *name;
+	int value;
+} errno_names[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "ESRCH", ESRCH }, { "EINTR", EINTR },
+	{ "EIO", EIO }, { "ENXIO", ENXIO }, { "E2BIG", E2BIG }, { "ENOEXEC", ENOEXEC },
+	{ "EBADF", EBADF }, { "EAGAIN", EAGAIN }, { "EWOULDBLOCK", EWOULDBLOCK },
+	{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
+	{ "ENOSYS", ENOSYS }, { "ENAMETOOLONG", ENAMETOOLONG }, { "ERANGE", ERANGE },
+	{ "ENOKEY", ENOKEY }, { "EKEYREJECTED", EKEYREJECTED }, { "EKEYEXPIRED", EKEYEXPIRED },
+	{ "EKEYREVOKED", EKEYREVOKED }, { "EBADMSG", EBADMSG }, { "ENOPKG", ENOPKG },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "ENOTDIR", ENOTDIR }, { "EROFS", EROFS },
+};
+
+static int errno_value(const char *s, size_t len)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (strlen(errno_names[i].name) == len && memcmp(errno_names[i].name, s, len) == 0)
+			return errno_names[i].value;
+	if (len > 0 && len < 8) {
+		char num[8];
+		char *end;
+		long v;
+
+		memcpy(num, s, len);
+		num[len] = '\0';
+		v = strtol(num, &end, 10);
+		if (*end == '\0' && v > 0 && v < 4096)
+			return (int)v;
+	}
+	return 0;
+}
+
+/* PMOD_FAKE_KERNEL_ERRORS="name:ERRNO,..." ("*" matches any module). */
+static int injected_error(const char *name)
+{
+	const char *p = getenv("PMOD_FAKE_KERNEL_ERRORS");
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ',');
+		const char *colon = memchr(p, ':', end ? (size_t)(end - p) : strlen(p));
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (colon != NULL) {
+			size_t nlen = (size_t)(colon - p);
+
+			if ((nlen == 1 && p[0] == '*') ||
+			    (nlen == strlen(name) && memcmp(p, name, nlen) == 0))
+				return errno_value(colon + 1, len - nlen - 1);
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- images */
+
+static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t **out,
+		      size_t *out_len)
+{
+	size_t cap = len * 4 + 4096, used = 0;
+	uint8_t *buf = malloc(cap);
+	int r = -1;
+
+	if (buf == NULL)
+		return -1;
+	if (strcmp(format, "zstd") == 0) {
+		ZSTD_DStream *ds = ZSTD_createDStream();
+		ZSTD_inBuffer ib = { in, len, 0 };
+
+		ZSTD_initDStream(ds);
+		for (;;) {
+			ZSTD_outBuffer ob = { buf + used, cap - used, 0 };
+			size_t ret = ZSTD_decompressStream(ds, &ob, &ib);
+
+			used += ob.pos;
+			if (ZSTD_isError(ret))
+				break;
+			if (ret == 0 && ib.pos == ib.size) {
+				r = 0;
+				break;
+			}
+			if (used == cap) {
+				uint8_t *n = cap * 2 > MAX_IMAGE ? NULL : realloc(buf, cap * 2);
+
+				if (n == NULL)
+					break;
+				buf = n;
+				cap *= 2;
+			} else if (ib.pos == ib.size && ob.pos == 0) {
+				break;
+			}
+		}
+		ZSTD_freeDStream(ds);
+	} else if (strcmp(format, "xz") == 0) {
+		lzma_stream s = LZMA_STREAM_INIT;
+		lzma_ret ret;
+
+		if (lzma_stream_decoder(&s, UINT64_MAX, 0) == LZMA_OK) {
+			s.next_in = in;
+			s.avail_in = len;
+			for (;;) {
+				s.next_out = buf + used;
+				s.avail_out = cap - used;
+				ret = lzma_code(&s, LZMA_FINISH);
+				used = cap - s.avail_out;
+				if (ret == LZMA_STREAM_END) {
+					r = 0;
+					break;
+				}
+				if (ret != LZMA_OK && ret != LZMA_BUF_ERROR)
+					break;
+				if (s.avail_out == 0) {
+					uint8_t *n = cap * 2 > MAX_IMAGE ? NULL : realloc(buf, cap * 2);
+
+					if (n == NULL)
+						break;
+					buf = n;
+					cap *= 2;
+				} else if (ret == LZMA_BUF_ERROR) {
+					break;
+				}
+			}
+			lzma_end(&s);
+		}
+	} else if (strcmp(format, "gzip") == 0) {
+		z_stream z;
+
+		memset(&z, 0, sizeof(z));
+		if (inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
+			z.next_in = (Bytef *)in;
+			z.avail_in = (uInt)len;
+			for (;;) {
+				int ret;
+
+				z.next_out = buf + used;
+				z.avail_out = (uInt)(cap - used);
+				ret = inflate(&z, Z_NO_FLUSH);
+				used = cap - z.avail_out;
+				if (ret == Z_STREAM_END) {
+					r = 0;
+					break;
+				}
+				if (ret != Z_OK && ret != Z_BUF_ERROR)
+					break;
+				if (z.avail_out == 0) {
+					uint8_t *n = cap * 2 > MAX_IMAGE ? NULL : realloc(buf, cap * 2);
+
+					if (n == NULL)
+						break;
+					buf = n;
+					cap *= 2;
+				} else if (ret == Z_BUF_ERROR) {
+					break;
+				}
+			}
+			inflateEnd(&z);
+		}
+	}
+	if (r < 0) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*out_len = used;
+	return 0;
+}
+
+static const char *detect_format(const uint8_t *d, size_t len)
+{
+	if (len >= 4 && memcmp(d, "\x28\xb5\x2f\xfd", 4) == 0)
+		return "zstd";
+	if (len >= 6 && memcmp(d, "\xfd" "7zXZ\0", 6) == 0)
+		return "xz";
+	if (len >= 2 && memcmp(d, "\x1f\x8b", 2) == 0)
+		return "gzip";
+	return NULL;
+}
+
+static uint64_t load(const uint8_t *p, size_t width, bool msb)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < width; i++)
+		v = msb ? v << 8 | p[i] : v | (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+struct module_facts {
+	char name[MODULE_NAME_LEN];
+	char depends[1024];
+};
+
+/* What the kernel reads from the image: the name in struct module (in
+ * .gnu.linkonce.this_module, at offset 24 in 64-bit and 12 in 32-bit
+ * modules) and modinfo's depends=. 0, or -1 when it is not a module. */
+static int read_facts(const uint8_t *d, size_t len, struct module_facts *mf)
+{
+	bool is64, msb;
+	uint64_t shoff, shnum, shentsize, shstrndx, stroff, strsize;
+
+	memset(mf, 0, sizeof(*mf));
+	if (len < 52 || memcmp(d, "\177ELF", 4) != 0)
+		return -1;
+	is64 = d[4] == 2;
+	msb = d[5] == 2;
+	if (len < (is64 ? 64u : 52u))
+		return -1;
+	shoff = is64 ? load(d + 40, 8, msb) : load(d + 32, 4, msb);
+	shentsize = load(d + (is64 ? 58 : 46), 2, msb);
+	shnum = load(d + (is64 ? 60 : 48), 2, msb);
+	shstrndx = load(d + (is64 ? 62 : 50), 2, msb);
+	if (shentsize < (is64 ? 64u : 40u) || shoff > len || shnum > (len - shoff) / shentsize ||
+	    shstrndx >= shnum)
+		return -1;
+#define SH(i) (d + shoff + (i) * shentsize)
+#define SH_OFF(i) (is64 ? load(SH(i) + 24, 8, msb) : load(SH(i) + 16, 4, msb))
+#define SH_SIZE(i) (is64 ? load(SH(i) + 32, 8, msb) : load(SH(i) + 20, 4, msb))
+	stroff = SH_OFF(shstrndx);
+	strsize = SH_SIZE(shstrndx);
+	if (stroff > len || strsize > len - stroff)
+		return -1;
+	for (uint64_t i = 1; i < shnum; i++) {
+		uint64_t nameoff = load(SH(i), 4, msb), off = SH_OFF(i), size = SH_SIZE(i);
+		const char *secname;
+
+		if (nameoff >= strsize || off > len || size > len - off)
+			continue;
+		secname = (const char *)d + stroff + nameoff;
+		if (memchr(secname, '\0', strsize - nameoff) == NULL)
+			continue;
+		if (strcmp(secname, ".gnu.linkonce.this_module") == 0) {
+			size_t at = is64 ? 24 : 12;
+
+			if (size > at) {
+				size_t n = strnlen((const char *)d + off + at,
+						   size - at < MODULE_NAME_LEN - 1 ? size - at
+										 : MODULE_NAME_LEN - 1);
+				memcpy(mf->name, d + off + at, n);
+				mf->name[n] = '\0';
+			}
+		} else if (strcmp(secname, ".modinfo") == 0) {
+			const char *p = (const char *)d + off, *end = p + size;
+
+			while (p < end) {
+				const char *z = memchr(p, '\0', (size_t)(end - p));
+				size_t slen = z ? (size_t)(z - p) : (size_t)(end - p);
+
+				if (slen > 8 && memcmp(p, "depends=", 8) == 0 &&
+				    slen - 8 < sizeof(mf->depends)) {
+					memcpy(mf->depends, p + 8, slen - 8);
+					mf->depends[slen - 8] = '\0';
+				}
+				p += slen + 1;
+			}
+		}
+	}
+	return mf->name[0] != '\0' && strchr(mf->name, '/') == NULL && mf->name[0] != '.' ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- fake kernel state */
+
+/* Rewrites the REFCNT and HOLDERS columns of one /proc/modules line from
+ * the fake sysfs, or drops the line (remove), or prepends a new one. */
+static void proc_modules_update(const char *name, const char *new_line, bool drop)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	FILE *in, *out;
+	ssize_t n;
+
+	if (fake_path(path, "/proc/modules") < 0 || fake_path(tmp, "/proc/modules.tmp") < 0)
+		return;
+	out = fopen(tmp, "we");
+	if (out == NULL)
+		return;
+	if (new_line != NULL)
+		fprintf(out, "%s\n", new_line);
+	in = fopen(path, "re");
+	while (in != NULL && (n = getline(&line, &cap, in)) > 0) {
+		size_t nlen = strcspn(line, " \t\n");
+		char f_size[64] = "", f_rest[512] = "";
+
+		if (nlen != strlen(name) || strncmp(line, name, nlen) != 0) {
+			fputs(line, out);
+			continue;
+		}
+		if (drop)
+			continue;
+		/* NAME SIZE REFCNT HOLDERS STATE ADDR...: keep SIZE and what
+		 * follows HOLDERS, rebuild the two columns between. */
+		{
+			char sys[PATH_MAX], holders[1024] = "";
+			char *save, *tok, *copy = strdup(line);
+			struct dirent *de;
+			long refcnt;
+			DIR *dir;
+			int field = 0;
+
+			if (copy == NULL)
+				continue;
+			for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+				field++;
+				if (field == 2)
+					snprintf(f_size, sizeof(f_size), "%s", tok);
+				else if (field >= 5) {
+					size_t used = strlen(f_rest);
+
+					snprintf(f_rest + used, sizeof(f_rest) - used, " %s", tok);
+				}
+			}
+			free(copy);
+			fake_path(sys, "/sys/module/%s/refcnt", name);
+			refcnt = read_long_file(sys, 0);
+			fake_path(sys, "/sys/module/%s/holders", name);
+			dir = opendir(sys);
+			while (dir != NULL && (de = readdir(dir)) != NULL) {
+				size_t used = strlen(holders);
+
+				if (de->d_name[0] != '.')
+					snprintf(holders + used, sizeof(holders) - used, "%s,", de->d_name);
+			}
+			if (dir != NULL)
+				closedir(dir);
+			fprintf(out, "%s %s %ld %s%s\n", name, f_size, refcnt,
+				holders[0] ? holders : "-", f_rest);
+		}
+	}
+	free(line);
+	if (in != NULL)
+		fclose(in);
+	fclose(out);
+	rename(tmp, path);
+}
+
+static void remove_tree(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *de;
+
+	if (dir != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			char child[PATH_MAX];
+			struct stat st;
+
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
+			if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+				remove_tree(child);
+			else
+				unlink(child);
+		}
+		closedir(dir);
+	}
+	rmdir(path);
+}
+
+static bool module_dir_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return fake_path(path, "/sys/module/%s", name) == 0 && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+static bool module_live(const char *name)
+{
+	char path[PATH_MAX];
+
+	return fake_path(path, "/sys/module/%s/initstate", name) == 0 && access(path, F_OK) == 0;
+}
+
+static void add_refcnt(const char *name, long delta)
+{
+	char path[PATH_MAX], text[32];
+
+	if (fake_path(path, "/sys/module/%s/refcnt", name) < 0)
+		return;
+	snprintf(text, sizeof(text), "%ld\n", read_long_file(path, 0) + delta);
+	write_file(path, text);
+}
+
+/* The kernel's side of a load once the image is read. */
+static int fake_load(const uint8_t *image, size_t len, const struct module_facts *mf)
+{
+	char path[PATH_MAX], text[64], deps[sizeof(mf->depends)], line[256];
+	char *save, *dep;
+	int e;
+
+	e = injected_error(mf->name);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	if (module_dir_exists(mf->name)) {
+		errno = EEXIST;
+		return -1;
+	}
+	/* A dependency that is not loaded leaves symbols unresolved. */
+	snprintf(deps, sizeof(deps), "%s", mf->depends);
+	for (dep = strtok_r(deps, ",", &save); dep; dep = strtok_r(NULL, ",", &save)) {
+		if (!module_live(dep)) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+	if (fake_path(path, "/sys/module/%s", mf->name) < 0 || mkdir(path, 0755) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fake_path(path, "/sys/module/%s/holders", mf->name);
+	mkdir(path, 0755);
+	fake_path(path, "/sys/module/%s/refcnt", mf->name);
+	write_file(path, "0\n");
+	fake_path(path, "/sys/module/%s/coresize", mf->name);
+	snprintf(text, sizeof(text), "%zu\n", len);
+	write_file(path, text);
+	fake_path(path, "/sys/module/%s/initstate", mf->name);
+	write_file(path, "live\n");
+	snprintf(line, sizeof(line), "%s %zu 0 - Live 0x0000000000000000", mf->name, len);
+	proc_modules_update(mf->name, line, false);
+
+	snprintf(deps, sizeof(deps), "%s", mf->depends);
+	for (dep = strtok_r(deps, ",", &save); dep; dep = strtok_r(NULL, ",", &save)) {
+		char target[PATH_MAX];
+
+		if (fake_path(path, "/sys/module/%s/holders", dep) < 0)
+			continue;
+		mkdir(path, 0755);
+		fake_path(path, "/sys/module/%s/holders/%s", dep, mf->name);
+		snprintf(target, sizeof(target), "../../%s", mf->name);
+		symlink(target, path);
+		add_refcnt(dep, 1);
+		proc_modules_update(dep, NULL, false);
+	}
+	(void)image;
+	return 0;
+}
+
+static int fake_unload(const char *name)
+{
+	char path[PATH_MAX], holders[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	bool held = false;
+	int e;
+
+	e = injected_error(name);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	if (strlen(name) >= MODULE_NAME_LEN || strchr(name, '/') != NULL || name[0] == '.' ||
+	    !module_live(name)) {
+		errno = ENOENT;
+		return -1;
+	}
+	fake_path(holders, "/sys/module/%s/holders", name);
+	dir = opendir(holders);
+	while (dir != NULL && (de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			held = true;
+	if (dir != NULL)
+		closedir(dir);
+	fake_path(path, "/sys/module/%s/refcnt", name);
+	if (held || read_long_file(path, 0) > 0) {
+		errno = EAGAIN;		/* what Debian 6.1 answers (real-kernel.md) */
+		return -1;
+	}
+	/* Undo what loading it did to the modules it used. */
+	fake_path(path, "/sys/module");
+	dir = opendir(path);
+	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		char link[PATH_MAX];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (fake_path(link, "/sys/module/%s/holders/%s", de->d_name, name) < 0)
+			continue;
+		if (unlink(link) == 0) {
+			add_refcnt(de->d_name, -1);
+			proc_modules_update(de->d_name, NULL, false);
+		}
+	}
+	if (dir != NULL)
+		closedir(dir);
+	fake_path(path, "/sys/module/%s", name);
+	remove_tree(path);
+	proc_modules_update(name, NULL, true);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the trapped calls */
+
+static int read_fd(int fd, uint8_t **out, size_t *len)
+{
+	size_t cap = 1 << 16, used = 0;
+	uint8_t *buf = malloc(cap);
+
+	if (buf == NULL)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			uint8_t *nb = cap * 2 > MAX_IMAGE ? NULL : realloc(buf, cap * 2);
+
+			if (nb == NULL) {
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = pread(fd, buf + used, cap - used, (off_t)used);
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	*out = buf;
+	*len = used;
+	return 0;
+}
+
+static const char *sys_compression(char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (fake_path(path, "/sys/module/compression") < 0 || (f = fopen(path, "re")) == NULL)
+		return NULL;
+	if (fgets(buf, (int)size, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static int fake_finit_module(int fd, const char *params, int flags)
+{
+	uint8_t *data = NULL, *plain = NULL;
+	struct module_facts mf;
+	const char *fmt;
+	char comp[32];
+	size_t len = 0, plain_len = 0;
+	int r = -1, e = 0;
+
+	if (read_fd(fd, &data, &len) < 0) {
+		log_call("finit_module ? flags=0x%x params=\"%s\"", (unsigned)flags,
+			 params ? params : "(null)");
+		errno = EBADF;
+		return -1;
+	}
+	fmt = detect_format(data, len);
+	if (flags & MODULE_INIT_COMPRESSED_FILE) {
+		const char *kernel_fmt = sys_compression(comp, sizeof(comp));
+
+		if (kernel_fmt == NULL)
+			e = EOPNOTSUPP;		/* no CONFIG_MODULE_DECOMPRESS */
+		else if (fmt == NULL || strcmp(fmt, kernel_fmt) != 0 ||
+			 decompress(data, len, fmt, &plain, &plain_len) < 0)
+			e = EINVAL;
+	} else {
+		plain = data;
+		plain_len = len;
+		data = NULL;
+	}
+	if (flags & ~(MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC |
+		      MODULE_INIT_COMPRESSED_FILE))
+		e = EINVAL;
+	if (e == 0 && read_facts(plain, plain_len, &mf) < 0) {
+		snprintf(mf.name, sizeof(mf.name), "?");
+		e = ENOEXEC;
+	} else if (e != 0) {
+		snprintf(mf.name, sizeof(mf.name), "?");
+	}
+	log_call("finit_module %s flags=0x%x params=\"%s\"", mf.name, (unsigned)flags,
+		 params ? params : "(null)");
+	if (e != 0)
+		errno = e;
+	else
+		r = fake_load(plain, plain_len, &mf);
+	free(data);
+	free(plain);
+	return r;
+}
+
+int init_module(void *image, unsigned long len, const char *params)
+{
+	struct module_facts mf;
+
+	if (fake_dir() == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (read_facts(image, len, &mf) < 0) {
+		log_call("init_module ? len=%lu params=\"%s\"", len, params ? params : "(null)");
+		errno = ENOEXEC;
+		return -1;
+	}
+	log_call("init_module %s len=%lu params=\"%s\"", mf.name, len, params ? params : "(null)");
+	return fake_load(image, len, &mf);
+}
+
+int delete_module(const char *name, unsigned int flags)
+{
+	char text[128] = "";
+	unsigned rest = flags & ~(unsigned)(O_NONBLOCK | O_TRUNC);
+
+	if (fake_dir() == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (flags & O_NONBLOCK)
+		strcat(text, "O_NONBLOCK");
+	if (flags & O_TRUNC)
+		strcat(text, text[0] ? "|O_TRUNC" : "O_TRUNC");
+	if (rest)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s0x%x",
+			 text[0] ? "|" : "", rest);
+	if (text[0] == '\0')
+		strcpy(text, "0");
+	log_call("delete_module %s flags=%s", name ? name : "(null)", text);
+	if (name == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	return fake_unload(name);
+}
+
+/* syscall() is trapped only for the three module calls; anything else is
+ * forwarded with six arguments, which is what every syscall takes at most
+ * on Linux (extra ones are ignored by the kernel). */
+long syscall(long number, ...)
+{
+	long a[6];
+	va_list ap;
+
+	va_start(ap, number);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (fake_dir() != NULL) {
+		if (number == SYS_finit_module)
+			return fake_finit_module((int)a[0], (const char *)a[1], (int)a[2]);
+		if (number == SYS_init_module)
+			return init_module((void *)a[0], (unsigned long)a[1], (const char *)a[2]);
+		if (number == SYS_delete_module)
+			return delete_module((const char *)a[0], (unsigned)a[1]);
+	}
+	resolve_syscall();
+	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}

@@ -1,0 +1,234 @@
+# Shared pieces for booting the Debian 6.1 kernel under qemu with pmod's
+# tools in an initramfs. Sourced (bash, set -euo pipefail) by
+# testsuite/real-kernel/run.sh and demo/kernel-demo.sh; facts behind every
+# choice are in /work/shared/spec/real-kernel.md.
+#
+# Everything slow is cached under $RK_CACHE (default /var/cache/pmod-test,
+# outside the repository): the unpacked kernel package (by
+# fetch-debian-kernel.sh), the uncompressed vmlinux, the built test modules.
+# Per-run files (staging tree, initramfs, console log) go to $RK_WORK, a
+# temporary directory the caller removes.
+
+RK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RK_REPO=$(cd "$RK_DIR/../.." && pwd)
+RK_CACHE=${PMOD_TEST_CACHE:-/var/cache/pmod-test}
+# The tools the guest gets, by their kmod names.
+RK_TOOLS=(modprobe insmod rmmod lsmod depmod modinfo)
+
+rk_log() { echo "real-kernel: $*" >&2; }
+rk_die() { echo "real-kernel: error: $*" >&2; exit 1; }
+
+# rk_need_packages PKG...: install only the packages that are missing, so a
+# warm run costs no apt time at all.
+rk_need_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+	done
+	[ "${#missing[@]}" -gt 0 ] || return 0
+	[ "$(id -u)" = 0 ] || rk_die "missing packages (${missing[*]}); run as root to install them"
+	rk_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Wait for another apt run (CI steps, other users) instead of failing.
+	local apt=(apt-get -o DPkg::Lock::Timeout=300)
+	# A stale or empty package list would fail the install: refresh once.
+	if ! "${apt[@]}" install -y -q --no-install-recommends "${missing[@]}" >"$RK_WORK/apt.log" 2>&1; then
+		"${apt[@]}" update -q >>"$RK_WORK/apt.log" 2>&1
+		"${apt[@]}" install -y -q --no-install-recommends "${missing[@]}" >>"$RK_WORK/apt.log" 2>&1 ||
+			{ cat "$RK_WORK/apt.log" >&2; rk_die "apt-get install failed"; }
+	fi
+}
+
+# The packages every boot needs (qemu, the guest's shell, cpio, the
+# decompressors for vmlinux and for the compressed test modules).
+rk_base_packages() {
+	rk_need_packages qemu-system-x86 busybox-static cpio zstd xz-utils
+}
+
+# rk_fetch_kernel: sets RK_ABI and RK_ROOT (holds lib/modules/$RK_ABI and boot/).
+rk_fetch_kernel() {
+	local out
+	out=$(bash "$RK_REPO/testsuite/fetch-debian-kernel.sh" "$RK_CACHE")
+	RK_ABI=$(sed -n 1p <<<"$out")
+	RK_ROOT=$(sed -n 2p <<<"$out")
+	[ -n "$RK_ABI" ] && [ -d "$RK_ROOT/lib/modules/$RK_ABI" ] ||
+		rk_die "fetch-debian-kernel.sh gave no usable kernel tree"
+	RK_MODDIR=$RK_ROOT/lib/modules/$RK_ABI
+}
+
+# rk_vmlinux: sets RK_VMLINUX to the uncompressed ELF kernel, extracted once
+# from the bzImage. Under TCG the kernel's own xz decompression costs about
+# 5 s per boot; qemu boots the ELF directly through its PVH entry point.
+rk_vmlinux() {
+	RK_VMLINUX=$RK_CACHE/$RK_ABI/vmlinux
+	[ -s "$RK_VMLINUX" ] && return 0
+	local bz=$RK_ROOT/boot/vmlinuz-$RK_ABI off tmp
+	[ -f "$bz" ] || rk_die "no $bz"
+	tmp=$RK_VMLINUX.tmp.$$
+	# The magic FD 37 7A 58 5A 00 starts the xz stream; try each candidate
+	# offset until one decompresses to an ELF image.
+	for off in $(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$bz" | cut -d: -f1); do
+		# xz stops after the stream, so tail may die of SIGPIPE: judge by
+		# the result, not by the pipeline's status.
+		tail -c +"$((off + 1))" "$bz" | xz -dc --single-stream >"$tmp" 2>/dev/null || true
+		if [ "$(head -c 4 "$tmp" | od -An -tx1 | tr -d ' \n')" = 7f454c46 ]; then
+			mv "$tmp" "$RK_VMLINUX"
+			return 0
+		fi
+	done
+	rm -f "$tmp"
+	rk_die "could not find the xz-compressed vmlinux inside $bz"
+}
+
+# rk_test_modules: builds testsuite/real-kernel/modules against the kernel's
+# headers (installed here when missing) and sets RK_TESTMODS to the directory
+# holding the .ko files. Cached by a hash of the sources and the ABI, outside
+# the repository, so the tree never gets build artefacts.
+rk_test_modules() {
+	rk_need_packages "linux-headers-$RK_ABI" make gcc
+	local src=$RK_DIR/modules key dir
+	key=$(cat "$src"/Kbuild "$src"/*.c | sha256sum | cut -c1-16)
+	dir=$RK_CACHE/$RK_ABI/testmods-$key
+	RK_TESTMODS=$dir
+	[ -f "$dir/.built" ] && return 0
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	cp "$src"/Kbuild "$src"/*.c "$dir.tmp/"
+	make -s -C "/lib/modules/$RK_ABI/build" M="$dir.tmp" modules >"$dir.tmp/build.log" 2>&1 ||
+		{ cat "$dir.tmp/build.log" >&2; rk_die "building the test modules failed"; }
+	# kbuild records M= in its output; build in .tmp, then rename into place.
+	mv "$dir.tmp" "$dir"
+	touch "$dir/.built"
+}
+
+# rk_module_path NAME: the path of a Debian module, relative to the module
+# directory, from the shipped modules.order (file names may use - where the
+# module name has _).
+rk_module_path() {
+	local n=$1 alt=${1//_/-} p
+	p=$(grep -m1 -E "/($n|$alt)\.ko\$" "$RK_MODDIR/modules.order") || rk_die "module $n not in modules.order"
+	echo "$p"
+}
+
+# rk_copy_elf FILE DEST_IN_STAGE: copy an executable or library into the
+# staging tree, with every shared library ldd lists put in
+# /lib/x86_64-linux-gnu (the loader's default directory, whatever RUNPATH
+# the build left) and the program interpreter at its own path.
+rk_copy_elf() {
+	local f=$1 dest=$2 lib
+	mkdir -p "$RK_STAGE/$(dirname "$dest")"
+	cp -L "$f" "$RK_STAGE/$dest"
+	ldd "$f" 2>/dev/null | while read -r a b c _; do
+		if [ "$b" = "=>" ] && [ -n "$c" ] && [ -f "$c" ]; then lib=$c
+		elif [ "${a#/}" != "$a" ] && [ -f "$a" ]; then lib=$a
+		else continue; fi
+		if [ "${lib#*ld-linux}" != "$lib" ]; then
+			mkdir -p "$RK_STAGE/$(dirname "$lib")"
+			cp -L "$lib" "$RK_STAGE/$lib"
+		else
+			cp -L "$lib" "$RK_STAGE/lib/x86_64-linux-gnu/"
+		fi
+	done
+}
+
+# rk_stage_tools TOOLS: the tools the guest calls as /pmod/bin/NAME.
+# TOOLS is a pmod meson build directory (tools/NAME/NAME, libpmod.so and
+# the libraries libpmod dlopens lazily, found by soname) or the word "kmod"
+# (Debian's /bin/kmod under each name, to validate the harness itself).
+rk_stage_tools() {
+	local tools=$1 t so path
+	mkdir -p "$RK_STAGE/pmod/bin" "$RK_STAGE/lib/x86_64-linux-gnu"
+	if [ "$tools" = kmod ]; then
+		rk_copy_elf /bin/kmod /pmod/bin/kmod
+		for t in "${RK_TOOLS[@]}"; do ln -s kmod "$RK_STAGE/pmod/bin/$t"; done
+		return 0
+	fi
+	for t in "${RK_TOOLS[@]}"; do
+		[ -x "$tools/tools/$t/$t" ] || rk_die "$tools/tools/$t/$t is missing (build pmod first)"
+		rk_copy_elf "$tools/tools/$t/$t" "/pmod/bin/$t"
+	done
+	# libpmod opens these by soname only when a module needs them.
+	for so in libcrypto.so.3 libzstd.so.1 liblzma.so.5 libz.so.1; do
+		path=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ { print $NF; exit }')
+		[ -n "$path" ] || rk_die "$so not found on the host (ldconfig -p)"
+		rk_copy_elf "$path" "/lib/x86_64-linux-gnu/$so"
+	done
+}
+
+# rk_stage_modules DEPMOD SPEC...: the guest's module tree,
+# /lib/modules/$RK_ABI. Each SPEC is a Debian module name, optionally
+# NAME:zst or NAME:xz to store it compressed as the kernel build would
+# (the kernel has no in-kernel decompression, so the tools must do it), or
+# oot:NAME for a test module (put in extra/). Dependencies must be listed
+# too. modules.dep and the other indexes are then written by DEPMOD (the
+# depmod under test, run on the host).
+rk_stage_modules() {
+	local depmod=$1 spec name comp rel dst md=$RK_STAGE/lib/modules/$RK_ABI
+	shift
+	mkdir -p "$md"
+	cp "$RK_MODDIR"/modules.builtin "$RK_MODDIR"/modules.builtin.modinfo "$md/"
+	: >"$md/modules.order"
+	for spec in "$@"; do
+		name=${spec%%:*}; comp=${spec#*:}; [ "$comp" != "$spec" ] || comp=""
+		if [ "$name" = oot ]; then
+			name=$comp; comp=""
+			mkdir -p "$md/extra"
+			cp "$RK_TESTMODS/$name.ko" "$md/extra/"
+			continue
+		fi
+		rel=$(rk_module_path "$name")
+		dst=$md/$rel
+		mkdir -p "$(dirname "$dst")"
+		echo "$rel" >>"$md/modules.order"
+		case $comp in
+		"") cp "$RK_MODDIR/$rel" "$dst" ;;
+		zst) zstd -q -T0 "$RK_MODDIR/$rel" -o "$dst.zst" ;;
+		xz) xz --check=crc32 --lzma2=dict=1MiB -c "$RK_MODDIR/$rel" >"$dst.xz" ;;
+		*) rk_die "bad module spec $spec" ;;
+		esac
+	done
+	# modules.order keeps the .ko names even for compressed files, as a
+	# kernel build writes it (and as prepare-trees.sh copies it).
+	"$depmod" -b "$RK_STAGE" "$RK_ABI" || rk_die "depmod failed on the guest tree"
+}
+
+# rk_initramfs TOOLS GUEST_SCRIPT OUT [MODPROBE_CONF]: finish the staging
+# tree (busybox, /init, the guest script, modprobe.d) and write an
+# uncompressed newc cpio to OUT. Call rk_stage_tools and rk_stage_modules
+# first (RK_STAGE set by rk_new_stage).
+rk_new_stage() {
+	RK_STAGE=$RK_WORK/stage
+	rm -rf "$RK_STAGE"
+	mkdir -p "$RK_STAGE"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc/modprobe.d,lib/x86_64-linux-gnu}
+}
+rk_initramfs() {
+	local script=$1 out=$2 conf=${3:-} a
+	cp /bin/busybox "$RK_STAGE/bin/busybox"
+	# Applet links, except the module tools: the guest must never run
+	# busybox's own modprobe/insmod/... by accident.
+	for a in $("$RK_STAGE/bin/busybox" --list-full); do
+		case ${a##*/} in busybox|modprobe|insmod|rmmod|lsmod|depmod|modinfo) continue ;; esac
+		[ -e "$RK_STAGE/$a" ] || ln -s /bin/busybox "$RK_STAGE/$a"
+	done
+	cp "$RK_DIR/guest/init" "$RK_STAGE/init"
+	cp "$script" "$RK_STAGE/guest.sh"
+	chmod 755 "$RK_STAGE/init"
+	[ -z "$conf" ] || cp "$conf" "$RK_STAGE/etc/modprobe.d/"
+	(cd "$RK_STAGE" && find . | cpio -o -H newc --quiet) >"$out"
+}
+
+# rk_boot INITRD LOG TIMEOUT_S: boot the kernel with INITRD, the serial
+# console going to LOG (and nowhere else). Returns qemu's status (124 on
+# timeout). /dev/kvm here may be a PVM backend that cannot run a stock
+# kernel, so KVM is used only when kvm_intel or kvm_amd is loaded.
+rk_boot() {
+	local initrd=$1 log=$2 limit=$3 accel=(-machine accel=tcg -cpu max)
+	if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
+		accel=(-machine accel=kvm -cpu host)
+	fi
+	timeout --kill-after=5 "$limit" qemu-system-x86_64 "${accel[@]}" -smp 1 -m 512 \
+		-nographic -no-reboot -nodefaults -serial stdio -display none \
+		-kernel "$RK_VMLINUX" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3" \
+		</dev/null >"$log" 2>&1
+}

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* modprobe: load or unload modules with everything they need, or show
+ * what that would take. Decisions (lookup, plans, the kernel) are
+ * libpmod's; this parses options, prints and picks the exit status, in
+ * kmod 30's words where a script may read them. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "pmod.h"
+#include "tool_output.h"
+
+static const char *progname = "modprobe";
+
+enum mode {
+	MODE_INSERT,
+	MODE_INSERT_ALL,	/* -a */
+	MODE_REMOVE,		/* -r */
+	MODE_SHOW_CONFIG,	/* -c */
+	MODE_SHOW_MODVERSIONS,
+	MODE_SHOW_EXPORTS,
+};
+
+struct options {
+	bool all, remove, show_config, show_modversions, show_exports;
+	bool resolve_only;	/* -R */
+	bool show_depends;	/* -D */
+	bool dry_run;		/* -n */
+	bool first_time, ignore_commands, use_blacklist, remove_holders, force;
+	bool force_modversion, force_vermagic;
+	unsigned wait_ms;
+	const char **config_paths;	/* -C, NULL-terminated */
+	size_t nconfig_paths;
+};
+
+struct run {
+	struct pmod_ctx *ctx;
+	struct pmod_config *cfg;
+	const struct options *o;
+	bool show;		/* print the actions (-D, -v) */
+};
+
+/* ---------------------------------------------------------------- output */
+
+static void show_step(void *data, const struct pmod_step *s)
+{
+	(void)data;
+	switch (s->kind) {
+	case PMOD_STEP_INSERT:
+		printf("insmod %s %s\n", s->path, s->options);
+		break;
+	case PMOD_STEP_COMMAND:
+		printf("install %s %s\n", s->command, s->options);
+		break;
+	case PMOD_STEP_BUILTIN:
+		printf("builtin %s\n", s->name);
+		break;
+	case PMOD_STEP_REMOVE:
+		printf("rmmod %s\n", s->name);
+		break;
+	case PMOD_STEP_REMOVE_COMMAND:
+		printf("remove %s\n", s->command);
+		break;
+	case PMOD_STEP_NOTHING:
+		break;
+	}
+	/* Install commands print too: keep the order on a shared terminal. */
+	fflush(stdout);
+}
+
+/* kmod's FATAL ends the process at once; -a lowers these to warnings so
+ * that the other names are still processed. */
+static void fatal_or_warn(const struct run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fatal_or_warn(const struct run *run, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	tool_log(run->o->all ? LOG_WARNING : LOG_CRIT, "%s", message);
+	if (!run->o->all)
+		exit(EXIT_FAILURE);
+}
+
+/* ---------------------------------------------------------------- -c */
+
+static int print_index_entry(void *data, const char *key, const char *value)
+{
+	(void)data;
+	printf("alias %s %s\n", key, value);
+	return 0;
+}
+
+static int show_config(struct run *run)
+{
+	static const char *const labels[PMOD_CONFIG_KIND_COUNT] = {
+		[PMOD_CONFIG_BLACKLIST] = "blacklist", [PMOD_CONFIG_INSTALL] = "install",
+		[PMOD_CONFIG_REMOVE] = "remove", [PMOD_CONFIG_ALIAS] = "alias",
+		[PMOD_CONFIG_OPTIONS] = "options", [PMOD_CONFIG_SOFTDEP] = "softdep",
+		[PMOD_CONFIG_WEAKDEP] = "weakdep",
+	};
+	struct pmod_error err;
+	int r;
+
+	for (int k = 0; k < PMOD_CONFIG_KIND_COUNT; k++) {
+		for (size_t i = 0; i < pmod_config_count(run->cfg, k); i++) {
+			const struct pmod_config_entry *e = pmod_config_get(run->cfg, k, i);
+
+			if (e->value != NULL)
+				printf("%s %s %s\n", labels[k], e->name, e->value);
+			else
+				printf("%s %s\n", labels[k], e->name);
+		}
+	}
+	fputs("\n# End of configuration files. Dumping indexes now:\n\n", stdout);
+	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, print_index_entry, NULL, &err);
+	if (r == 0)
+		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, print_index_entry, NULL, &err);
+	if (r < 0)
+		tool_log(LOG_ERR, "%s: %s", pmod_ctx_module_dir(run->ctx), err.text);
+	return r;
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+/* An argument starting with '/' or "./" is a module file (kmod 31 and
+ * later); anything else is a name or alias. */
+static bool is_path(const char *arg)
+{
+	return arg[0] == '/' || strncmp(arg, "./", 2) == 0;
+}
+
+/* 0 with *found set (maybe *count 0), or < 0 after saying why. */
+static int lookup(struct run *run, const char *arg, struct pmod_resolved **found,
+		  size_t *count)
+{
+	struct pmod_error err;
+	int r;
+
+	if (is_path(arg)) {
+		*count = 1;
+		r = pmod_resolve_path(run->ctx, arg, found, &err);
+	} else {
+		r = pmod_resolve(run->ctx, run->cfg, arg, found, count, &err);
+	}
+	if (r < 0)
+		tool_log(LOG_ERR, "%s: %s", arg, err.text);
+	return r;
+}
+
+/* ---------------------------------------------------------------- --show-modversions/--show-exports */
+
+static int fail_with(struct pmod_error *err, int code, const char *text)
+{
+	err->code = code;
+	snprintf(err->text, sizeof(err->text), "%s", text);
+	return code;
+}
+
+static int show_symbols(struct run *run, const char *arg, bool exports)
+{
+	struct pmod_resolved *found = NULL;
+	struct pmod_image *img = NULL;
+	struct pmod_error err;
+	size_t count = 0;
+	int r;
+
+	r = lookup(run, arg, &found, &count);
+	if (r < 0)
+		return r;
+	if (count == 0 || found[0].path == NULL) {
+		tool_log(LOG_CRIT, "Module %s not found.", arg);
+		pmod_resolved_free(found, count);
+		return -ENOENT;
+	}
+	r = pmod_image_open(run->ctx, found[0].path, &img, &err);
+	if (r == 0 && exports) {
+		const struct pmod_export *e;
+		size_t n;
+
+		r = pmod_image_exports(img, &e, &n, &err);
+		/* kmod fails (exit 1) on a module that exports nothing. */
+		if (r == 0 && n == 0)
+			r = fail_with(&err, -ENOENT, "the module exports no symbols");
+		for (size_t i = 0; r == 0 && i < n; i++)
+			printf("0x%08llx\t%s\n", (unsigned long long)e[i].crc, e[i].symbol);
+	} else if (r == 0) {
+		const struct pmod_version *v;
+		size_t n;
+
+		r = pmod_image_versions(img, &v, &n, &err);
+		if (r == 0 && n == 0)
+			r = fail_with(&err, -ENOENT, "the module has no symbol versions");
+		for (size_t i = 0; r == 0 && i < n; i++)
+			printf("0x%08llx\t%s\n", (unsigned long long)v[i].crc, v[i].symbol);
+	}
+	if (r < 0)
+		tool_log(LOG_CRIT, "could not get %s of %s: %s", exports ? "symbols" : "modversions",
+			 found[0].path, err.text);
+	pmod_image_free(img);
+	pmod_resolved_free(found, count);
+	return r;
+}
+
+/* ---------------------------------------------------------------- insert */
+
+static unsigned probe_flags(const struct options *o)
+{
+	unsigned flags = 0;
+
+	if (o->show_depends)
+		flags |= PMOD_PROBE_DRY_RUN | PMOD_PROBE_IGNORE_LOADED;
+	if (o->dry_run)
+		flags |= PMOD_PROBE_DRY_RUN;
+	if (o->first_time)
+		flags |= PMOD_PROBE_FIRST_TIME;
+	if (o->ignore_commands)
+		flags |= PMOD_PROBE_IGNORE_COMMANDS;
+	if (o->use_blacklist)
+		flags |= PMOD_PROBE_BLACKLIST_NAMES;
+	if (o->force || o->force_modversion)
+		flags |= PMOD_PROBE_FORCE_MODVERSION;
+	if (o->force || o->force_vermagic)
+		flags |= PMOD_PROBE_FORCE_VERMAGIC;
+	return flags;
+}
+
+/* Every module the argument resolves to is tried; as in kmod, the result
+ * is the last one's. */
+static int insert(struct run *run, const char *arg, const char *params)
+{
+	struct pmod_resolved *found;
+	size_t count;
+	int r, ret = 0;
+
+	r = lookup(run, arg, &found, &count);
+	if (r < 0)
+		return r;
+	if (count == 0) {
+		pmod_resolved_free(found, count);
+		fatal_or_warn(run, "Module %s not found in directory %s", arg,
+			      pmod_ctx_module_dir(run->ctx));
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct pmod_error err;
+
+		if (run->o->resolve_only) {
+			printf("%s\n", found[i].name);
+			continue;
+		}
+		r = pmod_probe(run->ctx, run->cfg, &found[i], params, probe_flags(run->o),
+			       run->show ? show_step : NULL, NULL, &err);
+		if (r >= 0) {
+			ret = 0;	/* blacklisted is a quiet success */
+			continue;
+		}
+		ret = r;
+		tool_log(LOG_ERR, "could not insert '%s': %s", found[i].name, err.text);
+	}
+	pmod_resolved_free(found, count);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- remove */
+
+static int remove_one(struct run *run, const char *arg)
+{
+	struct pmod_remove_options ro = {
+		.wait_ms = run->o->wait_ms,
+		.show = run->show ? show_step : NULL,
+	};
+	struct pmod_resolved *found;
+	size_t count;
+	int r, ret = 0;
+
+	if (run->o->dry_run || run->o->show_depends)
+		ro.flags |= PMOD_REMOVE_DRY_RUN;
+	if (run->o->ignore_commands)
+		ro.flags |= PMOD_REMOVE_IGNORE_COMMANDS;
+	if (run->o->remove_holders)
+		ro.flags |= PMOD_REMOVE_HOLDERS;
+	if (run->o->first_time)
+		ro.flags |= PMOD_REMOVE_FIRST_TIME;
+	r = lookup(run, arg, &found, &count);
+	if (r < 0)
+		return r;
+	if (count == 0) {
+		pmod_resolved_free(found, count);
+		fatal_or_warn(run, "Module %s not found.", arg);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct pmod_error err;
+
+		r = pmod_remove(run->ctx, run->cfg, &found[i], &ro, &err);
+		if (r >= 0)
+			continue;
+		ret = r;
+		if (ro.refused)
+			fatal_or_warn(run, "%s", err.text);
+		else
+			tool_log(LOG_ERR, "%s", err.text);
+	}
+	pmod_resolved_free(found, count);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- arguments */
+
+/* Module parameters after the name, joined by single spaces. */
+static char *join_params(char **args, int n)
+{
+	size_t len = 1;
+	char *out, *p;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(args[i]) + 1;
+	out = malloc(len);
+	if (out == NULL)
+		return NULL;
+	p = out;
+	*p = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		p = stpcpy(p, args[i]);
+	}
+	return out;
+}
+
+/* MODPROBE_OPTIONS: words split at spaces, quotes grouping and removed,
+ * put before the real arguments. The strings live until exit. */
+static int prepend_env_options(int *argc, char ***argv)
+{
+	const char *env = getenv("MODPROBE_OPTIONS");
+	char **nargv, *buf, *w;
+	size_t nwords = 0;
+	int n;
+
+	if (env == NULL || env[0] == '\0')
+		return 0;
+	buf = malloc(strlen(env) + 1);
+	nargv = malloc((strlen(env) / 2 + 2 + (size_t)*argc) * sizeof(*nargv));
+	if (buf == NULL || nargv == NULL)
+		return -ENOMEM;
+	nargv[0] = (*argv)[0];
+	n = 1;
+	w = buf;
+	for (const char *p = env; *p;) {
+		char quote = 0;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		nargv[n++] = w;
+		for (; *p && (quote || *p != ' '); p++) {
+			if (quote == 0 && (*p == '"' || *p == '\'')) {
+				quote = *p;
+			} else if (quote != 0 && *p == quote) {
+				quote = 0;
+			} else {
+				*w++ = *p;
+			}
+		}
+		*w++ = '\0';
+		nwords++;
+	}
+	for (int i = 1; i < *argc; i++)
+		nargv[n++] = (*argv)[i];
+	nargv[n] = NULL;
+	*argc = n;
+	*argv = nargv;
+	return 0;
+}
+
+/* modprobe passes some options on to the modprobe processes its install
+ * and remove commands start. */
+static void append_env_option(const char *opt, const char *value)
+{
+	const char *old = getenv("MODPROBE_OPTIONS");
+	char *s;
+
+	if (asprintf(&s, "%s%s%s%s%s", old ? old : "", old && old[0] ? " " : "", opt,
+		     value ? " " : "", value ? value : "") < 0)
+		return;
+	if (setenv("MODPROBE_OPTIONS", s, 1) < 0)
+		tool_log(LOG_ERR, "could not setenv(MODPROBE_OPTIONS, \"%s\")", s);
+	free(s);
+}
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       "\t%s [options] [-i] [-b] modulename [parameters...]\n"
+	       "\t%s [options] -a [-i] [-b] modulename [modulename...]\n"
+	       "\t%s [options] -r [-i] modulename [modulename...]\n"
+	       "\t%s [options] -c\n"
+	       "\t%s [options] --show-modversions|--show-exports module\n"
+	       "\n"
+	       "Management:\n"
+	       "\t-a, --all                 Every argument is a module to load (or remove with -r)\n"
+	       "\t-r, --remove              Remove modules, then the dependencies nothing uses\n"
+	       "\t    --remove-holders      Also remove the modules that use it (implies -r)\n"
+	       "\t-w, --wait=MSEC           With -r, retry a busy module for up to MSEC\n"
+	       "\t    --first-time          Fail if the module is already loaded (or removed)\n"
+	       "\t-i, --ignore-install, --ignore-remove\n"
+	       "\t                          Ignore install/remove commands and softdeps\n"
+	       "\t-b, --use-blacklist       Apply the blacklist to names too, not only aliases\n"
+	       "\t-f, --force               --force-modversion and --force-vermagic (loading only:\n"
+	       "\t                          there is no forced unload)\n"
+	       "\t    --force-modversion    Ignore symbol versions\n"
+	       "\t    --force-vermagic      Ignore the version magic\n"
+	       "\n"
+	       "Query:\n"
+	       "\t-R, --resolve-alias       Print the modules a name resolves to\n"
+	       "\t-D, --show-depends        Print what loading would do, even if loaded\n"
+	       "\t-c, --show-config         Print the configuration and the alias indexes\n"
+	       "\t    --show-modversions    Print a module's symbol versions\n"
+	       "\t    --show-exports        Print a module's exported symbols\n"
+	       "\n"
+	       "General:\n"
+	       "\t-n, --dry-run             Do nothing (with -v: print what would be done)\n"
+	       "\t-C, --config=PATH         Read configuration from PATH instead (repeatable)\n"
+	       "\t-d, --dirname=DIR         Look for the module directory under DIR\n"
+	       "\t-S, --set-version=VER     Use VER instead of `uname -r`\n"
+	       "\t    --root=DIR            Take every file under DIR instead of /\n"
+	       "\t-s, --syslog              Log to syslog\n"
+	       "\t-q, --quiet               No messages\n"
+	       "\t-v, --verbose             More messages; print the actions\n"
+	       "\t-V, --version             Show the version\n"
+	       "\t-h, --help                Show this help\n",
+	       progname, progname, progname, progname, progname);
+}
+
+enum {
+	OPT_REMOVE_HOLDERS = 256,
+	OPT_REMOVE_DEPENDENCIES,
+	OPT_FIRST_TIME,
+	OPT_FORCE_MODVERSION,
+	OPT_FORCE_VERMAGIC,
+	OPT_SHOW_MODVERSIONS,
+	OPT_SHOW_EXPORTS,
+	OPT_ROOT,
+};
+
+static bool parse_wait(const char *s, unsigned *ms)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v > UINT_MAX)
+		return false;
+	*ms = (unsigned)v;
+	return true;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "remove", no_argument, NULL, 'r' },
+		{ "remove-holders", no_argument, NULL, OPT_REMOVE_HOLDERS },
+		{ "remove-dependencies", no_argument, NULL, OPT_REMOVE_DEPENDENCIES },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "first-time", no_argument, NULL, OPT_FIRST_TIME },
+		{ "ignore-install", no_argument, NULL, 'i' },
+		{ "ignore-remove", no_argument, NULL, 'i' },
+		{ "use-blacklist", no_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "force-modversion", no_argument, NULL, OPT_FORCE_MODVERSION },
+		{ "force-vermagic", no_argument, NULL, OPT_FORCE_VERMAGIC },
+		{ "resolve-alias", no_argument, NULL, 'R' },
+		{ "show-alias", no_argument, NULL, 'R' },
+		{ "show-depends", no_argument, NULL, 'D' },
+		{ "showconfig", no_argument, NULL, 'c' },
+		{ "show-config", no_argument, NULL, 'c' },
+		{ "show-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
+		{ "dump-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
+		{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "show", no_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "dirname", required_argument, NULL, 'd' },
+		{ "set-version", required_argument, NULL, 'S' },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { 0 };
+	struct pmod_ctx_options copts = { 0 };
+	struct pmod_config_options cfg_opts = { 0 };
+	struct run run = { .o = &o };
+	struct pmod_error err;
+	int verbosity = LOG_WARNING;
+	int c, r = 0;
+
+	tool_output_init(progname, LOG_WARNING);
+	if (prepend_env_options(&argc, &argv) < 0) {
+		tool_log(LOG_ERR, "Could not prepend options from command line");
+		return EXIT_FAILURE;
+	}
+	o.config_paths = calloc((size_t)argc + 1, sizeof(*o.config_paths));
+	if (o.config_paths == NULL)
+		return EXIT_FAILURE;
+	while ((c = getopt_long(argc, argv, "arw:ibfRDcnC:d:S:sqvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.all = true; break;
+		case 'r': o.remove = true; break;
+		case OPT_REMOVE_DEPENDENCIES:
+			tool_log(LOG_WARNING, "--remove-dependencies is deprecated: use --remove-holders");
+			/* fall through */
+		case OPT_REMOVE_HOLDERS:
+			o.remove = o.remove_holders = true;
+			break;
+		case 'w':
+			if (!parse_wait(optarg, &o.wait_ms)) {
+				tool_log(LOG_ERR, "unexpected wait value '%s'.", optarg);
+				return EXIT_FAILURE;
+			}
+			break;
+		case OPT_FIRST_TIME: o.first_time = true; break;
+		case 'i': o.ignore_commands = true; break;
+		case 'b': o.use_blacklist = true; break;
+		case 'f': o.force = true; break;
+		case OPT_FORCE_MODVERSION: o.force_modversion = true; break;
+		case OPT_FORCE_VERMAGIC: o.force_vermagic = true; break;
+		case 'R': o.resolve_only = true; break;
+		case 'D': o.show_depends = true; break;
+		case 'c': o.show_config = true; break;
+		case OPT_SHOW_MODVERSIONS: o.show_modversions = true; break;
+		case OPT_SHOW_EXPORTS: o.show_exports = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'C':
+			o.config_paths[o.nconfig_paths++] = optarg;
+			append_env_option("-C", optarg);
+			break;
+		case 'd': copts.basedir = optarg; break;
+		case 'S': copts.kernel_release = optarg; break;
+		case OPT_ROOT: copts.root = optarg; break;
+		case 's':
+			tool_output_use_syslog();
+			append_env_option("-s", NULL);
+			break;
+		case 'q':
+			verbosity = LOG_EMERG;
+			append_env_option("-q", NULL);
+			break;
+		case 'v':
+			if (verbosity < LOG_DEBUG)
+				verbosity++;
+			append_env_option("-v", NULL);
+			break;
+		case 'V':
+			tool_print_version();
+			return EXIT_SUCCESS;
+		case 'h':
+			usage();
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_FAILURE;
+		}
+	}
+	tool_output_set_priority(verbosity);
+	run.show = o.show_depends || verbosity > LOG_WARNING;
+	if (optind >= argc && !o.show_config) {
+		tool_log(LOG_ERR, "missing parameters. See -h.");
+		return EXIT_FAILURE;
+	}
+	r = pmod_ctx_new(&copts, &run.ctx);
+	if (r < 0) {
+		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
+		return EXIT_FAILURE;
+	}
+	tool_output_attach(run.ctx);
+	if (!o.show_modversions && !o.show_exports) {
+		cfg_opts.paths = o.nconfig_paths ? o.config_paths : NULL;
+		r = pmod_config_load(run.ctx, &cfg_opts, &run.cfg, &err);
+		if (r < 0) {
+			tool_log(LOG_ERR, "%s", err.text);
+			pmod_ctx_free(run.ctx);
+			return EXIT_FAILURE;
+		}
+	}
+
+	if (o.show_config) {
+		r = show_config(&run);
+	} else if (o.show_modversions || o.show_exports) {
+		r = show_symbols(&run, argv[optind], !o.show_modversions);
+	} else if (o.remove) {
+		if (o.force)
+			tool_log(LOG_WARNING, "forced unload is not available: removing normally");
+		for (int i = optind; i < argc; i++)
+			if (remove_one(&run, argv[i]) < 0)
+				r = -1;
+	} else if (o.all) {
+		for (int i = optind; i < argc; i++)
+			if (insert(&run, argv[i], NULL) < 0)
+				r = -1;
+	} else {
+		char *params = join_params(argv + optind + 1, argc - optind - 1);
+
+		r = params ? insert(&run, argv[optind], params) : -ENOMEM;
+		free(params);
+	}
+	pmod_config_free(run.cfg);
+	pmod_ctx_free(run.ctx);
+	free(o.config_paths);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_log(LOG_ERR, "writing output: %s", strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
