@@ -4,9 +4,12 @@
 # Works on a fresh Debian 12 machine as root: installs what it needs, fetches
 # and prepares the kernel module trees (cached in /var/cache/pmod-test), then
 #   1. build-ci:   meson build with --werror, whole test suite
-#   2. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
-#   3. build-fuzz: libFuzzer, the module parser ~60 s and the index reader ~30 s
-# and prints "N passed, M failed" over the meson tests of steps 1 and 2.
+#   2. real kernel: Debian's kernel booted under qemu, pmod's tools loading
+#      and unloading real modules (testsuite/real-kernel/run.sh)
+#   3. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
+#   4. build-fuzz: libFuzzer, the module parser ~60 s and the index reader ~30 s
+# and prints "N passed, M failed" over the meson tests of steps 1 and 3, the
+# real-kernel suite (one) and the fuzzers (one each).
 # A skipped test in build-ci counts as a failure (it means missing test data).
 # A failing step that is not a meson test (a build error, a fuzzer crash)
 # stops the run and counts as one more failure. Exit status 0 only if all
@@ -115,6 +118,20 @@ rm -rf build-ci
 meson setup build-ci --werror
 meson compile -C build-ci
 run_suite build-ci 1
+elapsed "$t"
+
+# ---------------------------------------------------------------------------
+section "real kernel: Debian's 6.1 kernel under qemu, pmod's tools from build-ci"
+t=$SECONDS
+# One boot proves on the real kernel what the fake kernel can only imitate
+# (testsuite/real-kernel/README.md). Its checks count as one test here.
+if bash testsuite/real-kernel/run.sh build-ci; then
+	total_pass=$(( total_pass + 1 ))
+else
+	echo "run-all: the real-kernel suite failed" >&2
+	total_fail=$(( total_fail + 1 ))
+	summary; exit 1
+fi
 elapsed "$t"
 
 # ---------------------------------------------------------------------------

@@ -183,7 +183,6 @@ static void bad_lines_and_continuations(void **state)
 	struct fixture *f = *state;
 	struct pmod_config *cfg;
 	char expected[4096];
-	const char *p = "";
 
 	write_file(f->root, "etc/modprobe.d/b.conf",
 		   "options e1000e\n"		/* 1: no options */
@@ -201,7 +200,7 @@ static void bad_lines_and_continuations(void **state)
 		   "\t\n"
 		   "# comment\n"
 		   "options y a\\b\\\\c\n"	/* escapes: the backslash goes */
-		   "options z\n");		/* 17 */
+		   "options z\n");		/* 16 */
 	cfg = load(f, "");
 	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_OPTIONS), 2);
 	assert_string_equal(line(cfg, PMOD_CONFIG_OPTIONS, 0), "x  continued");
@@ -209,7 +208,6 @@ static void bad_lines_and_continuations(void **state)
 	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_ALIAS), 0);
 	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_SOFTDEP), 0);
 	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_BLACKLIST), 0);
-	(void)p;
 	snprintf(expected, sizeof(expected),
 		 "%1$s/etc/modprobe.d/b.conf line 1: ignoring bad line starting with 'options'\n"
 		 "%1$s/etc/modprobe.d/b.conf line 2: ignoring bad line starting with 'softdep'\n"
@@ -220,7 +218,7 @@ static void bad_lines_and_continuations(void **state)
 		 "%1$s/etc/modprobe.d/b.conf: command config is deprecated and not parsed anymore\n"
 		 "%1$s/etc/modprobe.d/b.conf line 8: ignoring bad line starting with 'alias'\n"
 		 "%1$s/etc/modprobe.d/b.conf line 9: ignoring bad line starting with 'alias'\n"
-		 "%1$s/etc/modprobe.d/b.conf line 17: ignoring bad line starting with 'options'\n",
+		 "%1$s/etc/modprobe.d/b.conf line 16: ignoring bad line starting with 'options'\n",
 		 f->root);
 	assert_string_equal(f->log, expected);
 	pmod_config_free(cfg);

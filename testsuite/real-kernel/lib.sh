@@ -56,11 +56,23 @@ rk_fetch_kernel() {
 	RK_MODDIR=$RK_ROOT/lib/modules/$RK_ABI
 }
 
+# rk_lock: one preparation at a time per cache (a CI run and a demo, say).
+rk_lock() {
+	[ -n "${rk_lock_fd:-}" ] || exec {rk_lock_fd}>"$RK_CACHE/.real-kernel.lock"
+	flock "$rk_lock_fd"
+}
+rk_unlock() { flock -u "$rk_lock_fd"; }
+
 # rk_vmlinux: sets RK_VMLINUX to the uncompressed ELF kernel, extracted once
 # from the bzImage. Under TCG the kernel's own xz decompression costs about
 # 5 s per boot; qemu boots the ELF directly through its PVH entry point.
 rk_vmlinux() {
 	RK_VMLINUX=$RK_CACHE/$RK_ABI/vmlinux
+	rk_lock
+	rk_extract_vmlinux
+	rk_unlock
+}
+rk_extract_vmlinux() {
 	[ -s "$RK_VMLINUX" ] && return 0
 	local bz=$RK_ROOT/boot/vmlinuz-$RK_ABI off tmp
 	[ -f "$bz" ] || rk_die "no $bz"
@@ -90,13 +102,20 @@ rk_test_modules() {
 	key=$(cat "$src"/Kbuild "$src"/*.c | sha256sum | cut -c1-16)
 	dir=$RK_CACHE/$RK_ABI/testmods-$key
 	RK_TESTMODS=$dir
+	rk_lock
+	rk_build_test_modules "$src" "$dir"
+	rk_unlock
+}
+rk_build_test_modules() {
+	local src=$1 dir=$2
 	[ -f "$dir/.built" ] && return 0
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	cp "$src"/Kbuild "$src"/*.c "$dir.tmp/"
 	make -s -C "/lib/modules/$RK_ABI/build" M="$dir.tmp" modules >"$dir.tmp/build.log" 2>&1 ||
 		{ cat "$dir.tmp/build.log" >&2; rk_die "building the test modules failed"; }
-	# kbuild records M= in its output; build in .tmp, then rename into place.
+	# Built aside and renamed: an interrupted build is never taken for a
+	# finished one.
 	mv "$dir.tmp" "$dir"
 	touch "$dir/.built"
 }

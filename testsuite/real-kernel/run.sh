@@ -46,11 +46,11 @@ rk_test_modules
 t_prep=$SECONDS
 
 # The guest's module tree: the 8021q chain, modules for the softdep and
-# install checks, a zstd pair (vcan needs can-dev) and an xz module, and the
-# four test modules.
+# install checks, a zstd pair (vcan needs can-dev) and an xz module, vfat
+# (with fat) for the demand load, and the four test modules.
 rk_new_stage
 rk_stage_tools "$tools"
-rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb \
+rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat \
 	vcan:zst can-dev:zst nlmon:xz \
 	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev
 rk_initramfs "$RK_DIR/guest/checks.sh" "$RK_WORK/initrd.cpio" "$RK_DIR/guest/pmodtest.conf"

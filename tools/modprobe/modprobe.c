@@ -533,7 +533,7 @@ int main(int argc, char *argv[])
 		case 'w':
 			if (!parse_wait(optarg, &o.wait_ms)) {
 				tool_log(LOG_ERR, "unexpected wait value '%s'.", optarg);
-				return EXIT_FAILURE;
+				goto early_exit;
 			}
 			break;
 		case OPT_FIRST_TIME: o.first_time = true; break;
@@ -570,23 +570,24 @@ int main(int argc, char *argv[])
 			break;
 		case 'V':
 			tool_print_version();
-			return EXIT_SUCCESS;
+			{ r = 1; goto early_exit; }
 		case 'h':
 			usage();
-			return EXIT_SUCCESS;
+			{ r = 1; goto early_exit; }
 		default:
-			return EXIT_FAILURE;
+			goto early_exit;
 		}
 	}
 	tool_output_set_priority(verbosity);
 	run.show = o.show_depends || verbosity > LOG_WARNING;
 	if (optind >= argc && !o.show_config) {
 		tool_log(LOG_ERR, "missing parameters. See -h.");
-		return EXIT_FAILURE;
+		goto early_exit;
 	}
 	r = pmod_ctx_new(&copts, &run.ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
+		free(o.config_paths);
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(run.ctx);
@@ -596,6 +597,7 @@ int main(int argc, char *argv[])
 		if (r < 0) {
 			tool_log(LOG_ERR, "%s", err.text);
 			pmod_ctx_free(run.ctx);
+			free(o.config_paths);
 			return EXIT_FAILURE;
 		}
 	}
@@ -628,4 +630,9 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+early_exit:
+	/* -V and -h succeed (r == 1); anything else here is a usage error. */
+	free(o.config_paths);
+	return r == 1 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

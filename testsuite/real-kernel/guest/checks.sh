@@ -281,6 +281,20 @@ want "nlmon not loaded" loaded nlmon
 end
 cleanup can_dev nlmon
 
+# ------------------------------------------------------------ demand load
+begin demand-load "the kernel's own request_module (fs-vfat) runs the tool's modprobe"
+# The kernel runs its helper as "modprobe -q -- fs-vfat" from a kernel
+# thread and waits for it, so vfat is loaded by the time mount returns
+# (mount itself then fails: /dev/null is no block device).
+echo "$T/modprobe" >/proc/sys/kernel/modprobe
+mkdir -p /mnt
+run mount -t vfat /dev/null /mnt
+echo /sbin/no-demand-loads-here >/proc/sys/kernel/modprobe
+want "vfat not loaded" loaded vfat
+want "fat not loaded" loaded fat
+end
+cleanup vfat fat
+
 # --------------------------------------------- unload refused: open device
 # Last: a tool that did send O_TRUNC would really remove the module under
 # the open file (this kernel has MODULE_FORCE_UNLOAD=y).
@@ -341,10 +355,15 @@ else
 fi
 end
 
-begin kernel-clean "no oops or warning in the kernel log"
+begin kernel-clean "no oops or warning in the kernel log, no forced-unload taint"
 bad=$(dmesg | grep -E 'BUG:|Oops|WARNING:|Call Trace|general protection')
 [ -z "$bad" ] || printf '%s\n' "$bad"
 want "kernel log has: $(echo "$bad" | head -n1)" [ -z "$bad" ]
+# The kernel taints itself with R (TAINT_FORCED_RMMOD, 1 << 3) whenever it
+# honours an O_TRUNC unload of a module that is still referenced.
+taint=$(cat /proc/sys/kernel/tainted)
+echo "/proc/sys/kernel/tainted: $taint"
+want "kernel tainted R (forced module unload happened)" [ $((taint & 8)) = 0 ]
 end
 
 echo
