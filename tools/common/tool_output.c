@@ -88,6 +88,18 @@ void tool_output_attach(struct pmod_ctx *ctx)
 	pmod_ctx_set_log_priority(ctx, max_priority);
 }
 
+void tool_notice_no_forced_unload(void)
+{
+	int saved = max_priority;
+
+	if (max_priority == LOG_EMERG)
+		return;
+	if (max_priority < LOG_NOTICE)
+		max_priority = LOG_NOTICE;
+	tool_log(LOG_NOTICE, "forced unload is not available on Peios; removing normally");
+	max_priority = saved;
+}
+
 void tool_print_version(void)
 {
 	printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);

@@ -30,6 +30,11 @@ void tool_log_fn(void *data, int priority, const char *message);
 /* Wires tool_log_fn into a context at the tool's current level. */
 void tool_output_attach(struct pmod_ctx *ctx);
 
+/* rmmod -f, modprobe -r -f: the one-line notice that the force is
+ * ignored (peios.md §4). Shown at every verbosity but -q's: the user asked
+ * for something that does not happen and must know. */
+void tool_notice_no_forced_unload(void);
+
 /* -V: two lines, like kmod's (program version, then build features). */
 void tool_print_version(void);
 

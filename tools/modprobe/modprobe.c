@@ -608,7 +608,7 @@ int main(int argc, char *argv[])
 		r = show_symbols(&run, argv[optind], !o.show_modversions);
 	} else if (o.remove) {
 		if (o.force)
-			tool_log(LOG_WARNING, "forced unload is not available: removing normally");
+			tool_notice_no_forced_unload();
 		for (int i = optind; i < argc; i++)
 			if (remove_one(&run, argv[i]) < 0)
 				r = -1;

@@ -138,16 +138,8 @@ int main(int argc, char *argv[])
 		tool_log(LOG_ERR, "missing module name.");
 		return EXIT_FAILURE;
 	}
-	if (force) {
-		/* Shown at any verbosity: the user asked for something that
-		 * does not happen and must know. */
-		int saved = tool_output_priority();
-
-		if (saved < LOG_NOTICE)
-			tool_output_set_priority(LOG_NOTICE);
-		tool_log(LOG_NOTICE, "forced unload is not available on Peios; removing normally");
-		tool_output_set_priority(saved);
-	}
+	if (force)
+		tool_notice_no_forced_unload();
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
