@@ -26,6 +26,8 @@ rk_need_packages() {
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
 	done
 	[ "${#missing[@]}" -gt 0 ] || return 0
+	# run-all.sh's switch for machines where apt must not be touched.
+	[ "${PMOD_SKIP_APT:-0}" != 1 ] || rk_die "missing packages (${missing[*]}) and PMOD_SKIP_APT=1"
 	[ "$(id -u)" = 0 ] || rk_die "missing packages (${missing[*]}); run as root to install them"
 	rk_log "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive

@@ -13,6 +13,7 @@
 # Root on Debian 12. Installs what is missing (qemu-system-x86,
 # busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64), fetches the
 # kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
+# With PMOD_SKIP_APT=1 a missing package is an error instead.
 # Prints one PASS/FAIL line per check and a summary; exit status 0 only if
 # every check passed. One boot, limited by PMOD_RK_TIMEOUT seconds (default
 # 120; a hang is a failure). The whole guest console (every command with its
