@@ -17,11 +17,15 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "context.h"
 #include "elf_reader.h"
 #include "error.h"
+#include "gate.h"
 #include "kernel.h"
 #include "module_bytes.h"
+#include "privilege.h"
+#include "record.h"
 
 /* UAPI values (linux/module.h), spelled here so the build does not depend
  * on kernel headers being installed. */
@@ -528,6 +532,24 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 	return fill_usage(name, s.size, usage, err);
 }
 
+/* ---------------------------------------------------------------- records */
+
+/* What the kernel was asked and what it answered. For a load, module is
+ * the path (its name is taken from it); the signature verdict slots in
+ * here once verification lands. */
+static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const char *module,
+			       const char *path, int result)
+{
+	struct pmod_record rec = { .action = action, .path = path, .result = result };
+	char name[64];
+
+	if (path != NULL && pmod_module_name(module, name, sizeof(name)) >= 0)
+		rec.module = name;
+	else
+		rec.module = module;
+	record_emit(ctx, &rec);
+}
+
 /* ---------------------------------------------------------------- insert */
 
 static const char *compression_name(enum pmod_compression c)
@@ -552,11 +574,62 @@ static bool kernel_decompresses(enum pmod_compression c)
 	return strcmp(buf, want) == 0;
 }
 
-static int sys_finit_module(int fd, const char *params, int flags)
+/* Each call into the kernel runs inside the privilege scope: a present
+ * but disabled SeLoadDriverPrivilege is enabled just before and put back
+ * right after, whatever the kernel answered (peios.md §1). A failure to
+ * enable it is returned with *asked false: the kernel was not called. */
+static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, int flags,
+			    bool *asked, struct pmod_error *err)
 {
-	if (syscall(SYS_finit_module, fd, params, flags) < 0)
-		return -errno;
-	return 0;
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
+}
+
+static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const char *params,
+			   bool *asked, struct pmod_error *err)
+{
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = init_module(image, len, params) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
+}
+
+static int sys_delete_module(struct pmod_ctx *ctx, const char *name, unsigned flags,
+			     bool *asked, struct pmod_error *err)
+{
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = delete_module(name, flags) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
 }
 
 /* A forced load through init_module: the kernel has no flags there, so
@@ -625,8 +698,7 @@ static int insert_from_memory(struct pmod_ctx *ctx, const char *path, const char
 			goto out;
 		image = copy;
 	}
-	*kernel_error = true;
-	r = init_module(image, mb.size, params) < 0 ? -errno : 0;
+	r = sys_init_module(ctx, image, mb.size, params, kernel_error, err);
 out:
 	free(copy);
 	module_bytes_release(&mb);
@@ -651,6 +723,20 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 
 	if (params == NULL)
 		params = "";
+	/* The tools refuse this earlier; a library caller that did not
+	 * ask is stopped here, before the kernel. */
+	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
+		char name[64];
+
+		r = gate_forced_load(ctx, flags,
+				     pmod_module_name(path, name, sizeof(name)) >= 0 ? name : NULL,
+				     path, err);
+		if (r < 0) {
+			if (kernel_answered != NULL)
+				*kernel_answered = false;
+			return r;
+		}
+	}
 	if (flags & PMOD_INSERT_FORCE_MODVERSION)
 		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
 	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
@@ -675,21 +761,22 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 	}
 	comp = module_bytes_detect(magic, (size_t)n);
 	if (comp == PMOD_COMPRESSION_NONE) {
-		kernel_error = true;
-		r = sys_finit_module(fd, params, kflags);
+		r = sys_finit_module(ctx, fd, params, kflags, &kernel_error, err);
 		/* Kernels before 3.8 have only init_module. */
-		if (r == -ENOSYS) {
+		if (r == -ENOSYS && kernel_error) {
 			kernel_error = false;
 			r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
 		}
 	} else if (kernel_decompresses(comp)) {
-		kernel_error = true;
-		r = sys_finit_module(fd, params, kflags | MODULE_INIT_COMPRESSED_FILE);
+		r = sys_finit_module(ctx, fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
+				     &kernel_error, err);
 	} else {
 		r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
 	}
 	if (r < 0 && kernel_error)
 		pmod_explain_insert(ctx, path, params, r, err);
+	if (kernel_error)
+		record_kernel_call(ctx, "load", path, path, r);
 out:
 	close(fd);
 	if (kernel_answered != NULL)
@@ -699,17 +786,43 @@ out:
 
 /* ---------------------------------------------------------------- remove */
 
+bool pmod_forced_unload_available(void)
+{
+	return PMOD_FORCED_UNLOAD;
+}
+
 int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
 {
+	return pmod_kernel_remove_ex(ctx, name, 0, err);
+}
+
+int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags,
+			  struct pmod_error *err)
+{
+	unsigned kflags = O_NONBLOCK;
+	bool asked;
 	int r;
 
 	r = kernel_name_check(name);
 	if (r < 0)
 		return pmod_fail(err, r, "'%.64s' is not a module name", name ? name : "");
-	/* O_NONBLOCK only: no forced unload exists on Peios (peios.md §4). */
-	if (delete_module(name, O_NONBLOCK) == 0)
-		return 0;
-	r = -errno;
-	pmod_explain_remove(ctx, name, r, err);
+	if (flags & PMOD_KERNEL_REMOVE_FORCE) {
+#if PMOD_FORCED_UNLOAD
+		/* A development build (meson -Dforced_unload=true): the
+		 * refcount check is bypassed; the kernel may well crash. */
+		kflags |= O_TRUNC;
+#else
+		/* Standard builds have no code that sends O_TRUNC
+		 * (peios.md §4): this is the whole of forced unload here. */
+		return pmod_fail(err, -EOPNOTSUPP, "forced unload is not available in this build");
+#endif
+	}
+	r = sys_delete_module(ctx, name, kflags, &asked, err);
+	if (!asked)
+		return r;
+	if (r < 0)
+		pmod_explain_remove(ctx, name, r, err);
+	record_kernel_call(ctx, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
+			   NULL, r);
 	return r;
 }

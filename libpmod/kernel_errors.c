@@ -13,8 +13,8 @@
 
 #include "error.h"
 #include "kernel.h"
-
-#define PRIVILEGE "SeLoadDriverPrivilege (CAP_SYS_MODULE)"
+#include "lockdown.h"
+#include "privilege.h"
 
 static int negative(int error)
 {
@@ -222,16 +222,13 @@ static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
 	pmod_image_free(image);
 }
 
-static void explain_eperm(struct pmod_ctx *ctx, const char *what, int code,
+/* The same sentences as the early checks (lockdown.c, privilege.c): the
+ * kernel's EPERM is either the lock or the missing privilege. */
+static void explain_eperm(struct pmod_ctx *ctx, enum pmod_operation op, int code,
 			  struct pmod_error *err)
 {
-	if (pmod_kernel_modules_disabled(ctx))
-		pmod_fail(err, code,
-			  "module %s is locked until reboot (/proc/sys/kernel/modules_disabled is 1)",
-			  what);
-	else
-		pmod_fail(err, code, "permission denied: %s a module needs " PRIVILEGE,
-			  strcmp(what, "loading") == 0 ? "loading" : "unloading");
+	if (!lockdown_explain(ctx, op, true, code, err))
+		privilege_explain(ctx, op, code, err);
 }
 
 void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
@@ -286,7 +283,7 @@ void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *par
 		explain_signature(ctx, path, code, err);
 		return;
 	case EPERM:
-		explain_eperm(ctx, "loading", code, err);
+		explain_eperm(ctx, PMOD_OPERATION_LOAD, code, err);
 		return;
 	case EOPNOTSUPP:
 		pmod_fail(err, code,
@@ -357,7 +354,7 @@ void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 		pmod_fail(err, code, "the module is not loaded");
 		return;
 	case EPERM:
-		explain_eperm(ctx, "unloading", code, err);
+		explain_eperm(ctx, PMOD_OPERATION_UNLOAD, code, err);
 		return;
 	default:
 		pmod_fail(err, code, "%s", strerror(-code));

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "modprobe_config.h"
 #include "probe.h"
+#include "record.h"
 #include "resolve.h"
 
 /* One module as kmod's context knows it: the same name reached through
@@ -439,8 +440,14 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 		return 0;
 	}
 	if ((module->alias != NULL || (flags & PMOD_PROBE_BLACKLIST_NAMES)) &&
-	    pmod_config_blacklisted(cfg, module->name))
+	    pmod_config_blacklisted(cfg, module->name)) {
+		/* A quiet success for modprobe (kmod's rule), but a refusal
+		 * all the same: it is recorded. */
+		if (!(flags & PMOD_PROBE_DRY_RUN))
+			record_refusal(ctx, PMOD_OPERATION_LOAD, module->name, module->path,
+				       "blacklist", -EPERM);
 		return PMOD_PROBE_BLACKLISTED;
+	}
 	r = pmod_probe_plan(ctx, cfg, module, params, flags, &plan, err);
 	if (r < 0)
 		return r;
@@ -454,7 +461,13 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 			 * file nor built in. */
 			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
 				show(data, s);
-			r = (flags & PMOD_PROBE_DRY_RUN) ? 0 : run_step(ctx, s, flags, err);
+			/* The signing gate before the kernel, and in a dry
+			 * run too: -n stops only short of the kernel. */
+			r = 0;
+			if (s->kind == PMOD_STEP_INSERT && !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
+				r = pmod_signing_gate(ctx, s->path, NULL, err);
+			if (r == 0 && !(flags & PMOD_PROBE_DRY_RUN))
+				r = run_step(ctx, s, flags, err);
 		}
 		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
 			pmod_fail(err, -EEXIST, "Module already in kernel");

@@ -33,6 +33,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "fake_peios.h"
+
 #define MODULE_INIT_IGNORE_MODVERSIONS 1
 #define MODULE_INIT_IGNORE_VERMAGIC 2
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -107,12 +109,35 @@ static bool is_redirected(const char *path)
 	return strncmp(path, "/sys/module", 11) == 0 && (path[11] == '\0' || path[11] == '/');
 }
 
+/* /proc/PPID/stat becomes DIR/proc/parent/stat when that file exists: a
+ * test can make the tool's parent look like a kernel thread (or like
+ * garbage). */
+static const char *parent_stat(const char *path, char *buf)
+{
+	const char *dir = fake_dir();
+	char own[64];
+	int r;
+
+	snprintf(own, sizeof(own), "/proc/%d/stat", (int)getppid());
+	if (strcmp(path, own) != 0)
+		return NULL;
+	if ((size_t)snprintf(buf, PATH_MAX, "%s/proc/parent/stat", dir) >= PATH_MAX)
+		return NULL;
+	resolve_access();
+	r = real_access(buf, F_OK);
+	return r == 0 ? buf : NULL;
+}
+
 /* The path to use: the fake one when it is redirected, else the path. A
  * fake path that does not fit is made unopenable rather than real. */
 static const char *redirect(const char *path, char *buf)
 {
 	const char *dir = fake_dir();
+	const char *parent;
 
+	if (dir != NULL && path != NULL && strncmp(path, "/proc/", 6) == 0 &&
+	    (parent = parent_stat(path, buf)) != NULL)
+		return parent;
 	if (dir == NULL || !is_redirected(path))
 		return path;
 	if ((size_t)snprintf(buf, PATH_MAX, "%s%s", dir, path) >= PATH_MAX)
@@ -766,7 +791,10 @@ static int fake_load(const uint8_t *image, size_t len, const struct module_facts
 	char *save, *dep;
 	int e;
 
-	e = injected_error(mf->name);
+	/* The privilege is the kernel's first check (seeds). */
+	e = fake_peios_privilege_error();
+	if (e == 0)
+		e = injected_error(mf->name);
 	if (e != 0) {
 		errno = e;
 		return -1;
@@ -824,7 +852,9 @@ static int fake_unload(const char *name)
 	bool held = false;
 	int e;
 
-	e = injected_error(name);
+	e = fake_peios_privilege_error();
+	if (e == 0)
+		e = injected_error(name);
 	if (e != 0) {
 		errno = e;
 		return -1;
@@ -1024,6 +1054,10 @@ long syscall(long number, ...)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
 	if (fake_dir() != NULL) {
+		long result;
+
+		if (fake_peios_syscall(number, a, &result))
+			return result;
 		if (number == SYS_finit_module)
 			return fake_finit_module((int)a[0], (const char *)a[1], (int)a[2]);
 		if (number == SYS_init_module)
