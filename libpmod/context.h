@@ -52,6 +52,7 @@ struct pmod_ctx {
 	void *record_data;
 	char *request;
 	bool demand;
+	char *demand_rule;		/* the AutoLoadPolicy rule that allowed it */
 };
 
 #define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)

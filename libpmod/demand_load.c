@@ -38,6 +38,22 @@ static int refuse(struct pmod_ctx *ctx, const char *request, const struct pmod_r
 	return -EPERM;
 }
 
+/* The load records that follow name the rule that let the demand load
+ * through (an entry is the administrator's text; the record escapes it). */
+static int allow(struct pmod_ctx *ctx, const char *entry, struct pmod_error *err)
+{
+	char rule[320];
+
+	if (entry != NULL)
+		snprintf(rule, sizeof(rule), "AutoLoadPolicy=allow-list (AutoLoadAllowList entry %s)",
+			 entry);
+	else
+		snprintf(rule, sizeof(rule), "AutoLoadPolicy=enabled");
+	if (record_set_demand_rule(ctx, rule) < 0)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
 int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
 			   const struct pmod_resolved *module, struct pmod_error *err)
 {
@@ -59,11 +75,11 @@ int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
 			const char *entry = pmod_policy_allow_list_entry(p, i);
 
 			if (matches(entry, request) || matches(entry, module->name))
-				return 0;
+				return allow(ctx, entry, err);
 		}
 		return refuse(ctx, request, module,
 			      "AutoLoadPolicy=allow-list (no AutoLoadAllowList entry matches)", err);
 	default:
-		return 0;
+		return allow(ctx, NULL, err);
 	}
 }

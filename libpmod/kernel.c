@@ -24,8 +24,10 @@
 #include "gate.h"
 #include "kernel.h"
 #include "module_bytes.h"
+#include "module_file.h"
 #include "privilege.h"
 #include "record.h"
+#include "signing_gate.h"
 
 /* UAPI values (linux/module.h), spelled here so the build does not depend
  * on kernel headers being installed. */
@@ -535,10 +537,12 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 /* ---------------------------------------------------------------- records */
 
 /* What the kernel was asked and what it answered. For a load, module is
- * the path (its name is taken from it); the signature verdict slots in
- * here once verification lands. */
+ * the path (its name is taken from it) and verdict what the signing gate
+ * found in the bytes the kernel was given (NULL: no verdict reached); an
+ * unload checks no signature. */
 static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const char *module,
-			       const char *path, int result)
+			       const char *path, const struct pmod_verify_result *verdict,
+			       int result)
 {
 	struct pmod_record rec = { .action = action, .path = path, .result = result };
 	char name[64];
@@ -547,6 +551,10 @@ static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const c
 		rec.module = name;
 	else
 		rec.module = module;
+	if (path != NULL) {
+		rec.verdict = verdict;
+		rec.signature = RECORD_SIGNATURE_UNVERIFIABLE;
+	}
 	record_emit(ctx, &rec);
 }
 
@@ -672,37 +680,62 @@ static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pm
 	return 0;
 }
 
-/* The module decompressed (or read) in userspace and given to
- * init_module. *kernel_error tells a kernel answer from a read error. */
-static int insert_from_memory(struct pmod_ctx *ctx, const char *path, const char *params,
+/* The module's bytes, decoded in userspace from the open file, given to
+ * init_module: the same bytes the signing gate judged (module_file
+ * caches them). A forced load strips a private copy. *kernel_error tells
+ * a kernel answer from a read error. */
+static int insert_from_memory(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
 			      unsigned flags, bool *kernel_error, struct pmod_error *err)
 {
-	struct module_bytes mb;
+	const struct module_bytes *mb;
 	uint8_t *copy = NULL;
 	void *image;
 	int r;
 
-	r = module_bytes_open(path, ctx->max_module_size, &mb, err);
+	r = module_file_bytes(mf, ctx->max_module_size, &mb, err);
 	if (r < 0)
 		return r;
-	image = (void *)mb.data;
+	image = (void *)mb->data;
 	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
-		copy = malloc(mb.size ? mb.size : 1);
-		if (copy == NULL) {
-			module_bytes_release(&mb);
+		copy = malloc(mb->size ? mb->size : 1);
+		if (copy == NULL)
 			return pmod_fail(err, -ENOMEM, "out of memory");
-		}
-		memcpy(copy, mb.data, mb.size);
-		r = strip_for_force(copy, mb.size, flags, err);
+		memcpy(copy, mb->data, mb->size);
+		r = strip_for_force(copy, mb->size, flags, err);
 		if (r < 0)
 			goto out;
 		image = copy;
 	}
-	r = sys_init_module(ctx, image, mb.size, params, kernel_error, err);
+	r = sys_init_module(ctx, image, mb->size, params, kernel_error, err);
 out:
 	free(copy);
-	module_bytes_release(&mb);
 	return r;
+}
+
+/* The kernel gets mf: its descriptor when it takes the file as it is,
+ * else the bytes decoded from it. Nothing here opens the path again. */
+static int insert_file(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
+		       unsigned flags, bool *kernel_error, struct pmod_error *err)
+{
+	int kflags = 0, r;
+
+	if (flags & PMOD_INSERT_FORCE_MODVERSION)
+		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
+	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
+		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
+	if (mf->compression == PMOD_COMPRESSION_NONE) {
+		r = sys_finit_module(ctx, mf->fd, params, kflags, kernel_error, err);
+		/* Kernels before 3.8 have only init_module. */
+		if (r == -ENOSYS && *kernel_error) {
+			*kernel_error = false;
+			r = insert_from_memory(ctx, mf, params, flags, kernel_error, err);
+		}
+		return r;
+	}
+	if (kernel_decompresses(mf->compression))
+		return sys_finit_module(ctx, mf->fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
+					kernel_error, err);
+	return insert_from_memory(ctx, mf, params, flags, kernel_error, err);
 }
 
 int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
@@ -711,16 +744,18 @@ int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *param
 	return pmod_kernel_insert_ex(ctx, path, params, flags, NULL, err);
 }
 
+/* One open file from the signing gate to the kernel (module_file.h): the
+ * verdict is on the bytes the kernel gets, and the record names it. */
 int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
 			  unsigned flags, bool *kernel_answered, struct pmod_error *err)
 {
-	enum pmod_compression comp;
-	bool kernel_error = false;
-	uint8_t magic[6];
-	struct stat st;
-	int fd, kflags = 0, r;
-	ssize_t n;
+	struct pmod_verify_result verdict;
+	bool kernel_error = false, judged = false;
+	struct module_file mf;
+	int r;
 
+	if (kernel_answered != NULL)
+		*kernel_answered = false;
 	if (params == NULL)
 		params = "";
 	/* The tools refuse this earlier; a library caller that did not
@@ -731,54 +766,29 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 		r = gate_forced_load(ctx, flags,
 				     pmod_module_name(path, name, sizeof(name)) >= 0 ? name : NULL,
 				     path, err);
-		if (r < 0) {
-			if (kernel_answered != NULL)
-				*kernel_answered = false;
+		if (r < 0)
 			return r;
-		}
 	}
-	if (flags & PMOD_INSERT_FORCE_MODVERSION)
-		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
-	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
-		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return pmod_fail(err, -errno, "cannot open the module file: %s", strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
+	r = module_file_open(&mf, path, err);
+	if (r < 0)
+		return r;
+	/* The signing gate here, at the boundary, so that no caller of the
+	 * library can load around it, and on this very descriptor. */
+	r = signing_gate_file(ctx, &mf, &verdict, &judged, err);
+	if (r < 0)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = pmod_fail(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
-			      "the module file is not a regular file");
+	/* Written in place since it was opened: the kernel would read bytes
+	 * nobody judged. */
+	r = module_file_check_unchanged(&mf, err);
+	if (r < 0)
 		goto out;
-	}
-	n = pread(fd, magic, sizeof(magic), 0);
-	if (n < 0) {
-		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
-		goto out;
-	}
-	comp = module_bytes_detect(magic, (size_t)n);
-	if (comp == PMOD_COMPRESSION_NONE) {
-		r = sys_finit_module(ctx, fd, params, kflags, &kernel_error, err);
-		/* Kernels before 3.8 have only init_module. */
-		if (r == -ENOSYS && kernel_error) {
-			kernel_error = false;
-			r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
-		}
-	} else if (kernel_decompresses(comp)) {
-		r = sys_finit_module(ctx, fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
-				     &kernel_error, err);
-	} else {
-		r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
-	}
+	r = insert_file(ctx, &mf, params, flags, &kernel_error, err);
 	if (r < 0 && kernel_error)
 		pmod_explain_insert(ctx, path, params, r, err);
 	if (kernel_error)
-		record_kernel_call(ctx, "load", path, path, r);
+		record_kernel_call(ctx, "load", path, path, judged ? &verdict : NULL, r);
 out:
-	close(fd);
+	module_file_close(&mf);
 	if (kernel_answered != NULL)
 		*kernel_answered = kernel_error;
 	return r;
@@ -823,6 +833,6 @@ int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags
 	if (r < 0)
 		pmod_explain_remove(ctx, name, r, err);
 	record_kernel_call(ctx, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
-			   NULL, r);
+			   NULL, NULL, r);
 	return r;
 }

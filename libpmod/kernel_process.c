@@ -6,6 +6,7 @@
  * itself hold spaces and parentheses, so the fields are counted from
  * the LAST ')' on the line. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,13 +68,50 @@ int kernel_process_parse_stat(const char *line, struct kernel_process *proc)
 	return -EINVAL;
 }
 
+/* The whole file, not its first line: a command name may hold a newline
+ * (prctl(PR_SET_NAME) takes any byte but NUL), and cutting there would
+ * lose the fields after it. The kernel writes a few hundred bytes. */
+static int read_stat(const char *path, char *buf, size_t size)
+{
+	size_t used = 0;
+	int fd, r = 0;
+
+	/* O_NONBLOCK: whatever sits at the path must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (used < size - 1) {
+		ssize_t n = read(fd, buf + used, size - 1 - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	if (r < 0)
+		return r;
+	buf[used] = '\0';
+	/* A NUL inside, or more than fits: not a line the kernel wrote. */
+	if (memchr(buf, '\0', used) != NULL || used == size - 1)
+		return -EINVAL;
+	if (used > 0 && buf[used - 1] == '\n')
+		buf[used - 1] = '\0';
+	return 0;
+}
+
 int kernel_process_read(pid_t pid, struct kernel_process *proc)
 {
-	char path[64], line[1024];
+	char path[64], line[4096];
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	r = kernel_read_line(path, line, sizeof(line));
+	r = read_stat(path, line, sizeof(line));
 	if (r < 0)
 		return r;
 	return kernel_process_parse_stat(line, proc);

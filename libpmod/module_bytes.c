@@ -70,6 +70,25 @@ int module_bytes_open(const char *path, size_t max_size, struct module_bytes *ou
 	return 0;
 }
 
+int module_bytes_open_fd(int fd, size_t max_size, struct module_bytes *out,
+			 struct pmod_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = mapped_file_map_fd(fd, &out->map, err);
+	if (r < 0)
+		return r;
+	r = decode(out, out->map.data, out->map.size, max_size, err);
+	if (r < 0) {
+		module_bytes_release(out);
+		return r;
+	}
+	if (out->compression != PMOD_COMPRESSION_NONE)
+		mapped_file_unmap(&out->map);
+	return 0;
+}
+
 int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scratch,
 		      struct module_bytes *out, struct pmod_error *err)
 {

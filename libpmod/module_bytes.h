@@ -33,6 +33,10 @@ int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scr
 		      struct module_bytes *out, struct pmod_error *err);
 int module_bytes_open(const char *path, size_t max_size, struct module_bytes *out,
 		      struct pmod_error *err);
+/* module_bytes_open of a file already open: what is decoded is what fd
+ * holds, whatever its path names by now. */
+int module_bytes_open_fd(int fd, size_t max_size, struct module_bytes *out,
+			 struct pmod_error *err);
 /* data must outlive out unless it is compressed (then it is decoded). */
 int module_bytes_from_memory(const void *data, size_t size, size_t max_size,
 			     struct module_bytes *out, struct pmod_error *err);

@@ -254,7 +254,9 @@ int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t cou
  * under enforce for anything but valid, with err naming the module, the
  * verdict and the policy, and a refusal recorded. result (may be NULL)
  * receives the verdict. A file that cannot be read returns its error.
- * pmod_probe applies it to every module it loads, dry runs included. */
+ * pmod_kernel_insert applies the same gate to the file it loads (opened
+ * once: the bytes judged are the bytes loaded), so a caller that loads
+ * does not call this first; it is for dry runs and questions. */
 int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
 		      struct pmod_error *err);
 
@@ -444,8 +446,9 @@ enum pmod_probe_flags {
 	PMOD_PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
 	PMOD_PROBE_FORCE_MODVERSION = 1 << 5,
 	PMOD_PROBE_FORCE_VERMAGIC = 1 << 6,
-	/* -D only lists what would load: no signature verdicts (every other
-	 * probe, -n included, runs pmod_signing_gate on each module file). */
+	/* -D only lists what would load: no signature verdicts in a dry run
+	 * (every other dry run, -n included, runs pmod_signing_gate on each
+	 * module file; a real load is always judged, by pmod_kernel_insert). */
 	PMOD_PROBE_NO_SIGNATURE_CHECK = 1 << 7,
 };
 
@@ -548,15 +551,21 @@ enum pmod_insert_flags {
 	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
 };
 /* Load a module file with its parameter string (NULL or "" for none).
+ * The file is opened once; the signing gate (pmod_signing_gate) judges
+ * what that descriptor holds, and the kernel gets the same descriptor
+ * (finit_module) or the same decoded bytes (init_module), never the path
+ * opened again. A file written in place meanwhile is refused (-ESTALE).
  * A compressed file goes to the kernel compressed only when
  * /sys/module/compression names its format; otherwise it is decompressed
  * here and passed with init_module. Returns 0 or the kernel's negative
- * errno; err says in words what went wrong (pmod_explain_insert). */
+ * errno; err says in words what went wrong (pmod_explain_insert). The
+ * load's record names the signature verdict. */
 int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 		       unsigned flags, struct pmod_error *err);
 /* The same, also saying whether the kernel answered (*kernel_answered
  * true: the result is the kernel's errno, err explains it) or the file
- * could not be opened, read or decompressed first (false: err says why). */
+ * could not be opened, read or decompressed first, or a gate refused it
+ * (false: err says why). */
 int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
 			  unsigned flags, bool *kernel_answered, struct pmod_error *err);
 /* Unload a module by name: delete_module(name, O_NONBLOCK). Never forced. */
@@ -680,13 +689,23 @@ int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
  * prints); a service can send it elsewhere with pmod_ctx_set_record_fn. */
 
 struct pmod_record {
-	const char *action;	/* "load", "unload", "refuse-load", "refuse-unload" */
+	/* "load", "unload", "refuse-load", "refuse-unload", and
+	 * "install-command"/"remove-command" for a configured command that
+	 * stood in for the kernel call. */
+	const char *action;
 	const char *module;	/* NULL when not known (refused before resolving) */
 	const char *path;	/* NULL for an unload or when not known */
-	/* The signature verdict (peios.md §3 spellings); NULL is
-	 * "not-checked". */
+	/* The signature verdict when verification reached one: its name
+	 * (peios.md §3 spellings) and, when the signature names them, the
+	 * signer, key id and hash. NULL: signature says what happened. */
+	const struct pmod_verify_result *verdict;
+	/* Without a verdict: NULL is "not-checked" (no verification ran:
+	 * unloads, install commands), "unverifiable" when it ran and could
+	 * not reach one. */
 	const char *signature;
-	const char *rule;	/* refusals: the gate or policy rule that decided */
+	/* refusals: the gate or policy rule that decided. Demand loads that
+	 * go ahead name the AutoLoadPolicy rule that let them. */
+	const char *rule;
 	int result;		/* 0 or a negative errno */
 };
 /* record is one line, no newline; priority is LOG_NOTICE for what

@@ -363,8 +363,8 @@ static char *expand_command(const char *command, const char *options)
 	return out;
 }
 
-int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
-		      const char *command, const char *options, struct pmod_error *err)
+static int run_command(struct pmod_ctx *ctx, const char *type, const char *name,
+		       const char *command, const char *options, struct pmod_error *err)
 {
 	char *cmd = expand_command(command, options);
 	int status;
@@ -394,6 +394,27 @@ int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
 	}
 	free(cmd);
 	return 0;
+}
+
+/* An install or remove command stands in for the kernel call, so it
+ * leaves a record too; it checks no signature itself (what it runs, if
+ * it is modprobe or insmod, leaves its own records with verdicts). */
+static int record_command(struct pmod_ctx *ctx, const char *type, const char *name, int result)
+{
+	struct pmod_record rec = {
+		.action = strcmp(type, "install") == 0 ? "install-command" : "remove-command",
+		.module = name,
+		.result = result,
+	};
+
+	record_emit(ctx, &rec);
+	return result;
+}
+
+int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
+		      const char *command, const char *options, struct pmod_error *err)
+{
+	return record_command(ctx, type, name, run_command(ctx, type, name, command, options, err));
 }
 
 static bool in_kernel(struct pmod_ctx *ctx, const char *name)
@@ -461,13 +482,16 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 			 * file nor built in. */
 			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
 				show(data, s);
-			/* The signing gate before the kernel, and in a dry
-			 * run too: -n stops only short of the kernel. */
+			/* A load passes the signing gate inside the kernel
+			 * boundary, on the descriptor it loads from. A dry
+			 * run judges the file here: -n stops only short of
+			 * the kernel. */
 			r = 0;
-			if (s->kind == PMOD_STEP_INSERT && !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
-				r = pmod_signing_gate(ctx, s->path, NULL, err);
-			if (r == 0 && !(flags & PMOD_PROBE_DRY_RUN))
+			if (!(flags & PMOD_PROBE_DRY_RUN))
 				r = run_step(ctx, s, flags, err);
+			else if (s->kind == PMOD_STEP_INSERT &&
+				 !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
+				r = pmod_signing_gate(ctx, s->path, NULL, err);
 		}
 		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
 			pmod_fail(err, -EEXIST, "Module already in kernel");

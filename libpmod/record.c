@@ -69,12 +69,18 @@ static bool plain(const char *v)
 }
 
 /* " key=value", the value quoted with \" \\ and \xNN escapes when it is
- * not plain. */
+ * not plain. A value is cut at MAX_VALUE characters of output (escapes
+ * counted as written), so that hostile values (a request, a path, a
+ * signer, a parent's name) can fill at most their share of the record and
+ * never push the fields after them, the result above all, off its end. */
 #define MAX_VALUE 400
+/* Every variable field at its cap still fits, with the fixed ones. */
+#define RECORD_MAX 4096
 
 static void field(struct out *o, const char *key, const char *value)
 {
-	size_t len = strlen(value);
+	size_t len = strlen(value), used = 0;
+	const unsigned char *p;
 
 	putf(o, " %s=", key);
 	if (len <= MAX_VALUE && plain(value)) {
@@ -83,16 +89,22 @@ static void field(struct out *o, const char *key, const char *value)
 	}
 	/* A value cut to fit stays a whole quoted field. */
 	put(o, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)value;
-	     *p && p < (const unsigned char *)value + MAX_VALUE; p++) {
+	for (p = (const unsigned char *)value; *p; p++) {
+		char esc[8];
+		int n;
+
 		if (*p == '"' || *p == '\\')
-			putf(o, "\\%c", *p);
+			n = snprintf(esc, sizeof(esc), "\\%c", *p);
 		else if (*p < 0x20 || *p >= 0x7f)
-			putf(o, "\\x%02x", *p);
+			n = snprintf(esc, sizeof(esc), "\\x%02x", *p);
 		else
-			put(o, (const char *)p, 1);
+			n = snprintf(esc, sizeof(esc), "%c", *p);
+		if (used + (size_t)n > MAX_VALUE)
+			break;
+		put(o, esc, (size_t)n);
+		used += (size_t)n;
 	}
-	if (len > MAX_VALUE)
+	if (*p != '\0')
 		put(o, "...", 3);
 	put(o, "\"", 1);
 }
@@ -116,6 +128,42 @@ static void result_field(struct out *o, int result)
 	}
 }
 
+/* signature=VERDICT, then what the signature says about its signer. The
+ * signer is the signature's text (anyone's choice): field() escapes it. */
+static void signature_fields(struct out *o, const struct pmod_record *rec)
+{
+	static const char digits[] = "0123456789abcdef";
+	const struct pmod_verify_result *v = rec->verdict;
+	char key[2 * sizeof(v->key_id) + 1];
+	size_t len, k = 0;
+
+	if (v == NULL) {
+		field(o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
+		return;
+	}
+	field(o, "signature", pmod_verdict_name(v->verdict));
+	if (v->verdict == PMOD_VERDICT_UNSIGNED || v->verdict == PMOD_VERDICT_MALFORMED)
+		return;
+	/* signer_len may be cut or hold NULs: what precedes the first NUL
+	 * is what modinfo shows too. */
+	len = strnlen(v->signer, sizeof(v->signer));
+	if (len > 0 && len < sizeof(v->signer))
+		field(o, "signer", v->signer);
+	for (size_t i = 0; i < v->key_id_len && i < sizeof(v->key_id); i++) {
+		key[k++] = digits[v->key_id[i] >> 4];
+		key[k++] = digits[v->key_id[i] & 15];
+	}
+	key[k] = '\0';
+	if (k > 0)
+		field(o, "key", key);
+	if (strnlen(v->hash_algo, sizeof(v->hash_algo)) < sizeof(v->hash_algo) &&
+	    v->hash_algo[0] != '\0')
+		field(o, "hash", v->hash_algo);
+	/* The trust-store file whose key judged it. */
+	if (v->certificate != NULL)
+		field(o, "certificate", v->certificate);
+}
+
 int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char *buf,
 		       size_t size)
 {
@@ -131,7 +179,7 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 		field(&o, "request", ctx->request);
 	field(&o, "module", rec->module ? rec->module : "-");
 	field(&o, "path", rec->path ? rec->path : "-");
-	field(&o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
+	signature_fields(&o, rec);
 	if (pmod_ctx_policy(ctx, &policy) == 0) {
 		field(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
 		field(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
@@ -140,6 +188,8 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 	field(&o, "demand", ctx->demand ? "yes" : "no");
 	if (rec->rule != NULL)
 		field(&o, "rule", rec->rule);
+	else if (ctx->demand && ctx->demand_rule != NULL)
+		field(&o, "rule", ctx->demand_rule);
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
 	snprintf(num, sizeof(num), "%u", (unsigned)getuid());
@@ -183,12 +233,25 @@ int pmod_ctx_set_request(struct pmod_ctx *ctx, const char *request, bool demand)
 	free(ctx->request);
 	ctx->request = copy;
 	ctx->demand = demand;
+	/* A new request has not been judged yet. */
+	record_set_demand_rule(ctx, NULL);
+	return 0;
+}
+
+int record_set_demand_rule(struct pmod_ctx *ctx, const char *rule)
+{
+	char *copy = NULL;
+
+	if (rule != NULL && (copy = strdup(rule)) == NULL)
+		return -ENOMEM;
+	free(ctx->demand_rule);
+	ctx->demand_rule = copy;
 	return 0;
 }
 
 void record_emit(struct pmod_ctx *ctx, const struct pmod_record *rec)
 {
-	char text[2048];
+	char text[RECORD_MAX];
 	pmod_record_fn fn = ctx->record_fn ? ctx->record_fn : syslog_record;
 
 	pmod_record_format(ctx, rec, text, sizeof(text));

@@ -3,15 +3,21 @@
  * about a module file before the kernel is asked to load it. enforce
  * refuses anything but a valid signature; warn says what is wrong and lets
  * the load go on (the kernel then decides, as on Linux). The policy itself
- * comes from policy.c (pmod_ctx_signing_policy); this file only judges. */
+ * comes from policy.c (pmod_ctx_signing_policy); this file only judges.
+ * What it judges is a module_file: the bytes read from the descriptor the
+ * kernel boundary then loads from (module_file.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "context.h"
+#include "elf_reader.h"
 #include "error.h"
+#include "module_file.h"
 #include "record.h"
+#include "signature_verify.h"
+#include "signing_gate.h"
 
 /* What is wrong, in words, after the verdict's name. */
 static void describe(const struct pmod_verify_result *res, char *buf, size_t size)
@@ -47,64 +53,128 @@ static void describe(const struct pmod_verify_result *res, char *buf, size_t siz
 	}
 }
 
-int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
+/* A refusal, with the verdict when there is one. */
+static void refuse(struct pmod_ctx *ctx, const char *name, const char *path, const char *rule,
+		   const struct pmod_verify_result *res, int code)
+{
+	struct pmod_record rec = {
+		.action = "refuse-load",
+		.module = name,
+		.path = path,
+		.signature = res ? NULL : RECORD_SIGNATURE_UNVERIFIABLE,
+		.verdict = res,
+		.rule = rule,
+		.result = code,
+	};
+
+	record_emit(ctx, &rec);
+}
+
+/* The module's bytes as the kernel will get them, and whether they are an
+ * ELF file at all: the verifier judges exactly those bytes (never decoded
+ * a second time). */
+static int module_elf(struct pmod_ctx *ctx, struct module_file *mf, const struct module_bytes **mb,
 		      struct pmod_error *err)
 {
+	struct elf_reader elf;
+	int r;
+
+	r = module_file_bytes(mf, ctx->max_module_size, mb, err);
+	if (r < 0)
+		return r;
+	return elf_reader_init(&elf, (*mb)->data, (*mb)->size, err);
+}
+
+int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
+		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err)
+{
 	enum pmod_signing_policy policy = pmod_ctx_signing_policy(ctx);
-	struct pmod_verify_result local, *res = result ? result : &local;
-	struct pmod_image *img;
+	const struct module_bytes *mb;
+	struct verify_input in = { .fd = -1 };
+	struct verifier v;
 	struct pmod_error why;
 	char name[64], detail[400], rule[96];
 	int r;
 
-	if (pmod_module_name(path, name, sizeof(name)) < 0)
+	*judged = false;
+	memset(res, 0, sizeof(*res));
+	if (pmod_module_name(mf->path, name, sizeof(name)) < 0)
 		snprintf(name, sizeof(name), "(unnamed)");
-	r = pmod_image_open(ctx, path, &img, &why);
+	r = module_elf(ctx, mf, &mb, &why);
 	if (r < 0) {
 		/* Not readable as a module: under warn the load goes on and
 		 * fails with the loader's own words; enforce cannot let an
 		 * unjudged file reach the kernel. */
 		if (policy != PMOD_SIGNING_ENFORCE)
 			return 0;
-		record_refusal(ctx, PMOD_OPERATION_LOAD, name, path,
-			       "SigningPolicy enforce: not verified", r);
+		refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 		return pmod_fail(err, r,
 				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
 				 name, why.text);
 	}
-	r = pmod_image_verify(img, res, &why);
-	pmod_image_free(img);
+	in.data = mb->data;
+	in.size = mb->size;
+	verifier_init(&v, ctx);
+	r = verifier_check(&v, &in, res, &why);
+	verifier_release(&v);
 	if (r < 0) {
 		/* No verdict at all (libcrypto missing, no memory): enforce
 		 * cannot let the module through unjudged. */
 		if (policy == PMOD_SIGNING_ENFORCE) {
-			record_refusal(ctx, PMOD_OPERATION_LOAD, name, path,
-				       "SigningPolicy enforce: not verified", r);
+			refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 			return pmod_fail(err, r,
 					 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
 					 name, why.text);
 		}
 		ctx_log(ctx, LOG_WARNING,
 			"%s: signature not verified; loading anyway: SigningPolicy is warn (%s)",
-			path, why.text);
+			mf->path, why.text);
 		return 0;
 	}
+	*judged = true;
 	if (res->verdict == PMOD_VERDICT_VALID) {
 		if (res->weak_hash)
 			ctx_log(ctx, LOG_WARNING, "%s: signature valid but made with the weak hash %s",
-				path, res->hash_algo);
+				mf->path, res->hash_algo);
 		return 0;
 	}
 	describe(res, detail, sizeof(detail));
 	if (policy == PMOD_SIGNING_ENFORCE) {
 		snprintf(rule, sizeof(rule), "SigningPolicy enforce: signature %s",
 			 pmod_verdict_name(res->verdict));
-		record_refusal(ctx, PMOD_OPERATION_LOAD, name, path, rule, -EKEYREJECTED);
+		refuse(ctx, name, mf->path, rule, res, -EKEYREJECTED);
 		return pmod_fail(err, -EKEYREJECTED,
 				 "module %s: signature %s; refused: SigningPolicy is enforce (%s)",
 				 name, pmod_verdict_name(res->verdict), detail);
 	}
 	ctx_log(ctx, LOG_WARNING, "%s: signature %s; loading anyway: SigningPolicy is warn (%s)",
-		path, pmod_verdict_name(res->verdict), detail);
+		mf->path, pmod_verdict_name(res->verdict), detail);
 	return 0;
+}
+
+int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
+		      struct pmod_error *err)
+{
+	struct pmod_verify_result local, *res = result ? result : &local;
+	struct module_file mf;
+	struct pmod_error why;
+	bool judged;
+	char name[64];
+	int r;
+
+	r = module_file_open(&mf, path, &why);
+	if (r < 0) {
+		memset(res, 0, sizeof(*res));
+		if (pmod_ctx_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+			return 0;
+		if (pmod_module_name(path, name, sizeof(name)) < 0)
+			snprintf(name, sizeof(name), "(unnamed)");
+		refuse(ctx, name, path, "SigningPolicy enforce: not verified", NULL, r);
+		return pmod_fail(err, r,
+				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+				 name, why.text);
+	}
+	r = signing_gate_file(ctx, &mf, res, &judged, err);
+	module_file_close(&mf);
+	return r;
 }

@@ -145,6 +145,87 @@ static const char *redirect(const char *path, char *buf)
 	return buf;
 }
 
+/* ---------------------------------------------------------------- the swap hook */
+
+/* PMOD_FAKE_KERNEL_SWAP_PATH=P, PMOD_FAKE_KERNEL_SWAP_WITH=R and
+ * PMOD_FAKE_KERNEL_SWAP_MODE=rename|inplace replace P by R once, and log
+ * "swap MODE P" to calls.log:
+ *  - rename: right after the first successful open of exactly P, R is
+ *    renamed over P. The descriptor just returned still holds the old
+ *    file; any later open of P gets R. A test proves with it that a load
+ *    verifies and loads through one open file.
+ *  - inplace: on the first pread of the descriptor that first open
+ *    returned (after the opener's fstat), R's bytes are written into P
+ *    itself: the opener's fstat no longer describes the file. */
+static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void copy_in_place(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out;
+	ssize_t n;
+
+	resolve_open();
+	in = real_open(from, O_RDONLY | O_CLOEXEC, 0);
+	out = real_open(to, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+}
+
+static int inplace_fd = -1;
+
+static int after_open(const char *path, int fd)
+{
+	static bool swapped;
+	const char *want = getenv("PMOD_FAKE_KERNEL_SWAP_PATH");
+	const char *with = getenv("PMOD_FAKE_KERNEL_SWAP_WITH");
+	const char *mode = getenv("PMOD_FAKE_KERNEL_SWAP_MODE");
+	int saved = errno;
+
+	if (fd < 0 || swapped || fake_dir() == NULL || want == NULL || with == NULL ||
+	    path == NULL || strcmp(path, want) != 0)
+		return fd;
+	swapped = true;
+	if (mode != NULL && strcmp(mode, "inplace") == 0) {
+		inplace_fd = fd;
+	} else {
+		log_call("swap rename %s%s", want, rename(with, want) == 0 ? "" : " failed");
+	}
+	errno = saved;
+	return fd;
+}
+
+REAL(ssize_t, pread, int, void *, size_t, off_t)
+REAL(ssize_t, pread64, int, void *, size_t, off64_t)
+
+static void before_pread(int fd)
+{
+	if (fd < 0 || fd != inplace_fd)
+		return;
+	inplace_fd = -1;
+	copy_in_place(getenv("PMOD_FAKE_KERNEL_SWAP_WITH"), getenv("PMOD_FAKE_KERNEL_SWAP_PATH"));
+	log_call("swap inplace %s", getenv("PMOD_FAKE_KERNEL_SWAP_PATH"));
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+{
+	before_pread(fd);
+	resolve_pread();
+	return real_pread(fd, buf, count, offset);
+}
+
+ssize_t pread64(int fd, void *buf, size_t count, off64_t offset)
+{
+	before_pread(fd);
+	resolve_pread64();
+	return real_pread64(fd, buf, count, offset);
+}
+
 static bool has_mode(int flags)
 {
 	return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
@@ -162,7 +243,7 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open();
-	return real_open(redirect(path, buf), flags, mode);
+	return after_open(path, real_open(redirect(path, buf), flags, mode));
 }
 
 int open64(const char *path, int flags, ...)
@@ -177,7 +258,7 @@ int open64(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open64();
-	return real_open64(redirect(path, buf), flags, mode);
+	return after_open(path, real_open64(redirect(path, buf), flags, mode));
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
@@ -192,7 +273,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat();
-	return real_openat(dirfd, redirect(path, buf), flags, mode);
+	return after_open(path, real_openat(dirfd, redirect(path, buf), flags, mode));
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
@@ -207,7 +288,7 @@ int openat64(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat64();
-	return real_openat64(dirfd, redirect(path, buf), flags, mode);
+	return after_open(path, real_openat64(dirfd, redirect(path, buf), flags, mode));
 }
 
 int __open_2(const char *path, int flags)
@@ -215,7 +296,7 @@ int __open_2(const char *path, int flags)
 	char buf[PATH_MAX];
 
 	resolve___open_2();
-	return real___open_2(redirect(path, buf), flags);
+	return after_open(path, real___open_2(redirect(path, buf), flags));
 }
 
 int __open64_2(const char *path, int flags)
@@ -223,7 +304,7 @@ int __open64_2(const char *path, int flags)
 	char buf[PATH_MAX];
 
 	resolve___open64_2();
-	return real___open64_2(redirect(path, buf), flags);
+	return after_open(path, real___open64_2(redirect(path, buf), flags));
 }
 
 #define WRAP1(ret, name, T)                                  \
@@ -375,8 +456,6 @@ static long read_long_file(const char *path, long fallback)
 	v = strtol(buf, &end, 10);
 	return end == buf ? fallback : v;
 }
-
-static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void log_call(const char *fmt, ...)
 {

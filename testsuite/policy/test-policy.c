@@ -318,6 +318,12 @@ static void test_stat_line(void **state)
 	assert_int_equal(kernel_process_parse_stat("1 (x) S 1 2 3 4 5 99999999999999999999999 0", &p),
 			 -EINVAL);
 	assert_int_equal(kernel_process_parse_stat("1 (x)S 1 2 3 4 5 6 0", &p), -EINVAL);
+	/* A newline in the command name (PR_SET_NAME allows it) hides no
+	 * field: the whole file is parsed, not its first line. */
+	assert_int_equal(kernel_process_parse_stat(
+		"9 (a\n) S 1 1 1 0 -1 4194560 0 0", &p), 0);
+	assert_string_equal(p.comm, "a\n");
+	assert_int_equal(p.ppid, 1);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -331,7 +337,7 @@ static void test_record_format(void **state)
 		.result = -EEXIST,
 	};
 	struct pmod_ctx *ctx;
-	char buf[2048], small[40];
+	char buf[4096], small[40];
 	int n;
 
 	(void)state;
@@ -353,6 +359,47 @@ static void test_record_format(void **state)
 	pmod_record_format(ctx, &rec, buf, sizeof(buf));
 	assert_non_null(strstr(buf, " signature=valid"));
 	assert_non_null(strstr(buf, " result=ok"));
+	/* A verdict from verification: its name, the signer (escaped, it
+	 * is the signature's text), key id in hex, hash, certificate. */
+	{
+		struct pmod_verify_result v = {
+			.verdict = PMOD_VERDICT_UNTRUSTED, .signer = "Evil\" signer=x",
+			.key_id = { 0x0a, 0xbc }, .key_id_len = 2, .hash_algo = "sha256",
+		};
+
+		rec.verdict = &v;
+		pmod_record_format(ctx, &rec, buf, sizeof(buf));
+		assert_non_null(strstr(buf, " signature=untrusted signer=\"Evil\\\" signer=x\" "
+					    "key=0abc hash=sha256 signing-policy="));
+		v.verdict = PMOD_VERDICT_VALID;
+		v.certificate = "/etc/pmod/keys/admin.pem";
+		pmod_record_format(ctx, &rec, buf, sizeof(buf));
+		assert_non_null(strstr(buf, " signature=valid signer="));
+		assert_non_null(strstr(buf, " certificate=/etc/pmod/keys/admin.pem "));
+		v.verdict = PMOD_VERDICT_UNSIGNED;
+		pmod_record_format(ctx, &rec, buf, sizeof(buf));
+		assert_non_null(strstr(buf, " signature=unsigned signing-policy="));
+		rec.verdict = NULL;
+	}
+	/* Hostile values at every variable field, each all escapes: each is
+	 * cut at its share and the result still ends the record. */
+	{
+		char hostile[1200];
+		char big[4096];
+
+		memset(hostile, '\x01', sizeof(hostile) - 1);
+		hostile[sizeof(hostile) - 1] = '\0';
+		rec.module = rec.path = rec.rule = hostile;
+		assert_int_equal(pmod_ctx_set_request(ctx, hostile, true), 0);
+		n = pmod_record_format(ctx, &rec, big, sizeof(big));
+		assert_true((size_t)n < sizeof(big));
+		assert_non_null(strstr(big, " result=ok"));
+		assert_non_null(strstr(big, "\\x01...\" path="));
+		rec.module = "m";
+		rec.path = "/p";
+		rec.rule = NULL;
+		assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
+	}
 	/* Too small a buffer: cut, terminated, the needed length returned. */
 	n = pmod_record_format(ctx, &rec, small, sizeof(small));
 	assert_true((size_t)n > sizeof(small));
@@ -414,6 +461,36 @@ static void test_demand_decisions(void **state)
 	pmod_ctx_free(ctx);
 }
 
+/* A demand load that goes ahead: its records name the rule that let it. */
+static void test_demand_rule_recorded(void **state)
+{
+	struct pmod_resolved ext4 = { .name = "ext4", .path = "/x/ext4.ko", .alias = "fs-ext4" };
+	struct pmod_record rec = { .action = "load", .module = "ext4", .path = "/x/ext4.ko" };
+	struct pmod_error err;
+	struct pmod_ctx *ctx;
+	char buf[4096];
+
+	(void)state;
+	ctx = ctx_with("AutoLoadPolicy = allow-list\nAutoLoadAllowList = fs-*\n");
+	assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
+	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", &ext4, &err), 0);
+	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " demand=yes rule=\"AutoLoadPolicy=allow-list "
+				    "(AutoLoadAllowList entry fs-*)\" "));
+	/* A new request has not been judged. */
+	assert_int_equal(pmod_ctx_set_request(ctx, "fs-xfs", true), 0);
+	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	assert_null(strstr(buf, " rule="));
+	pmod_ctx_free(ctx);
+
+	ctx = ctx_with("AutoLoadPolicy = enabled\n");
+	assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
+	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", &ext4, &err), 0);
+	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " rule=\"AutoLoadPolicy=enabled\" "));
+	pmod_ctx_free(ctx);
+}
+
 /* The standard build has no forced unload: asking for it is refused
  * before the kernel (no delete_module at all). */
 static void test_no_forced_unload(void **state)
@@ -444,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_stat_line),
 		cmocka_unit_test(test_record_format),
 		cmocka_unit_test(test_demand_decisions),
+		cmocka_unit_test(test_demand_rule_recorded),
 		cmocka_unit_test(test_no_forced_unload),
 	};
 

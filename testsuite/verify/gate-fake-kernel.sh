@@ -28,6 +28,30 @@ policy() { printf '# test\nSigningPolicy = %s\n' "$1" >"$root/etc/pmod/policy.co
 # .gnu.linkonce.this_module, so the fake kernel answers ENOEXEC: what
 # counts here is whether the kernel was asked at all.
 calls_for() { cat "$2/calls.log" 2>/dev/null | grep -Ec '^f?init_module '; }
+# record_has DIR ACTION TEXT: a record of that action holding TEXT.
+record_has() {
+	grep -E "^[a-z]+ authpriv\.[a-z]+ $2 " "$1/syslog.log" 2>/dev/null | grep -qF -- "$3"
+}
+# check_record DESC DIR MOD FILE WANT POLICY: the load (or, when enforce
+# refuses, the refusal) names the verdict found in the file; a valid one
+# names its signer, key and the trust-store certificate.
+check_record() {
+	local desc=$1 dir=$2 mod=$3 file=$4 want=$5 pol=$6 act=load
+	[ "$want" != valid ] && [ "$pol" = enforce ] && act=refuse-load
+	if ! record_has "$dir" "$act" " module=$mod path=$file signature=$want "; then
+		fail "$desc: no '$act ... signature=$want' record"; sed 's/^/  | /' "$dir/syslog.log" 2>/dev/null | head -5
+	elif [ "$want" = valid ] && ! record_has "$dir" load "signature=valid signer=" ; then
+		fail "$desc: valid record without signer"
+	elif [ "$want" = valid ] && ! record_has "$dir" load " certificate=$root/" ; then
+		fail "$desc: valid record without certificate"
+	elif [ "$want" = untrusted ] && ! record_has "$dir" "$act" "signature=untrusted signer=" ; then
+		fail "$desc: untrusted record without signer"
+	elif record_has "$dir" "$act" "signature=not-checked"; then
+		fail "$desc: a not-checked record for a verified load"
+	else
+		pass
+	fi
+}
 
 for pol in enforce warn; do
 	policy "$pol"
@@ -57,10 +81,12 @@ for pol in enforce warn; do
 				fail "insmod warn $name ($want): rc=$rc calls=$n err=$err"
 			fi
 		fi
+		check_record "insmod $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol"
 		# modprobe, and modprobe -n: the same verdict, -n never calls
 		dir=$(fake_new "mp-$pol-$name" </dev/null)
 		run "$WORK/mp-$pol-$name" "$dir" -- "$modprobe" --root "$root" -S "$rel" "$mod"
 		rc=$(cat "$WORK/mp-$pol-$name.rc") n=$(calls_for "${name//-/_}" "$dir")
+		check_record "modprobe $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol"
 		run "$WORK/mpn-$pol-$name" "$dir" -- "$modprobe" -n --root "$root" -S "$rel" "$mod"
 		rcn=$(cat "$WORK/mpn-$pol-$name.rc") n2=$(calls_for "${name//-/_}" "$dir")
 		if [ "$want" = valid ] || [ "$pol" = warn ]; then

@@ -170,12 +170,9 @@ int main(int argc, char *argv[])
 		tool_log(LOG_ERR, "could not load module %s: %s", filename, strerror(errno));
 		goto out;
 	}
-	/* The signing policy's verdict, before the kernel is asked. */
-	r = pmod_signing_gate(ctx, path, NULL, &err);
-	if (r < 0) {
-		tool_log(LOG_ERR, "could not insert module %s: %s", filename, err.text);
-		goto out;
-	}
+	/* The signing policy's verdict comes from the library's kernel
+	 * boundary, on the file it loads (a refusal is not the kernel's
+	 * answer: the second message below). */
 	tool_log(LOG_INFO, "inserting %s with parameters \"%s\"", path, params);
 	r = pmod_kernel_insert_ex(ctx, path, params, flags, &answered, &err);
 	if (r < 0 && answered)
