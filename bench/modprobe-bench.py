@@ -222,7 +222,8 @@ def main():
                     help="kernel-requested aliases per prefix (default 2)")
     ap.add_argument("--deepest", type=int, default=20,
                     help="modules with the deepest chains (default 20)")
-    ap.add_argument("--target", type=float, default=0.18)
+    ap.add_argument("--target", type=float, default=0.18,
+                    help="highest acceptable total ratio pmod/kmod (default 0.18)")
     ap.add_argument("--report-only", action="store_true",
                     help="exit 0 whatever the ratio (outputs must still agree)")
     ap.add_argument("-j", "--jobs", type=int, default=1,

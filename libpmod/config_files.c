@@ -147,50 +147,74 @@ int config_reader_open(struct config_reader *r, const char *path)
 	return 0;
 }
 
-static int append(struct config_reader *r, size_t *len, char c)
+/* Room in r->line for len + extra bytes and a NUL. */
+static int reserve(struct config_reader *r, size_t len, size_t extra)
 {
-	if (*len + 1 >= r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		char *p = realloc(r->line, cap);
+	size_t cap = r->cap ? r->cap : 256;
+	char *p;
 
-		if (p == NULL)
-			return -ENOMEM;
-		r->line = p;
-		r->cap = cap;
-	}
-	r->line[(*len)++] = c;
-	r->line[*len] = '\0';
+	if (len + extra < r->cap)
+		return 0;
+	while (cap <= len + extra)
+		cap *= 2;
+	p = realloc(r->line, cap);
+	if (p == NULL)
+		return -ENOMEM;
+	r->line = p;
+	r->cap = cap;
 	return 0;
+}
+
+/* Appends the physical line raw[0..n) (its '\n' removed) with escapes
+ * resolved: a backslash keeps the byte after it, and a backslash at the end
+ * drops out. Returns true when that backslash asks for the next physical
+ * line (it ended a line rather than the file). Whole physical lines are
+ * handled with memchr/memcpy because modprobe reads modules.softdep on
+ * every run: byte-at-a-time getc was most of its configuration cost. */
+static bool append_physical(struct config_reader *r, size_t *len, const char *raw, size_t n,
+			    bool had_newline)
+{
+	while (n > 0) {
+		const char *bs = memchr(raw, '\\', n);
+		size_t run = bs ? (size_t)(bs - raw) : n;
+
+		memcpy(r->line + *len, raw, run);
+		*len += run;
+		if (bs == NULL)
+			break;
+		if (run + 1 == n)	/* the backslash ends the line */
+			return had_newline;
+		r->line[(*len)++] = bs[1];
+		raw += run + 2;
+		n -= run + 2;
+	}
+	return false;
 }
 
 int config_reader_next(struct config_reader *r, char **line)
 {
 	for (;;) {
 		size_t len = 0;
-		int c;
-		bool any = false;
+		bool any = false, more = true;
 
 		r->lineno = r->next_lineno;
-		if (append(r, &len, '\0') < 0)
-			return -ENOMEM;
-		len = 0;
-		while ((c = getc(r->f)) != EOF) {
-			any = true;
-			if (c == '\n') {
-				r->next_lineno++;
+		while (more) {
+			ssize_t n = getline(&r->raw, &r->raw_cap, r->f);
+			bool nl;
+
+			if (n < 0)
 				break;
+			any = true;
+			nl = r->raw[n - 1] == '\n';
+			if (nl) {
+				r->next_lineno++;
+				n--;
 			}
-			if (c == '\\') {
-				c = getc(r->f);
-				if (c == EOF)
-					break;
-				if (c == '\n') {	/* continuation */
-					r->next_lineno++;
-					continue;
-				}
-			}
-			if (append(r, &len, (char)c) < 0)
+			/* The logical line never grows by more than the raw bytes. */
+			if (reserve(r, len, (size_t)n) < 0)
 				return -ENOMEM;
+			more = append_physical(r, &len, r->raw, (size_t)n, nl);
+			r->line[len] = '\0';
 		}
 		if (ferror(r->f))
 			return -EIO;
@@ -208,6 +232,7 @@ void config_reader_close(struct config_reader *r)
 	if (r->f)
 		fclose(r->f);
 	free(r->line);
+	free(r->raw);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -217,13 +242,17 @@ char *config_next_token(char **cursor)
 
 	if (s == NULL)
 		return NULL;
-	s += strspn(s, " \t");
+	/* Plain loops: tokens are a few bytes long, shorter than what
+	 * strspn/strcspn spend setting up their byte sets. */
+	while (*s == ' ' || *s == '\t')
+		s++;
 	if (*s == '\0') {
 		*cursor = s;
 		return NULL;
 	}
 	tok = s;
-	s += strcspn(s, " \t");
+	while (*s != '\0' && *s != ' ' && *s != '\t')
+		s++;
 	if (*s != '\0')
 		*s++ = '\0';
 	*cursor = s;

@@ -30,6 +30,8 @@ struct config_reader {
 	const char *path;
 	char *line;			/* the current logical line */
 	size_t cap;
+	char *raw;			/* the current physical line (getline) */
+	size_t raw_cap;
 	unsigned lineno;		/* of the line's first physical line */
 	unsigned next_lineno;
 };

@@ -222,14 +222,138 @@ struct found_value {
 	size_t seq;
 };
 
+/* Where in the key the pattern assembled so far can have got to: bit i is
+ * set when pattern[0..len) matches key[0..i) (positions are in the whole
+ * key). A subtree whose set is empty cannot match, whatever its patterns
+ * go on to say, and is skipped unread: without this a key such as
+ * "of:NfooTbarCvendor,dev" would run fnmatch() on every "of:N*T*C..."
+ * pattern, as kmod does. Kept only while the key is short and ASCII and
+ * the pattern is made of plain bytes, '*' and '?'; at a '[' or '\\'
+ * (sets and escapes span several trie edges) `known` goes false and the
+ * subtree is decided by fnmatch(), as before. */
+#define KEY_POSITIONS 256
+#define STATE_WORDS (KEY_POSITIONS / 64)
+
+struct key_states {
+	uint64_t bits[STATE_WORDS];
+	bool known;
+};
+
 struct search {
 	struct index_reader *idx;
 	struct pmod_error *err;
 	struct found_value *found;
 	size_t count, cap;
 	size_t visits, max_visits;
+	/* For key_states: the key's length, every position up to its end,
+	 * every position holding a byte, and for each ASCII byte the
+	 * positions holding it: rows[row[c]], row 0 being empty. */
+	bool prune;
+	size_t key_len;
+	uint64_t upto[STATE_WORDS];
+	uint64_t any[STATE_WORDS];
+	uint8_t row[128];
+	size_t nrows;
+	/* Not cleared: written before they are read (search_begin). Clearing
+	 * 8 KiB per search was a measurable share of a modprobe run. */
+	uint64_t rows[129][STATE_WORDS];
 	char pattern[MAX_PATTERN + 1];
 };
+
+static void search_begin(struct search *s, struct index_reader *idx, const char *key,
+			 struct pmod_error *err)
+{
+	size_t len = strlen(key);
+
+	memset(s, 0, offsetof(struct search, rows));
+	s->idx = idx;
+	s->err = err;
+	s->max_visits = idx->size;	/* a real index has fewer nodes than bytes */
+	memset(s->rows[0], 0, sizeof(s->rows[0]));
+	s->nrows = 1;
+	s->prune = len < KEY_POSITIONS;
+	for (size_t i = 0; s->prune && i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c >= 128) {
+			s->prune = false;
+			break;
+		}
+		if (s->row[c] == 0) {
+			s->row[c] = (uint8_t)s->nrows;
+			memset(s->rows[s->nrows++], 0, sizeof(s->rows[0]));
+		}
+		s->rows[s->row[c]][i / 64] |= (uint64_t)1 << (i % 64);
+		s->any[i / 64] |= (uint64_t)1 << (i % 64);
+	}
+	s->key_len = len;
+	for (size_t i = 0; s->prune && i <= len; i++)
+		s->upto[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void states_start(const struct search *s, struct key_states *st, size_t pos)
+{
+	memset(st, 0, sizeof(*st));
+	st->known = s->prune;
+	if (st->known)
+		st->bits[pos / 64] = (uint64_t)1 << (pos % 64);
+}
+
+/* (st & mask) shifted one position on: one more key byte consumed. */
+static void states_step(struct key_states *st, const uint64_t *mask)
+{
+	uint64_t carry = 0;
+
+	for (size_t w = 0; w < STATE_WORDS; w++) {
+		uint64_t v = st->bits[w] & mask[w];
+
+		st->bits[w] = (v << 1) | carry;
+		carry = v >> 63;
+	}
+}
+
+static void states_feed(const struct search *s, struct key_states *st, char ch)
+{
+	unsigned char c = (unsigned char)ch;
+	size_t w;
+
+	if (!st->known)
+		return;
+	if (c == '[' || c == '\\' || c >= 128) {
+		st->known = false;
+		return;
+	}
+	if (c == '*') {
+		/* Any number of bytes from the first reachable position on. */
+		for (w = 0; w < STATE_WORDS && st->bits[w] == 0; w++)
+			;
+		if (w == STATE_WORDS)
+			return;
+		st->bits[w] |= ~(uint64_t)0 << __builtin_ctzll(st->bits[w]);
+		for (w++; w < STATE_WORDS; w++)
+			st->bits[w] = ~(uint64_t)0;
+		/* Nothing beyond the end of the key. */
+		for (w = 0; w < STATE_WORDS; w++)
+			st->bits[w] &= s->upto[w];
+		return;
+	}
+	states_step(st, c == '?' ? s->any : s->rows[s->row[c]]);
+}
+
+static bool states_empty(const struct key_states *st)
+{
+	uint64_t any = 0;
+
+	for (size_t w = 0; w < STATE_WORDS; w++)
+		any |= st->bits[w];
+	return st->known && any == 0;
+}
+
+/* The pattern so far matches the whole key. */
+static bool states_accept(const struct search *s, const struct key_states *st)
+{
+	return (st->bits[s->key_len / 64] >> (s->key_len % 64)) & 1;
+}
 
 static int add_values(struct search *s, const struct index_node *n)
 {
@@ -267,15 +391,18 @@ static int visit(struct search *s, uint32_t ref, struct index_node *n)
 	return node_read(s->idx, ref, n, s->err);
 }
 
-/* Pattern mode: the pattern so far is s->pattern[0..len); the node's own
- * prefix is appended, every child is explored, and then the node's values
- * are kept when the pattern matches the rest of the key. Children come
- * first because kmod discovers a subtree that way, and discovery order
- * decides the result order among equal priorities. */
+/* Pattern mode: the pattern so far is s->pattern[0..len), and *states what
+ * it can match of the key; the node's own prefix is appended, every child
+ * that can still match is explored, and then the node's values are kept
+ * when the pattern matches the rest of the key. Children come first
+ * because kmod discovers a subtree that way, and discovery order decides
+ * the result order among equal priorities. */
 static int collect_subtree(struct search *s, uint32_t ref, size_t len, const char *rest,
-			   bool prefix_included)
+			   bool prefix_included, const struct key_states *states)
 {
+	struct key_states st = *states;
 	struct index_node n;
+	bool match;
 	int r;
 
 	r = visit(s, ref, &n);
@@ -286,23 +413,32 @@ static int collect_subtree(struct search *s, uint32_t ref, size_t len, const cha
 			return corrupt(s->err, "pattern too long", ref & REF_OFFSET);
 		memcpy(s->pattern + len, n.prefix, n.prefix_len);
 		len += n.prefix_len;
+		for (size_t j = 0; j < n.prefix_len && !states_empty(&st); j++)
+			states_feed(s, &st, n.prefix[j]);
+		if (states_empty(&st))
+			return 0;
 	}
 	if (n.children != NULL && len >= MAX_PATTERN)
 		return corrupt(s->err, "pattern too long", ref & REF_OFFSET);
 	for (unsigned c = n.first; n.children != NULL && c <= n.last; c++) {
 		uint32_t child = child_ref(&n, (unsigned char)c);
+		struct key_states next = st;
 
 		if (child == 0)
 			continue;
+		states_feed(s, &next, (char)c);
+		if (states_empty(&next))
+			continue;
 		s->pattern[len] = (char)c;
-		r = collect_subtree(s, child, len + 1, rest, false);
+		r = collect_subtree(s, child, len + 1, rest, false, &next);
 		if (r < 0)
 			return r;
 	}
+	if (n.value_count == 0)
+		return 0;
 	s->pattern[len] = '\0';	/* the children wrote past it */
-	if (n.value_count > 0 && fnmatch(s->pattern, rest, 0) == 0)
-		return add_values(s, &n);
-	return 0;
+	match = st.known ? states_accept(s, &st) : fnmatch(s->pattern, rest, 0) == 0;
+	return match ? add_values(s, &n) : 0;
 }
 
 static int search_walk(struct search *s, const char *key)
@@ -324,10 +460,16 @@ static int search_walk(struct search *s, const char *key)
 			if (strchr(wild, c) != NULL) {
 				/* The rest of this prefix onwards is a pattern. */
 				size_t len = n.prefix_len - j;
+				struct key_states st;
 
 				memcpy(s->pattern, n.prefix + j, len);
+				states_start(s, &st, i + j);
+				for (size_t k = 0; k < len && !states_empty(&st); k++)
+					states_feed(s, &st, s->pattern[k]);
+				if (states_empty(&st))
+					return 0;
 				s->visits--;	/* the same node, read again */
-				return collect_subtree(s, ref, len, key + i + j, true);
+				return collect_subtree(s, ref, len, key + i + j, true, &st);
 			}
 			if (key[i + j] != c)
 				return 0;
@@ -335,11 +477,16 @@ static int search_walk(struct search *s, const char *key)
 		i += n.prefix_len;
 		for (const char *w = wild; *w; w++) {
 			uint32_t child = child_ref(&n, (unsigned char)*w);
+			struct key_states st;
 
 			if (child == 0)
 				continue;
+			states_start(s, &st, i);
+			states_feed(s, &st, *w);
+			if (states_empty(&st))
+				continue;
 			s->pattern[0] = *w;
-			r = collect_subtree(s, child, 1, key + i, false);
+			r = collect_subtree(s, child, 1, key + i, false, &st);
 			if (r < 0)
 				return r;
 		}
@@ -365,14 +512,11 @@ static int cmp_found(const void *a, const void *b)
 int index_reader_search(struct index_reader *idx, const char *key,
 			struct index_value **values, size_t *count, struct pmod_error *err)
 {
-	struct search s = {
-		.idx = idx,
-		.err = err,
-		.max_visits = idx->size,	/* a real index has fewer nodes than bytes */
-	};
+	struct search s;
 	struct index_value *out;
 	int r;
 
+	search_begin(&s, idx, key, err);
 	r = search_walk(&s, key);
 	if (r < 0) {
 		free(s.found);

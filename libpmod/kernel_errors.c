@@ -360,3 +360,28 @@ void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 		pmod_fail(err, code, "%s", strerror(-code));
 	}
 }
+
+void pmod_describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t size)
+{
+	size_t used = 0;
+	int n;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (usage->nholders == 0) {
+		snprintf(buf, size, " (refcount %ld: open files, devices or mounts hold it)",
+			 usage->refcnt);
+		return;
+	}
+	n = snprintf(buf, size, " by:");
+	used = n < 0 ? 0 : (size_t)n;
+	for (size_t i = 0; i < usage->nholders && used < size; i++) {
+		n = snprintf(buf + used, size - used, " %s", usage->holders[i]);
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+	if (used < size)
+		snprintf(buf + used, size - used, " (refcount %ld)", usage->refcnt);
+}

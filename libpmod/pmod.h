@@ -585,6 +585,11 @@ bool pmod_forced_unload_available(void);
  * until reboot. */
 bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx);
 
+/* Who holds a module in use, to follow "Module NAME is in use": " by: a b
+ * (refcount 2)" when modules hold it, " (refcount 1: open files, devices or
+ * mounts hold it)" otherwise. Always NUL-terminated, cut to size. */
+void pmod_describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t size);
+
 /* Words a person can act on for a kernel error, one sentence without the
  * module name: EEXIST already loaded, ENOENT unknown symbol or parameter
  * (and where to look), EAGAIN/EBUSY in use (holders and refcount), EINVAL

@@ -424,6 +424,31 @@ static bool in_kernel(struct pmod_ctx *ctx, const char *name)
 	return state == PMOD_STATE_LIVE || state == PMOD_STATE_BUILTIN;
 }
 
+/* kmod's words for a kernel answer come first, so scripts that match on
+ * them keep working; pmod's explanation follows (kmod-facts §1.1). */
+static const char *kmod_insert_words(int error)
+{
+	switch (-error) {
+	case ENOEXEC: return "Invalid module format";
+	case ENOENT: return "Unknown symbol in module, or unknown parameter (see dmesg)";
+	default: return strerror(-error);
+	}
+}
+
+static int insert_file(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned kflags,
+		       struct pmod_error *err)
+{
+	bool answered = false;
+	int r = pmod_kernel_insert_ex(ctx, s->path, s->options, kflags, &answered, err);
+
+	if (r < 0 && answered && r != -EEXIST) {
+		struct pmod_error why = *err;
+
+		pmod_fail(err, r, "%s: %s", kmod_insert_words(r), why.text);
+	}
+	return r;
+}
+
 static int run_step(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned flags,
 		    struct pmod_error *err)
 {
@@ -437,7 +462,7 @@ static int run_step(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned fl
 			kflags |= PMOD_INSERT_FORCE_MODVERSION;
 		if (flags & PMOD_PROBE_FORCE_VERMAGIC)
 			kflags |= PMOD_INSERT_FORCE_VERMAGIC;
-		return pmod_kernel_insert(ctx, s->path, s->options, kflags, err);
+		return insert_file(ctx, s, kflags, err);
 	case PMOD_STEP_BUILTIN:
 		return -EEXIST;
 	default:

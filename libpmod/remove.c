@@ -7,6 +7,7 @@
  * dependency is freed too (kmod leaves stp and llc after removing 8021q).
  * Nothing is ever forced (peios.md §4). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -268,10 +269,16 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 	if (cmd == NULL && rm->opts->wait_ms == 0 && !dry_run(rm)) {
 		struct pmod_loaded_module u = { 0 };
 		bool busy = pmod_kernel_module_usage(rm->ctx, name, &u, NULL) == 0 && u.refcnt > 0;
+		char what[512];
 
+		if (busy) {
+			/* kmod's words, then who holds it and how often. */
+			snprintf(what, sizeof(what), "is in use");
+			pmod_describe_usage(&u, what + 9, sizeof(what) - 9);
+		}
 		pmod_loaded_module_release(&u);
 		if (busy)
-			return refuse(rm, nested, err, -EBUSY, "is in use", name);
+			return refuse(rm, nested, err, -EBUSY, what, name);
 	}
 	if (cmd != NULL) {
 		/* A remove command gets no options: $CMDLINE_OPTS becomes "". */

@@ -123,7 +123,7 @@ elapsed "$t"
 # ---------------------------------------------------------------------------
 section "real kernel: Debian's 6.1 kernel under qemu, pmod's tools from build-ci"
 t=$SECONDS
-# One boot proves on the real kernel what the fake kernel can only imitate
+# Booting the real kernel proves what the fake kernel can only imitate
 # (testsuite/real-kernel/README.md). Its checks count as one test here.
 if bash testsuite/real-kernel/run.sh build-ci; then
 	total_pass=$(( total_pass + 1 ))

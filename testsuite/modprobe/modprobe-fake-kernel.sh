@@ -125,7 +125,16 @@ check_eq "-r keeps a dependency still in use" "$(loaded "$WORK/shared")" "bridge
 # 5. In use, not loaded, built in: kmod's messages and exit status.
 copy_state insert-p busy-p; copy_state insert-k busy-k
 both busy -- -r llc
-same busy; same_stderr busy
+same busy
+# kmod's words, then who holds the module and its refcount.
+strip_libkmod "$WORK/busy.kmod.err"
+check_eq "busy: kmod's message" "$(cat "$WORK/busy.kmod.err.cmp")" "modprobe: FATAL: Module llc is in use."
+# (holders come in readdir order)
+case $(cat "$WORK/busy.pmod.err") in
+"modprobe: FATAL: Module llc is in use by: stp garp (refcount 2)." | \
+"modprobe: FATAL: Module llc is in use by: garp stp (refcount 2).") pass ;;
+*) fail "busy: holders and refcount: $(cat "$WORK/busy.pmod.err")" ;;
+esac
 both notloaded -- -r --first-time 8021q
 same notloaded; same_stderr notloaded
 both notloaded-quiet -- -r 8021q

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -239,6 +240,23 @@ static void wildcard(bool post_order)
 	}
 	expect_search(idx, "usb:vxp0003", NULL, 0);
 	expect_search(idx, "nothing", NULL, 0);
+	{
+		/* The search skips subtrees that can no longer match while the
+		 * key is short ASCII, and falls back to fnmatch() alone for a
+		 * key of 256 bytes or more, or one with a non-ASCII byte: the
+		 * same answers either way. */
+		static const char *const want[] = { "e1000e", "generic_net" };
+		char key[400];
+
+		snprintf(key, sizeof(key), "pci:v00008086d00005678sv%0300dsd0bc02sc00i00", 0);
+		expect_search(idx, key, want, 2);
+		expect_search(idx, "pci:v00008086d00005678sv\xc3\xa9sd0bc02sc00i00", want, 2);
+		expect_search(idx, "pci:v00008086d00005678sv0sd0bc02sc00i00", want, 2);
+		key[strlen(key) - 1] = '\0';	/* "i0" still matches "i*" */
+		expect_search(idx, key, want, 2);
+		snprintf(key, sizeof(key), "pci:v00008086d00005678sv%0300dsd0bc02sc01i00", 0);
+		expect_search(idx, key, want, 1);
+	}
 	index_reader_close(idx);
 	free(o);
 }

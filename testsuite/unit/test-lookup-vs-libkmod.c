@@ -70,7 +70,42 @@ static void read_requests(struct requests *r, const char *dir, const char *file,
 	fclose(f);
 }
 
-static void compare_tree(const char *tree_root)
+/* Each alias pattern made into strings a device could send: every '*'
+ * replaced by `fill`, '?' by fill's first byte (or '0'), a set by its first
+ * member. Exercises the wildcard search with the keys it really gets,
+ * not only with the patterns themselves. */
+static void add_concrete_aliases(struct requests *r, const char *dir, const char *fill)
+{
+	struct requests pats = { 0 };
+
+	read_requests(&pats, dir, "modules.alias", "alias ", 2, "", false);
+	for (size_t i = 0; i < pats.count; i++) {
+		const char *p = pats.items[i];
+		char out[4200];
+		size_t k = 0;
+
+		for (; *p && k + strlen(fill) + 2 < sizeof(out); p++) {
+			if (*p == '*') {
+				k += (size_t)sprintf(out + k, "%s", fill);
+			} else if (*p == '?') {
+				out[k++] = fill[0] ? fill[0] : '0';
+			} else if (*p == '[' && p[1] && strchr(p + 2, ']')) {
+				const char *end = strchr(p + 2, ']');
+
+				out[k++] = (p[1] == '!' || p[1] == '^') ? '~' : p[1];
+				p = end;
+			} else {
+				out[k++] = *p;
+			}
+		}
+		out[k] = '\0';
+		add(r, out);
+		free(pats.items[i]);
+	}
+	free(pats.items);
+}
+
+static void compare_tree(const char *tree_root, bool concrete)
 {
 	static const char *const no_config[] = { NULL };
 	char dir[PATH_MAX];
@@ -92,6 +127,11 @@ static void compare_tree(const char *tree_root)
 	add(&req, "usb:v0BDAp8153d3100dc00dsc00dp00icFFiscFFip00in00");
 	add(&req, "fs-ext4");
 	add(&req, "symbol:no_such_symbol");
+	if (concrete) {
+		add_concrete_aliases(&req, dir, "");
+		add_concrete_aliases(&req, dir, "0");
+		add_concrete_aliases(&req, dir, "1A,b-");
+	}
 	assert_true(req.count > 10000);
 
 	assert_int_equal(pmod_ctx_new(&opts, &pctx), 0);
@@ -150,21 +190,21 @@ static void compare_tree(const char *tree_root)
 
 static void plain_tree(void **state)
 {
-	compare_tree(root);
+	compare_tree(root, true);
 }
 
 static void zstd_tree(void **state)
 {
 	char r[PATH_MAX];
 	snprintf(r, sizeof(r), "%s-zst", root);
-	compare_tree(r);
+	compare_tree(r, false);
 }
 
 static void xz_tree(void **state)
 {
 	char r[PATH_MAX];
 	snprintf(r, sizeof(r), "%s-xz", root);
-	compare_tree(r);
+	compare_tree(r, false);
 }
 
 int main(void)

@@ -79,18 +79,12 @@ static int check_module(struct pmod_ctx *ctx, const char *name)
 		tool_log(LOG_ERR, "Module %s is not currently loaded", name);
 		return -ENOENT;
 	}
-	if (usage.nholders > 0) {
-		char list[2048];
-		size_t used = 0;
+	if (usage.nholders > 0 || usage.refcnt > 0) {
+		char who[2048];
 
-		list[0] = '\0';
-		for (size_t i = 0; i < usage.nholders && used < sizeof(list); i++)
-			used += (size_t)snprintf(list + used, sizeof(list) - used, " %s",
-						 usage.holders[i]);
-		tool_log(LOG_ERR, "Module %s is in use by:%s", name, list);
-		r = -EBUSY;
-	} else if (usage.refcnt > 0) {
-		tool_log(LOG_ERR, "Module %s is in use", name);
+		/* kmod's words, then who holds it and how often. */
+		pmod_describe_usage(&usage, who, sizeof(who));
+		tool_log(LOG_ERR, "Module %s is in use%s", name, who);
 		r = -EBUSY;
 	} else if (usage.refcnt == -ENOENT) {
 		tool_log(LOG_ERR, "Module unloading is not supported");
