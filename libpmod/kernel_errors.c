@@ -192,34 +192,55 @@ static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
 	pmod_image_free(image);
 }
 
+/* Why the kernel refused a signature, told by pmod's own verdict on the
+ * same file: a changed module and an unknown key need different fixes.
+ * The kernel's keyring is not readable from userspace, so a module pmod
+ * finds valid is one whose key only pmod's trust store holds. */
 static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
 			      struct pmod_error *err)
 {
-	const struct pmod_signature *sig;
+	struct pmod_verify_result v;
 	struct pmod_image *image;
-	int r;
+	int signer_len;
 
 	if (path == NULL || pmod_image_open(ctx, path, &image, NULL) < 0) {
 		pmod_fail(err, code, "the kernel rejected the module's signature");
 		return;
 	}
-	r = pmod_image_signature(image, &sig, NULL);
-	if (r == -ENODATA)
+	if (pmod_image_verify(image, &v, NULL) < 0) {
+		pmod_image_free(image);
+		pmod_fail(err, code, "the kernel rejected the module's signature");
+		return;
+	}
+	pmod_image_free(image);
+	signer_len = (int)(v.signer_len > 80 ? 80 : v.signer_len);
+	switch (v.verdict) {
+	case PMOD_VERDICT_UNSIGNED:
 		pmod_fail(err, code,
 			  "the kernel accepts only signed modules and this module is unsigned "
 			  "(or its signature was stripped by a forced load)");
-	else if (r < 0 || code == -EBADMSG)
+		break;
+	case PMOD_VERDICT_MALFORMED:
 		pmod_fail(err, code, "the kernel rejected the module's signature: it is malformed");
-	else if (sig->signer_len > 0)
+		break;
+	case PMOD_VERDICT_BAD_SIGNATURE:
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: the module does not match "
+			  "it (changed after signing, or a damaged signature)");
+		break;
+	case PMOD_VERDICT_VALID:
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: its signer '%.*s' is in "
+			  "pmod's trust store but the kernel does not hold that key or cannot "
+			  "check %s (see dmesg)", signer_len, v.signer,
+			  v.hash_algo[0] ? v.hash_algo : "its hash");
+		break;
+	default:
 		pmod_fail(err, code,
 			  "the kernel rejected the module's signature: no trusted key matches "
-			  "its signer '%.*s'", (int)(sig->signer_len > 80 ? 80 : sig->signer_len),
-			  (const char *)sig->signer);
-	else
-		pmod_fail(err, code,
-			  "the kernel rejected the module's signature: it is not signed by a key "
-			  "the kernel trusts");
-	pmod_image_free(image);
+			  "its signer '%.*s'", signer_len, v.signer);
+		break;
+	}
 }
 
 /* The same sentences as the early checks (lockdown.c, privilege.c): the

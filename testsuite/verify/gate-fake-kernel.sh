@@ -104,6 +104,24 @@ for pol in enforce warn; do
 	done <"$WORK/m/expected"
 done
 
+# A kernel that refuses a signature (EKEYREJECTED) is explained by pmod's
+# own verdict on the same file: changed contents, an unknown signer, no
+# signature, or a key only pmod's store holds.
+policy warn
+while read -r name text; do
+	mod=gate_${name//-/_}
+	dir=$(fake_new "ekey-$name" </dev/null)
+	run "$WORK/ekey-$name" "$dir" PMOD_FAKE_KERNEL_ERRORS='*:EKEYREJECTED' -- \
+		"$insmod" --root "$root" "/lib/modules/$rel/extra/$mod.ko"
+	check_contains "EKEYREJECTED explained for $name" "$WORK/ekey-$name.err" "$text"
+	check_rc "EKEYREJECTED for $name" "$WORK/ekey-$name" 1
+done <<'CASES'
+tampered-body the kernel rejected the module's signature: the module does not match it
+stranger the kernel rejected the module's signature: no trusted key matches its signer
+unsigned the kernel accepts only signed modules and this module is unsigned
+rsa-sha256 is in pmod's trust store but the kernel does not hold that key or cannot check sha256
+CASES
+
 # --show-depends judges nothing: an unsigned module is listed under enforce.
 policy enforce
 dir=$(fake_new showdeps </dev/null)
