@@ -81,6 +81,7 @@ int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
 		return -ENOMEM;
 	ctx->log_priority = LOG_ERR;
 	ctx->max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
+	ctx->token_fd = -1;
 	ctx->root = normalize_root(opts->root);
 	if (opts->kernel_release != NULL) {
 		ctx->kernel_release = strdup(opts->kernel_release);
@@ -111,6 +112,11 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 		index_reader_close(ctx->indexes[i]);
 	mapped_file_unmap(&ctx->builtin_modinfo);
 	signature_cache_free(ctx->signature_cache);
+	trust_store_free(ctx->trust_store);
+	ctx_policy_free(ctx);
+	ctx_privilege_release(ctx);
+	free(ctx->request);
+	free(ctx->demand_rule);
 	free(ctx->root);
 	free(ctx->moddir);
 	free(ctx->basedir);

@@ -8,6 +8,9 @@
 #include "index_reader.h"
 #include "mapped_file.h"
 #include "signature_cache.h"
+#include "trust_store.h"
+
+struct pmod_policy;
 
 /* The binary indexes of a module directory, opened on first use. */
 enum ctx_index {
@@ -36,6 +39,20 @@ struct pmod_ctx {
 	struct mapped_file builtin_modinfo;
 	bool builtin_modinfo_tried;
 	struct signature_cache *signature_cache;
+	struct trust_store *trust_store;	/* trust_store.c, loaded on first use */
+	/* policy.c: read on first use. */
+	struct pmod_policy *policy;
+	/* privilege.c: where the authority comes from (enum
+	 * privilege_authority) and the token, opened on first use. */
+	int authority;
+	int token_fd;
+	bool token_can_adjust;
+	/* record.c: where records go (NULL: syslog), and what they name. */
+	pmod_record_fn record_fn;
+	void *record_data;
+	char *request;
+	bool demand;
+	char *demand_rule;		/* the AutoLoadPolicy rule that allowed it */
 };
 
 #define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)
@@ -47,5 +64,9 @@ void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
  * lookups treat as "no match"). A corrupt index is an error. */
 int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,
 	      struct pmod_error *err);
+
+/* Owned parts released by pmod_ctx_free. */
+void ctx_policy_free(struct pmod_ctx *ctx);
+void ctx_privilege_release(struct pmod_ctx *ctx);
 
 #endif

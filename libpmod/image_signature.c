@@ -10,16 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
 #include "context.h"
 #include "error.h"
 #include "lazy_crypto.h"
 #include "module_image.h"
 #include "signature_cache.h"
-
-#define SIG_MAGIC "~Module signature appended~\n"
-#define SIG_MAGIC_LEN (sizeof(SIG_MAGIC) - 1)
-#define SIG_INFO_LEN 12		/* struct module_signature */
+#include "signature_trailer.h"
 
 struct signature_state {
 	CMS_ContentInfo *cms;		/* NULL when the context's memo answered */
@@ -27,13 +23,6 @@ struct signature_state {
 	unsigned char *fields_copy;	/* signer fields taken from the memo */
 	char hash_name[64];
 };
-
-static const char *const id_type_names[] = { "PGP", "X509", "PKCS#7" };
-static const char *const hash_names[] = {
-	"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3",
-};
-
-enum { ALGO_COUNT = 2 };
 
 /* Signer fields from the context's memo, copied so that they outlive it. */
 static int take_memo(struct pmod_signature *sig, struct signature_state *st,
@@ -161,61 +150,40 @@ static int parse_signature(struct pmod_image *img, struct pmod_error *err)
 {
 	struct pmod_signature *sig = &img->signature;
 	struct signature_state *st;
+	struct signature_trailer t;
 	const uint8_t *data = img->bytes.data;
-	const uint8_t *info;
 	size_t size = img->bytes.size;
-	unsigned algo, hash, id_type, signer_len, key_id_len;
-	uint32_t sig_len;
+	size_t tail = size < SIG_TRAILER_LEN ? size : SIG_TRAILER_LEN;
+	int r;
 
-	if (size < SIG_MAGIC_LEN || memcmp(data + size - SIG_MAGIC_LEN, SIG_MAGIC, SIG_MAGIC_LEN) != 0)
-		return -ENODATA;
-	size -= SIG_MAGIC_LEN;
-	if (size < SIG_INFO_LEN)
-		return pmod_fail(err, -EBADMSG, "signature marker without a signature header");
-	size -= SIG_INFO_LEN;
-	info = data + size;
-	algo = info[0];
-	hash = info[1];
-	id_type = info[2];
-	signer_len = info[3];
-	key_id_len = info[4];
-	sig_len = load_be32(info + 8);
-	if (algo >= ALGO_COUNT)
-		return pmod_fail(err, -EBADMSG, "unknown signature algorithm %u", algo);
-	if (hash >= sizeof(hash_names) / sizeof(hash_names[0]))
-		return pmod_fail(err, -EBADMSG, "unknown signature hash %u", hash);
-	if (id_type >= sizeof(id_type_names) / sizeof(id_type_names[0]))
-		return pmod_fail(err, -EBADMSG, "unknown signature type %u", id_type);
-	if (sig_len == 0)
-		return pmod_fail(err, -EBADMSG, "signature length is zero");
-	if ((uint64_t)signer_len + key_id_len + sig_len > size)
-		return pmod_fail(err, -EBADMSG,
-				 "signature claims %llu bytes, more than the %zu bytes before it",
-				 (unsigned long long)signer_len + key_id_len + sig_len, size);
+	r = signature_trailer_parse(data + size - tail, tail, size, &t, err);
+	if (r < 0)
+		return r;
+	size = (size_t)t.info_offset;
 
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
 	img->signature_state = st;
-	sig->id_type = (enum pmod_sig_id_type)id_type;
-	sig->id_type_name = id_type_names[id_type];
+	sig->id_type = (enum pmod_sig_id_type)t.id_type;
+	sig->id_type_name = signature_trailer_id_type_name(t.id_type);
 
-	if (id_type == PMOD_SIG_ID_PKCS7) {
-		sig->blob = data + size - sig_len;
-		sig->blob_len = sig_len;
-		sig->signed_len = size - sig_len;
+	if (t.id_type == PMOD_SIG_ID_PKCS7) {
+		sig->blob = data + size - t.sig_len;
+		sig->blob_len = t.sig_len;
+		sig->signed_len = size - t.sig_len;
 		return decode_pkcs7(img->ctx, sig, st, err);
 	}
 	/* Legacy trailers: three raw byte runs read backwards from the header. */
-	sig->sig = data + size - sig_len;
-	sig->sig_len = sig_len;
-	sig->key_id = sig->sig - key_id_len;
-	sig->key_id_len = key_id_len;
+	sig->sig = data + size - t.sig_len;
+	sig->sig_len = t.sig_len;
+	sig->key_id = sig->sig - t.key_id_len;
+	sig->key_id_len = t.key_id_len;
 	sig->key_id_kind = PMOD_KEY_ID_RAW;
-	sig->signer = sig->key_id - signer_len;
-	sig->signer_len = signer_len;
-	sig->hash_algo = hash_names[hash];
-	sig->signed_len = size - sig_len - key_id_len - signer_len;
+	sig->signer = sig->key_id - t.signer_len;
+	sig->signer_len = t.signer_len;
+	sig->hash_algo = signature_trailer_hash_name(t.hash);
+	sig->signed_len = size - t.sig_len - t.key_id_len - t.signer_len;
 	return 0;
 }
 

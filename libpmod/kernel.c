@@ -17,11 +17,17 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "context.h"
 #include "elf_reader.h"
 #include "error.h"
+#include "gate.h"
 #include "kernel.h"
 #include "module_bytes.h"
+#include "module_file.h"
+#include "privilege.h"
+#include "record.h"
+#include "signing_gate.h"
 
 /* UAPI values (linux/module.h), spelled here so the build does not depend
  * on kernel headers being installed. */
@@ -528,6 +534,30 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 	return fill_usage(name, s.size, usage, err);
 }
 
+/* ---------------------------------------------------------------- records */
+
+/* What the kernel was asked and what it answered. For a load, module is
+ * the path (its name is taken from it) and verdict what the signing gate
+ * found in the bytes the kernel was given (NULL: no verdict reached); an
+ * unload checks no signature. */
+static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const char *module,
+			       const char *path, const struct pmod_verify_result *verdict,
+			       int result)
+{
+	struct pmod_record rec = { .action = action, .path = path, .result = result };
+	char name[64];
+
+	if (path != NULL && pmod_module_name(module, name, sizeof(name)) >= 0)
+		rec.module = name;
+	else
+		rec.module = module;
+	if (path != NULL) {
+		rec.verdict = verdict;
+		rec.signature = RECORD_SIGNATURE_UNVERIFIABLE;
+	}
+	record_emit(ctx, &rec);
+}
+
 /* ---------------------------------------------------------------- insert */
 
 static const char *compression_name(enum pmod_compression c)
@@ -552,11 +582,62 @@ static bool kernel_decompresses(enum pmod_compression c)
 	return strcmp(buf, want) == 0;
 }
 
-static int sys_finit_module(int fd, const char *params, int flags)
+/* Each call into the kernel runs inside the privilege scope: a present
+ * but disabled SeLoadDriverPrivilege is enabled just before and put back
+ * right after, whatever the kernel answered (peios.md §1). A failure to
+ * enable it is returned with *asked false: the kernel was not called. */
+static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, int flags,
+			    bool *asked, struct pmod_error *err)
 {
-	if (syscall(SYS_finit_module, fd, params, flags) < 0)
-		return -errno;
-	return 0;
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
+}
+
+static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const char *params,
+			   bool *asked, struct pmod_error *err)
+{
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = init_module(image, len, params) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
+}
+
+static int sys_delete_module(struct pmod_ctx *ctx, const char *name, unsigned flags,
+			     bool *asked, struct pmod_error *err)
+{
+	struct privilege_scope scope;
+	int r;
+
+	*asked = false;
+	r = privilege_raise(ctx, &scope, err);
+	if (r < 0) {
+		record_refusal(ctx, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
+		return r;
+	}
+	*asked = true;
+	r = delete_module(name, flags) < 0 ? -errno : 0;
+	privilege_restore(ctx, &scope);
+	return r;
 }
 
 /* A forced load through init_module: the kernel has no flags there, so
@@ -599,38 +680,62 @@ static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pm
 	return 0;
 }
 
-/* The module decompressed (or read) in userspace and given to
- * init_module. *kernel_error tells a kernel answer from a read error. */
-static int insert_from_memory(struct pmod_ctx *ctx, const char *path, const char *params,
+/* The module's bytes, decoded in userspace from the open file, given to
+ * init_module: the same bytes the signing gate judged (module_file
+ * caches them). A forced load strips a private copy. *kernel_error tells
+ * a kernel answer from a read error. */
+static int insert_from_memory(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
 			      unsigned flags, bool *kernel_error, struct pmod_error *err)
 {
-	struct module_bytes mb;
+	const struct module_bytes *mb;
 	uint8_t *copy = NULL;
 	void *image;
 	int r;
 
-	r = module_bytes_open(path, ctx->max_module_size, &mb, err);
+	r = module_file_bytes(mf, ctx->max_module_size, &mb, err);
 	if (r < 0)
 		return r;
-	image = (void *)mb.data;
+	image = (void *)mb->data;
 	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
-		copy = malloc(mb.size ? mb.size : 1);
-		if (copy == NULL) {
-			module_bytes_release(&mb);
+		copy = malloc(mb->size ? mb->size : 1);
+		if (copy == NULL)
 			return pmod_fail(err, -ENOMEM, "out of memory");
-		}
-		memcpy(copy, mb.data, mb.size);
-		r = strip_for_force(copy, mb.size, flags, err);
+		memcpy(copy, mb->data, mb->size);
+		r = strip_for_force(copy, mb->size, flags, err);
 		if (r < 0)
 			goto out;
 		image = copy;
 	}
-	*kernel_error = true;
-	r = init_module(image, mb.size, params) < 0 ? -errno : 0;
+	r = sys_init_module(ctx, image, mb->size, params, kernel_error, err);
 out:
 	free(copy);
-	module_bytes_release(&mb);
 	return r;
+}
+
+/* The kernel gets mf: its descriptor when it takes the file as it is,
+ * else the bytes decoded from it. Nothing here opens the path again. */
+static int insert_file(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
+		       unsigned flags, bool *kernel_error, struct pmod_error *err)
+{
+	int kflags = 0, r;
+
+	if (flags & PMOD_INSERT_FORCE_MODVERSION)
+		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
+	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
+		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
+	if (mf->compression == PMOD_COMPRESSION_NONE) {
+		r = sys_finit_module(ctx, mf->fd, params, kflags, kernel_error, err);
+		/* Kernels before 3.8 have only init_module. */
+		if (r == -ENOSYS && *kernel_error) {
+			*kernel_error = false;
+			r = insert_from_memory(ctx, mf, params, flags, kernel_error, err);
+		}
+		return r;
+	}
+	if (kernel_decompresses(mf->compression))
+		return sys_finit_module(ctx, mf->fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
+					kernel_error, err);
+	return insert_from_memory(ctx, mf, params, flags, kernel_error, err);
 }
 
 int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
@@ -639,59 +744,51 @@ int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *param
 	return pmod_kernel_insert_ex(ctx, path, params, flags, NULL, err);
 }
 
+/* One open file from the signing gate to the kernel (module_file.h): the
+ * verdict is on the bytes the kernel gets, and the record names it. */
 int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
 			  unsigned flags, bool *kernel_answered, struct pmod_error *err)
 {
-	enum pmod_compression comp;
-	bool kernel_error = false;
-	uint8_t magic[6];
-	struct stat st;
-	int fd, kflags = 0, r;
-	ssize_t n;
+	struct pmod_verify_result verdict;
+	bool kernel_error = false, judged = false;
+	struct module_file mf;
+	int r;
 
+	if (kernel_answered != NULL)
+		*kernel_answered = false;
 	if (params == NULL)
 		params = "";
-	if (flags & PMOD_INSERT_FORCE_MODVERSION)
-		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
-	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
-		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
+	/* The tools refuse this earlier; a library caller that did not
+	 * ask is stopped here, before the kernel. */
+	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
+		char name[64];
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return pmod_fail(err, -errno, "cannot open the module file: %s", strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
+		r = gate_forced_load(ctx, flags,
+				     pmod_module_name(path, name, sizeof(name)) >= 0 ? name : NULL,
+				     path, err);
+		if (r < 0)
+			return r;
+	}
+	r = module_file_open(&mf, path, err);
+	if (r < 0)
+		return r;
+	/* The signing gate here, at the boundary, so that no caller of the
+	 * library can load around it, and on this very descriptor. */
+	r = signing_gate_file(ctx, &mf, &verdict, &judged, err);
+	if (r < 0)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = pmod_fail(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
-			      "the module file is not a regular file");
+	/* Written in place since it was opened: the kernel would read bytes
+	 * nobody judged. */
+	r = module_file_check_unchanged(&mf, err);
+	if (r < 0)
 		goto out;
-	}
-	n = pread(fd, magic, sizeof(magic), 0);
-	if (n < 0) {
-		r = pmod_fail(err, -errno, "cannot read the module file: %s", strerror(errno));
-		goto out;
-	}
-	comp = module_bytes_detect(magic, (size_t)n);
-	if (comp == PMOD_COMPRESSION_NONE) {
-		kernel_error = true;
-		r = sys_finit_module(fd, params, kflags);
-		/* Kernels before 3.8 have only init_module. */
-		if (r == -ENOSYS) {
-			kernel_error = false;
-			r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
-		}
-	} else if (kernel_decompresses(comp)) {
-		kernel_error = true;
-		r = sys_finit_module(fd, params, kflags | MODULE_INIT_COMPRESSED_FILE);
-	} else {
-		r = insert_from_memory(ctx, path, params, flags, &kernel_error, err);
-	}
+	r = insert_file(ctx, &mf, params, flags, &kernel_error, err);
 	if (r < 0 && kernel_error)
 		pmod_explain_insert(ctx, path, params, r, err);
+	if (kernel_error)
+		record_kernel_call(ctx, "load", path, path, judged ? &verdict : NULL, r);
 out:
-	close(fd);
+	module_file_close(&mf);
 	if (kernel_answered != NULL)
 		*kernel_answered = kernel_error;
 	return r;
@@ -699,17 +796,43 @@ out:
 
 /* ---------------------------------------------------------------- remove */
 
+bool pmod_forced_unload_available(void)
+{
+	return PMOD_FORCED_UNLOAD;
+}
+
 int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
 {
+	return pmod_kernel_remove_ex(ctx, name, 0, err);
+}
+
+int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags,
+			  struct pmod_error *err)
+{
+	unsigned kflags = O_NONBLOCK;
+	bool asked;
 	int r;
 
 	r = kernel_name_check(name);
 	if (r < 0)
 		return pmod_fail(err, r, "'%.64s' is not a module name", name ? name : "");
-	/* O_NONBLOCK only: no forced unload exists on Peios (peios.md §4). */
-	if (delete_module(name, O_NONBLOCK) == 0)
-		return 0;
-	r = -errno;
-	pmod_explain_remove(ctx, name, r, err);
+	if (flags & PMOD_KERNEL_REMOVE_FORCE) {
+#if PMOD_FORCED_UNLOAD
+		/* A development build (meson -Dforced_unload=true): the
+		 * refcount check is bypassed; the kernel may well crash. */
+		kflags |= O_TRUNC;
+#else
+		/* Standard builds have no code that sends O_TRUNC
+		 * (peios.md §4): this is the whole of forced unload here. */
+		return pmod_fail(err, -EOPNOTSUPP, "forced unload is not available in this build");
+#endif
+	}
+	r = sys_delete_module(ctx, name, kflags, &asked, err);
+	if (!asked)
+		return r;
+	if (r < 0)
+		pmod_explain_remove(ctx, name, r, err);
+	record_kernel_call(ctx, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
+			   NULL, NULL, r);
 	return r;
 }

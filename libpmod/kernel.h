@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "pmod.h"
 
@@ -25,5 +26,16 @@ int kernel_read_line(const char *path, char *buf, size_t size);
 
 /* A non-negative decimal read from a file; -EINVAL when it is not one. */
 int kernel_read_long(const char *path, long *value);
+
+/* What /proc/PID/stat says (kernel_process.c). */
+struct kernel_process {
+	char comm[64];		/* field 2, cut to fit */
+	pid_t ppid;		/* field 4 */
+	unsigned long flags;	/* field 9: PF_* bits */
+};
+/* One stat line; -EINVAL when it is not one. */
+int kernel_process_parse_stat(const char *line, struct kernel_process *proc);
+int kernel_process_read(pid_t pid, struct kernel_process *proc);
+bool kernel_process_is_kernel_thread(const struct kernel_process *proc);
 
 #endif

@@ -13,8 +13,8 @@
 
 #include "error.h"
 #include "kernel.h"
-
-#define PRIVILEGE "SeLoadDriverPrivilege (CAP_SYS_MODULE)"
+#include "lockdown.h"
+#include "privilege.h"
 
 static int negative(int error)
 {
@@ -192,46 +192,64 @@ static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
 	pmod_image_free(image);
 }
 
+/* Why the kernel refused a signature, told by pmod's own verdict on the
+ * same file: a changed module and an unknown key need different fixes.
+ * The kernel's keyring is not readable from userspace, so a module pmod
+ * finds valid is one whose key only pmod's trust store holds. */
 static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
 			      struct pmod_error *err)
 {
-	const struct pmod_signature *sig;
+	struct pmod_verify_result v;
 	struct pmod_image *image;
-	int r;
+	int signer_len;
 
 	if (path == NULL || pmod_image_open(ctx, path, &image, NULL) < 0) {
 		pmod_fail(err, code, "the kernel rejected the module's signature");
 		return;
 	}
-	r = pmod_image_signature(image, &sig, NULL);
-	if (r == -ENODATA)
+	if (pmod_image_verify(image, &v, NULL) < 0) {
+		pmod_image_free(image);
+		pmod_fail(err, code, "the kernel rejected the module's signature");
+		return;
+	}
+	pmod_image_free(image);
+	signer_len = (int)(v.signer_len > 80 ? 80 : v.signer_len);
+	switch (v.verdict) {
+	case PMOD_VERDICT_UNSIGNED:
 		pmod_fail(err, code,
 			  "the kernel accepts only signed modules and this module is unsigned "
 			  "(or its signature was stripped by a forced load)");
-	else if (r < 0 || code == -EBADMSG)
+		break;
+	case PMOD_VERDICT_MALFORMED:
 		pmod_fail(err, code, "the kernel rejected the module's signature: it is malformed");
-	else if (sig->signer_len > 0)
+		break;
+	case PMOD_VERDICT_BAD_SIGNATURE:
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: the module does not match "
+			  "it (changed after signing, or a damaged signature)");
+		break;
+	case PMOD_VERDICT_VALID:
+		pmod_fail(err, code,
+			  "the kernel rejected the module's signature: its signer '%.*s' is in "
+			  "pmod's trust store but the kernel does not hold that key or cannot "
+			  "check %s (see dmesg)", signer_len, v.signer,
+			  v.hash_algo[0] ? v.hash_algo : "its hash");
+		break;
+	default:
 		pmod_fail(err, code,
 			  "the kernel rejected the module's signature: no trusted key matches "
-			  "its signer '%.*s'", (int)(sig->signer_len > 80 ? 80 : sig->signer_len),
-			  (const char *)sig->signer);
-	else
-		pmod_fail(err, code,
-			  "the kernel rejected the module's signature: it is not signed by a key "
-			  "the kernel trusts");
-	pmod_image_free(image);
+			  "its signer '%.*s'", signer_len, v.signer);
+		break;
+	}
 }
 
-static void explain_eperm(struct pmod_ctx *ctx, const char *what, int code,
+/* The same sentences as the early checks (lockdown.c, privilege.c): the
+ * kernel's EPERM is either the lock or the missing privilege. */
+static void explain_eperm(struct pmod_ctx *ctx, enum pmod_operation op, int code,
 			  struct pmod_error *err)
 {
-	if (pmod_kernel_modules_disabled(ctx))
-		pmod_fail(err, code,
-			  "module %s is locked until reboot (/proc/sys/kernel/modules_disabled is 1)",
-			  what);
-	else
-		pmod_fail(err, code, "permission denied: %s a module needs " PRIVILEGE,
-			  strcmp(what, "loading") == 0 ? "loading" : "unloading");
+	if (!lockdown_explain(ctx, op, true, code, err))
+		privilege_explain(ctx, op, code, err);
 }
 
 void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
@@ -286,7 +304,7 @@ void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *par
 		explain_signature(ctx, path, code, err);
 		return;
 	case EPERM:
-		explain_eperm(ctx, "loading", code, err);
+		explain_eperm(ctx, PMOD_OPERATION_LOAD, code, err);
 		return;
 	case EOPNOTSUPP:
 		pmod_fail(err, code,
@@ -357,7 +375,7 @@ void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 		pmod_fail(err, code, "the module is not loaded");
 		return;
 	case EPERM:
-		explain_eperm(ctx, "unloading", code, err);
+		explain_eperm(ctx, PMOD_OPERATION_UNLOAD, code, err);
 		return;
 	default:
 		pmod_fail(err, code, "%s", strerror(-code));

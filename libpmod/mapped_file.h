@@ -18,6 +18,8 @@ struct mapped_file {
  * anything else that is not a regular file (FIFOs are never opened in a
  * way that blocks). */
 int mapped_file_map(const char *path, struct mapped_file *out, struct pmod_error *err);
+/* The same for a file already open (the mapping outlives fd). */
+int mapped_file_map_fd(int fd, struct mapped_file *out, struct pmod_error *err);
 void mapped_file_unmap(struct mapped_file *mf);
 
 #endif

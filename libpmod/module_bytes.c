@@ -70,6 +70,51 @@ int module_bytes_open(const char *path, size_t max_size, struct module_bytes *ou
 	return 0;
 }
 
+/* Read, not mapped: these bytes are about to be judged and loaded, and a
+ * writer truncating the file under a mapping would kill the tool with
+ * SIGBUS instead of letting it say what happened. */
+int module_bytes_open_fd(int fd, size_t max_size, struct module_bytes *out,
+			 struct pmod_error *err)
+{
+	struct stat st;
+	size_t size, done = 0;
+	uint8_t *buf;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(fd, &st) < 0)
+		return pmod_fail(err, -errno, "cannot stat: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pmod_fail(err, -EINVAL, "not a regular file");
+	if ((uint64_t)st.st_size > max_size)
+		return pmod_fail(err, -EFBIG, "file too large");
+	size = (size_t)st.st_size;
+	buf = malloc(size ? size : 1);
+	if (buf == NULL)
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	while (done < size) {
+		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			free(buf);
+			return pmod_fail(err, r, "cannot read: %s", n < 0 ? strerror(-r) : "file shrank");
+		}
+		done += (size_t)n;
+	}
+	r = decode(out, buf, size, max_size, err);
+	if (r < 0 || out->compression != PMOD_COMPRESSION_NONE) {
+		free(buf);
+		if (r < 0)
+			module_bytes_release(out);
+		return r;
+	}
+	out->owned = buf;
+	return 0;
+}
+
 int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scratch,
 		      struct module_bytes *out, struct pmod_error *err)
 {
@@ -135,5 +180,6 @@ void module_bytes_release(struct module_bytes *mb)
 {
 	mapped_file_unmap(&mb->map);
 	free(mb->decompressed);
+	free(mb->owned);
 	memset(mb, 0, sizeof(*mb));
 }

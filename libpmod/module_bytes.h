@@ -16,6 +16,7 @@ struct module_bytes {
 	enum pmod_compression compression;
 	struct mapped_file map;		/* the file as it is on disk */
 	uint8_t *decompressed;		/* owned when compression != NONE */
+	uint8_t *owned;			/* an uncompressed file read from an fd */
 };
 
 /* A buffer one thread reuses from file to file. */
@@ -33,6 +34,10 @@ int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scr
 		      struct module_bytes *out, struct pmod_error *err);
 int module_bytes_open(const char *path, size_t max_size, struct module_bytes *out,
 		      struct pmod_error *err);
+/* A file already open, read into memory (not mapped): what is decoded is
+ * what fd holds, whatever its path names by now. */
+int module_bytes_open_fd(int fd, size_t max_size, struct module_bytes *out,
+			 struct pmod_error *err);
 /* data must outlive out unless it is compressed (then it is decoded). */
 int module_bytes_from_memory(const void *data, size_t size, size_t max_size,
 			     struct module_bytes *out, struct pmod_error *err);

@@ -188,6 +188,78 @@ struct pmod_signature {
 int pmod_image_signature(struct pmod_image *image, const struct pmod_signature **sig,
 			 struct pmod_error *err);
 
+/* ---------------------------------------------------------------- signature verification */
+/* Whether a module's signature verifies with a certificate of the trust
+ * store (peios.md §3): the files of /usr/lib/pmod/keys/ (the
+ * distribution's) and /etc/pmod/keys/ (the administrator's) under the
+ * context's root, one X.509 certificate each, PEM or DER, read once per
+ * context. Files that are not usable certificates are skipped with a
+ * warning naming them. Trust is direct (no chains) and validity dates are
+ * not checked, as in the kernel. What is verified is the module as the
+ * kernel sees it: decompressed, up to its signature. */
+
+enum pmod_verdict {
+	PMOD_VERDICT_VALID = 0,		/* verifies with a trusted certificate */
+	PMOD_VERDICT_UNSIGNED,		/* no signature trailer */
+	PMOD_VERDICT_UNTRUSTED,		/* no certificate of the store names the signer */
+	PMOD_VERDICT_BAD_SIGNATURE,	/* a matching certificate, but it does not verify */
+	PMOD_VERDICT_MALFORMED,		/* the trailer or the PKCS#7 cannot be used */
+};
+/* "valid", "unsigned", "untrusted", "bad-signature", "malformed". */
+const char *pmod_verdict_name(enum pmod_verdict verdict);
+
+struct pmod_verify_result {
+	/* pmod_verify_files only: a negative errno when the file could not
+	 * be read as a module (reason says why); there is no verdict then. */
+	int error;
+	enum pmod_verdict verdict;
+	/* Who signed, as the signature names it (what modinfo shows), for
+	 * every verdict but unsigned and malformed. signer is the issuer's
+	 * commonName, or for a signer named by subjectKeyIdentifier the
+	 * subject commonName of the matching certificate ("" without one);
+	 * NUL-terminated, signer_len excludes the NUL (a name may hold NUL
+	 * bytes; longer names are cut). key_id: the serial number
+	 * (big-endian, no leading zeros) or the subjectKeyIdentifier; longer
+	 * ones are cut at sizeof(key_id). */
+	enum pmod_key_id_kind key_id_kind;
+	char signer[128];
+	size_t signer_len;
+	unsigned char key_id[64];
+	size_t key_id_len;
+	char hash_algo[32];		/* "sha256", ...; "" when unknown */
+	bool weak_hash;			/* sha1 and older (md5, md4, ripemd160) */
+	/* valid and bad-signature: the trust-store file whose key was used.
+	 * Belongs to the context. */
+	const char *certificate;
+	/* bad-signature, malformed (and errors): why, one phrase. */
+	char reason[256];
+};
+
+/* The verdict on one image. 0 with *result filled, or a negative errno
+ * (err filled) when verification could not be attempted: libcrypto cannot
+ * be loaded, out of memory. An unsigned image never loads libcrypto. */
+int pmod_image_verify(struct pmod_image *image, struct pmod_verify_result *result,
+		      struct pmod_error *err);
+/* The verdicts on many module files at once, results[i] for paths[i],
+ * with `jobs` threads (0: every online CPU). Only the end of an
+ * uncompressed file is read unless its signer is trusted. A file that
+ * cannot be read gives results[i].error; the call returns 0 (err is
+ * reserved for failures of the whole batch). */
+int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t count,
+		      unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err);
+/* The signing gate before a module file is loaded (peios.md §3), judged
+ * by the effective signing policy (pmod_ctx_signing_policy). 0: the load
+ * may go on: the signature is valid, or the policy is warn (then a warning
+ * naming the file, the verdict and the policy is logged). -EKEYREJECTED
+ * under enforce for anything but valid, with err naming the module, the
+ * verdict and the policy, and a refusal recorded. result (may be NULL)
+ * receives the verdict. A file that cannot be read returns its error.
+ * pmod_kernel_insert applies the same gate to the file it loads (opened
+ * once: the bytes judged are the bytes loaded), so a caller that loads
+ * does not call this first; it is for dry runs and questions. */
+int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
+		      struct pmod_error *err);
+
 /* ---------------------------------------------------------------- parameters */
 
 /* parm= and parmtype= entries merged by parameter name, in kmod's order:
@@ -374,6 +446,10 @@ enum pmod_probe_flags {
 	PMOD_PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
 	PMOD_PROBE_FORCE_MODVERSION = 1 << 5,
 	PMOD_PROBE_FORCE_VERMAGIC = 1 << 6,
+	/* -D only lists what would load: no signature verdicts in a dry run
+	 * (every other dry run, -n included, runs pmod_signing_gate on each
+	 * module file; a real load is always judged, by pmod_kernel_insert). */
+	PMOD_PROBE_NO_SIGNATURE_CHECK = 1 << 7,
 };
 
 /* The insert plan of one resolved module (kmod-facts §7.2): dependencies
@@ -409,6 +485,9 @@ enum pmod_remove_flags {
 	PMOD_REMOVE_IGNORE_COMMANDS = 1 << 1,	/* -i: the target's remove command and softdeps */
 	PMOD_REMOVE_HOLDERS = 1 << 2,		/* --remove-holders: holders first */
 	PMOD_REMOVE_FIRST_TIME = 1 << 3,	/* -ENOENT when the target is not loaded */
+	/* -f in a forced_unload build: PMOD_KERNEL_REMOVE_FORCE for every
+	 * module; -EOPNOTSUPP in other builds. */
+	PMOD_REMOVE_FORCE = 1 << 4,
 };
 
 struct pmod_remove_options {
@@ -426,7 +505,7 @@ struct pmod_remove_options {
 /* Unload one resolved module the way modprobe -r does (kmod-facts §7.4),
  * then every module it depended on that nothing uses any more, repeated
  * until none is left (kmod stops after one pass and leaves some loaded).
- * Never forced: O_TRUNC is never sent. */
+ * Forced only with PMOD_REMOVE_FORCE in a forced_unload build. */
 int pmod_remove(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 		const struct pmod_resolved *module, struct pmod_remove_options *opts,
 		struct pmod_error *err);
@@ -472,20 +551,36 @@ enum pmod_insert_flags {
 	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
 };
 /* Load a module file with its parameter string (NULL or "" for none).
+ * The file is opened once; the signing gate (pmod_signing_gate) judges
+ * what that descriptor holds, and the kernel gets the same descriptor
+ * (finit_module) or the same decoded bytes (init_module), never the path
+ * opened again. A file written in place meanwhile is refused (-ESTALE).
  * A compressed file goes to the kernel compressed only when
  * /sys/module/compression names its format; otherwise it is decompressed
  * here and passed with init_module. Returns 0 or the kernel's negative
- * errno; err says in words what went wrong (pmod_explain_insert). */
+ * errno; err says in words what went wrong (pmod_explain_insert). The
+ * load's record names the signature verdict. */
 int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 		       unsigned flags, struct pmod_error *err);
 /* The same, also saying whether the kernel answered (*kernel_answered
  * true: the result is the kernel's errno, err explains it) or the file
- * could not be opened, read or decompressed first (false: err says why). */
+ * could not be opened, read or decompressed first, or a gate refused it
+ * (false: err says why). */
 int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
 			  unsigned flags, bool *kernel_answered, struct pmod_error *err);
-/* Unload a module by name: delete_module(name, O_NONBLOCK). There is no
- * forced unload (O_TRUNC is never sent, peios.md §4). */
+/* Unload a module by name: delete_module(name, O_NONBLOCK). Never forced. */
 int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err);
+
+enum pmod_kernel_remove_flags {
+	/* O_TRUNC: only in builds with -Dforced_unload=true (development
+	 * variants); elsewhere -EOPNOTSUPP before the kernel is asked, and
+	 * no code that could send O_TRUNC is compiled in (peios.md §4). */
+	PMOD_KERNEL_REMOVE_FORCE = 1 << 0,
+};
+int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags,
+			  struct pmod_error *err);
+/* Whether this build has forced unload (meson option forced_unload). */
+bool pmod_forced_unload_available(void);
 /* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
  * until reboot. */
 bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx);
@@ -505,6 +600,132 @@ void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *par
 			 int error, struct pmod_error *err);
 void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 			 struct pmod_error *err);
+
+/* ---------------------------------------------------------------- policy */
+/* The Peios module policy (peios.md §2): the registry key
+ * Machine\System\Modules, or /etc/pmod/policy.conf under the context's root
+ * where there is no registry. Read once per context, on first use. */
+
+enum pmod_signing_policy {
+	PMOD_SIGNING_WARN = 0,		/* say what is wrong with a signature, go on */
+	PMOD_SIGNING_ENFORCE = 1,	/* anything but a valid signature is refused */
+};
+enum pmod_autoload_policy {
+	PMOD_AUTOLOAD_ENABLED = 0,	/* demand loads as on Linux */
+	PMOD_AUTOLOAD_ALLOW_LIST,	/* only what AutoLoadAllowList names */
+	PMOD_AUTOLOAD_DISABLED,		/* every demand load refused */
+};
+enum pmod_policy_source {
+	PMOD_POLICY_SOURCE_DEFAULTS = 0,	/* neither registry values nor a file */
+	PMOD_POLICY_SOURCE_REGISTRY,
+	PMOD_POLICY_SOURCE_FILE,
+};
+
+struct pmod_policy;
+/* The context's policy; it belongs to the context. Bad values are logged
+ * as warnings (naming the file and line, or the registry value) and fall
+ * back to their default. Fails only for -ENOMEM. */
+int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **policy);
+/* The effective signing policy: the stricter of the build's floor and
+ * SigningPolicy. What signature verification consumes; the floor when the
+ * policy cannot be read. */
+enum pmod_signing_policy pmod_ctx_signing_policy(struct pmod_ctx *ctx);
+/* The build's floor (meson option signing_floor). */
+enum pmod_signing_policy pmod_signing_floor(void);
+
+enum pmod_signing_policy pmod_policy_signing(const struct pmod_policy *policy);
+enum pmod_autoload_policy pmod_policy_autoload(const struct pmod_policy *policy);
+size_t pmod_policy_allow_list_count(const struct pmod_policy *policy);
+const char *pmod_policy_allow_list_entry(const struct pmod_policy *policy, size_t i);
+bool pmod_policy_lock_after_boot(const struct pmod_policy *policy);
+enum pmod_policy_source pmod_policy_source(const struct pmod_policy *policy);
+/* "warn"/"enforce", "enabled"/"allow-list"/"disabled",
+ * "defaults"/"registry"/"policy.conf". */
+const char *pmod_signing_policy_name(enum pmod_signing_policy policy);
+const char *pmod_autoload_policy_name(enum pmod_autoload_policy policy);
+const char *pmod_policy_source_name(enum pmod_policy_source source);
+
+/* ---------------------------------------------------------------- gates */
+/* What is checked before anything touches the kernel. Each refusal is
+ * -EPERM with err saying why in words, and leaves a record (below). */
+
+enum pmod_operation {
+	PMOD_OPERATION_LOAD,
+	PMOD_OPERATION_UNLOAD,
+};
+
+/* Lockdown: /proc/sys/kernel/modules_disabled is 1 (Linux's ratchet,
+ * which the Peios post-boot lock also sets). Nothing loads or unloads
+ * until reboot. */
+int pmod_check_lockdown(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
+/* The caller's authority: SeLoadDriverPrivilege in the Peios token
+ * (present is enough: it is enabled around each kernel call and restored
+ * after), or CAP_SYS_MODULE in the effective set where there is no token
+ * (syscall 1000 answers ENOSYS). A failure to ask is its negative errno. */
+int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
+/* Both, lockdown first (a locked system is reported as locked, not as a
+ * missing privilege); a refusal is recorded (naming the request set with
+ * pmod_ctx_set_request). */
+int pmod_gate(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
+/* Forced loads (PMOD_INSERT_FORCE_*) strip or bypass checks, and the
+ * kernel treats such a module as unsigned: refused when the effective
+ * signing policy is enforce. pmod_kernel_insert applies it too. */
+int pmod_check_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, struct pmod_error *err);
+
+/* ---------------------------------------------------------------- demand loads */
+/* The kernel's request_module runs "modprobe -q -- NAME" from a kernel
+ * thread (real-kernel.md). */
+
+/* True when the parent process is a kernel thread: PF_KTHREAD in the
+ * flags field of /proc/PPID/stat (the kernel boundary reads it). */
+bool pmod_kernel_parent_is_kernel_thread(struct pmod_ctx *ctx);
+/* AutoLoadPolicy for one demand load. module is what the request
+ * resolved to, or NULL before resolving (then only "disabled" refuses).
+ * 0: allowed; -EPERM: refused (err names the request and the rule, and a
+ * record is left). The blacklist is the caller's PMOD_PROBE_BLACKLIST_NAMES. */
+int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
+			   const struct pmod_resolved *module, struct pmod_error *err);
+
+/* ---------------------------------------------------------------- records */
+/* Every load, unload and refusal leaves one record: what was asked, the
+ * module and its file, the signature verdict, the policy in force, the
+ * caller and the result. The library decides the content; by default it
+ * goes to syslog(LOG_AUTHPRIV) (not to the user: the library still never
+ * prints); a service can send it elsewhere with pmod_ctx_set_record_fn. */
+
+struct pmod_record {
+	/* "load", "unload", "refuse-load", "refuse-unload", and
+	 * "install-command"/"remove-command" for a configured command that
+	 * stood in for the kernel call. */
+	const char *action;
+	const char *module;	/* NULL when not known (refused before resolving) */
+	const char *path;	/* NULL for an unload or when not known */
+	/* The signature verdict when verification reached one: its name
+	 * (peios.md §3 spellings) and, when the signature names them, the
+	 * signer, key id and hash. NULL: signature says what happened. */
+	const struct pmod_verify_result *verdict;
+	/* Without a verdict: NULL is "not-checked" (no verification ran:
+	 * unloads, install commands), "unverifiable" when it ran and could
+	 * not reach one. */
+	const char *signature;
+	/* refusals: the gate or policy rule that decided. Demand loads that
+	 * go ahead name the AutoLoadPolicy rule that let them. */
+	const char *rule;
+	int result;		/* 0 or a negative errno */
+};
+/* record is one line, no newline; priority is LOG_NOTICE for what
+ * happened, LOG_WARNING for failures and refusals. */
+typedef void (*pmod_record_fn)(void *data, int priority, const char *record);
+/* NULL restores the default (syslog, facility LOG_AUTHPRIV). */
+void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data);
+/* What the next records name as the request (the name as asked, e.g. an
+ * alias) and whether it is a kernel demand load. request is copied. */
+int pmod_ctx_set_request(struct pmod_ctx *ctx, const char *request, bool demand);
+/* The record's text: "ACTION key=value ..." with every value that is not
+ * plain quoted and escaped (a module name or a parent's command cannot
+ * forge fields or lines). Returns the length it needed (like snprintf). */
+int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *record, char *buf,
+		       size_t size);
 
 /* ---------------------------------------------------------------- depmod */
 

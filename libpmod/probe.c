@@ -14,6 +14,7 @@
 #include "error.h"
 #include "modprobe_config.h"
 #include "probe.h"
+#include "record.h"
 #include "resolve.h"
 
 /* One module as kmod's context knows it: the same name reached through
@@ -362,8 +363,8 @@ static char *expand_command(const char *command, const char *options)
 	return out;
 }
 
-int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
-		      const char *command, const char *options, struct pmod_error *err)
+static int run_command(struct pmod_ctx *ctx, const char *type, const char *name,
+		       const char *command, const char *options, struct pmod_error *err)
 {
 	char *cmd = expand_command(command, options);
 	int status;
@@ -393,6 +394,27 @@ int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
 	}
 	free(cmd);
 	return 0;
+}
+
+/* An install or remove command stands in for the kernel call, so it
+ * leaves a record too; it checks no signature itself (what it runs, if
+ * it is modprobe or insmod, leaves its own records with verdicts). */
+static int record_command(struct pmod_ctx *ctx, const char *type, const char *name, int result)
+{
+	struct pmod_record rec = {
+		.action = strcmp(type, "install") == 0 ? "install-command" : "remove-command",
+		.module = name,
+		.result = result,
+	};
+
+	record_emit(ctx, &rec);
+	return result;
+}
+
+int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
+		      const char *command, const char *options, struct pmod_error *err)
+{
+	return record_command(ctx, type, name, run_command(ctx, type, name, command, options, err));
 }
 
 static bool in_kernel(struct pmod_ctx *ctx, const char *name)
@@ -464,8 +486,14 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 		return 0;
 	}
 	if ((module->alias != NULL || (flags & PMOD_PROBE_BLACKLIST_NAMES)) &&
-	    pmod_config_blacklisted(cfg, module->name))
+	    pmod_config_blacklisted(cfg, module->name)) {
+		/* A quiet success for modprobe (kmod's rule), but a refusal
+		 * all the same: it is recorded. */
+		if (!(flags & PMOD_PROBE_DRY_RUN))
+			record_refusal(ctx, PMOD_OPERATION_LOAD, module->name, module->path,
+				       "blacklist", -EPERM);
 		return PMOD_PROBE_BLACKLISTED;
+	}
 	r = pmod_probe_plan(ctx, cfg, module, params, flags, &plan, err);
 	if (r < 0)
 		return r;
@@ -479,7 +507,16 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 			 * file nor built in. */
 			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
 				show(data, s);
-			r = (flags & PMOD_PROBE_DRY_RUN) ? 0 : run_step(ctx, s, flags, err);
+			/* A load passes the signing gate inside the kernel
+			 * boundary, on the descriptor it loads from. A dry
+			 * run judges the file here: -n stops only short of
+			 * the kernel. */
+			r = 0;
+			if (!(flags & PMOD_PROBE_DRY_RUN))
+				r = run_step(ctx, s, flags, err);
+			else if (s->kind == PMOD_STEP_INSERT &&
+				 !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
+				r = pmod_signing_gate(ctx, s->path, NULL, err);
 		}
 		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
 			pmod_fail(err, -EEXIST, "Module already in kernel");

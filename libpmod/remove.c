@@ -86,7 +86,9 @@ static int kernel_remove(struct remover *rm, const char *name, struct pmod_error
 	int r;
 
 	for (;;) {
-		r = pmod_kernel_remove(rm->ctx, name, err);
+		r = pmod_kernel_remove_ex(rm->ctx, name,
+					  (rm->opts->flags & PMOD_REMOVE_FORCE) ?
+					  PMOD_KERNEL_REMOVE_FORCE : 0, err);
 		if (r != -EAGAIN || rm->opts->wait_ms == 0 || !before_deadline(rm, &now))
 			return r;
 		{

@@ -43,26 +43,34 @@ bool signature_cache_lookup(const struct signature_cache *cache, const unsigned 
 	return true;
 }
 
+bool signature_value_ends_blob(const unsigned char *blob, size_t blob_len,
+			       const unsigned char *sig, size_t sig_len)
+{
+	unsigned char hdr[6];
+	size_t hlen;
+
+	if (sig_len == 0 || sig_len > 0xffffff)
+		return false;
+	hlen = octet_string_header(sig_len, hdr);
+	if (blob_len < sig_len + hlen)
+		return false;
+	/* The value must be the last thing in the blob, in its own primitive
+	 * OCTET STRING: then the tail is the value and nothing else. */
+	return memcmp(blob + blob_len - sig_len, sig, sig_len) == 0 &&
+	       memcmp(blob + blob_len - sig_len - hlen, hdr, hlen) == 0;
+}
+
 void signature_cache_store(struct signature_cache **cachep, const unsigned char *blob,
 			   size_t blob_len, bool single_plain_signer,
 			   const struct signer_fields *f, const unsigned char *sig,
 			   size_t sig_len)
 {
 	struct signature_cache *c;
-	unsigned char hdr[6];
-	size_t hlen, hash_len, prefix_len;
+	size_t hash_len, prefix_len;
 
-	if (!single_plain_signer || sig_len == 0 || sig_len > 0xffffff)
-		return;
-	hlen = octet_string_header(sig_len, hdr);
-	if (blob_len < sig_len + hlen)
+	if (!single_plain_signer || !signature_value_ends_blob(blob, blob_len, sig, sig_len))
 		return;
 	prefix_len = blob_len - sig_len;
-	/* The value must be the last thing in the blob, in its own primitive
-	 * OCTET STRING: then the tail is the value and nothing else. */
-	if (memcmp(blob + prefix_len, sig, sig_len) != 0 ||
-	    memcmp(blob + prefix_len - hlen, hdr, hlen) != 0)
-		return;
 
 	hash_len = strlen(f->hash_algo) + 1;
 	c = calloc(1, sizeof(*c));

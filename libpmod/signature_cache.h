@@ -37,6 +37,12 @@ void signature_cache_store(struct signature_cache **cache, const unsigned char *
 			   const struct signer_fields *fields, const unsigned char *sig,
 			   size_t sig_len);
 
+/* True when sig (sig_len bytes inside blob) is the last thing in the blob,
+ * in its own primitive OCTET STRING: then two blobs of the same length
+ * whose bytes before the value agree differ in the value alone. */
+bool signature_value_ends_blob(const unsigned char *blob, size_t blob_len,
+			       const unsigned char *sig, size_t sig_len);
+
 void signature_cache_free(struct signature_cache *cache);
 
 #endif

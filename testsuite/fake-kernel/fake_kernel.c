@@ -33,6 +33,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "fake_peios.h"
+
 #define MODULE_INIT_IGNORE_MODVERSIONS 1
 #define MODULE_INIT_IGNORE_VERMAGIC 2
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -107,17 +109,121 @@ static bool is_redirected(const char *path)
 	return strncmp(path, "/sys/module", 11) == 0 && (path[11] == '\0' || path[11] == '/');
 }
 
+/* /proc/PPID/stat becomes DIR/proc/parent/stat when that file exists: a
+ * test can make the tool's parent look like a kernel thread (or like
+ * garbage). */
+static const char *parent_stat(const char *path, char *buf)
+{
+	const char *dir = fake_dir();
+	char own[64];
+	int r;
+
+	snprintf(own, sizeof(own), "/proc/%d/stat", (int)getppid());
+	if (strcmp(path, own) != 0)
+		return NULL;
+	if ((size_t)snprintf(buf, PATH_MAX, "%s/proc/parent/stat", dir) >= PATH_MAX)
+		return NULL;
+	resolve_access();
+	r = real_access(buf, F_OK);
+	return r == 0 ? buf : NULL;
+}
+
 /* The path to use: the fake one when it is redirected, else the path. A
  * fake path that does not fit is made unopenable rather than real. */
 static const char *redirect(const char *path, char *buf)
 {
 	const char *dir = fake_dir();
+	const char *parent;
 
+	if (dir != NULL && path != NULL && strncmp(path, "/proc/", 6) == 0 &&
+	    (parent = parent_stat(path, buf)) != NULL)
+		return parent;
 	if (dir == NULL || !is_redirected(path))
 		return path;
 	if ((size_t)snprintf(buf, PATH_MAX, "%s%s", dir, path) >= PATH_MAX)
 		return "/nonexistent/pmod-fake-kernel/path-too-long";
 	return buf;
+}
+
+/* ---------------------------------------------------------------- the swap hook */
+
+/* PMOD_FAKE_KERNEL_SWAP_PATH=P, PMOD_FAKE_KERNEL_SWAP_WITH=R and
+ * PMOD_FAKE_KERNEL_SWAP_MODE=rename|inplace replace P by R once, and log
+ * "swap MODE P" to calls.log:
+ *  - rename: right after the first successful open of exactly P, R is
+ *    renamed over P. The descriptor just returned still holds the old
+ *    file; any later open of P gets R. A test proves with it that a load
+ *    verifies and loads through one open file.
+ *  - inplace: on the first pread of the descriptor that first open
+ *    returned (after the opener's fstat), R's bytes are written into P
+ *    itself: the opener's fstat no longer describes the file. */
+static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void copy_in_place(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out;
+	ssize_t n;
+
+	resolve_open();
+	in = real_open(from, O_RDONLY | O_CLOEXEC, 0);
+	out = real_open(to, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+}
+
+static int inplace_fd = -1;
+
+static int after_open(const char *path, int fd)
+{
+	static bool swapped;
+	const char *want = getenv("PMOD_FAKE_KERNEL_SWAP_PATH");
+	const char *with = getenv("PMOD_FAKE_KERNEL_SWAP_WITH");
+	const char *mode = getenv("PMOD_FAKE_KERNEL_SWAP_MODE");
+	int saved = errno;
+
+	if (fd < 0 || swapped || fake_dir() == NULL || want == NULL || with == NULL ||
+	    path == NULL || strcmp(path, want) != 0)
+		return fd;
+	swapped = true;
+	if (mode != NULL && strcmp(mode, "inplace") == 0) {
+		inplace_fd = fd;
+	} else {
+		log_call("swap rename %s%s", want, rename(with, want) == 0 ? "" : " failed");
+	}
+	errno = saved;
+	return fd;
+}
+
+REAL(ssize_t, pread, int, void *, size_t, off_t)
+REAL(ssize_t, pread64, int, void *, size_t, off64_t)
+
+static void before_pread(int fd)
+{
+	if (fd < 0 || fd != inplace_fd)
+		return;
+	inplace_fd = -1;
+	copy_in_place(getenv("PMOD_FAKE_KERNEL_SWAP_WITH"), getenv("PMOD_FAKE_KERNEL_SWAP_PATH"));
+	log_call("swap inplace %s", getenv("PMOD_FAKE_KERNEL_SWAP_PATH"));
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+{
+	before_pread(fd);
+	resolve_pread();
+	return real_pread(fd, buf, count, offset);
+}
+
+ssize_t pread64(int fd, void *buf, size_t count, off64_t offset)
+{
+	before_pread(fd);
+	resolve_pread64();
+	return real_pread64(fd, buf, count, offset);
 }
 
 static bool has_mode(int flags)
@@ -137,7 +243,7 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open();
-	return real_open(redirect(path, buf), flags, mode);
+	return after_open(path, real_open(redirect(path, buf), flags, mode));
 }
 
 int open64(const char *path, int flags, ...)
@@ -152,7 +258,7 @@ int open64(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open64();
-	return real_open64(redirect(path, buf), flags, mode);
+	return after_open(path, real_open64(redirect(path, buf), flags, mode));
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
@@ -167,7 +273,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat();
-	return real_openat(dirfd, redirect(path, buf), flags, mode);
+	return after_open(path, real_openat(dirfd, redirect(path, buf), flags, mode));
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
@@ -182,7 +288,7 @@ int openat64(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat64();
-	return real_openat64(dirfd, redirect(path, buf), flags, mode);
+	return after_open(path, real_openat64(dirfd, redirect(path, buf), flags, mode));
 }
 
 int __open_2(const char *path, int flags)
@@ -190,7 +296,7 @@ int __open_2(const char *path, int flags)
 	char buf[PATH_MAX];
 
 	resolve___open_2();
-	return real___open_2(redirect(path, buf), flags);
+	return after_open(path, real___open_2(redirect(path, buf), flags));
 }
 
 int __open64_2(const char *path, int flags)
@@ -198,7 +304,7 @@ int __open64_2(const char *path, int flags)
 	char buf[PATH_MAX];
 
 	resolve___open64_2();
-	return real___open64_2(redirect(path, buf), flags);
+	return after_open(path, real___open64_2(redirect(path, buf), flags));
 }
 
 #define WRAP1(ret, name, T)                                  \
@@ -350,8 +456,6 @@ static long read_long_file(const char *path, long fallback)
 	v = strtol(buf, &end, 10);
 	return end == buf ? fallback : v;
 }
-
-static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void log_call(const char *fmt, ...)
 {
@@ -766,7 +870,10 @@ static int fake_load(const uint8_t *image, size_t len, const struct module_facts
 	char *save, *dep;
 	int e;
 
-	e = injected_error(mf->name);
+	/* The privilege is the kernel's first check (seeds). */
+	e = fake_peios_privilege_error();
+	if (e == 0)
+		e = injected_error(mf->name);
 	if (e != 0) {
 		errno = e;
 		return -1;
@@ -824,7 +931,9 @@ static int fake_unload(const char *name)
 	bool held = false;
 	int e;
 
-	e = injected_error(name);
+	e = fake_peios_privilege_error();
+	if (e == 0)
+		e = injected_error(name);
 	if (e != 0) {
 		errno = e;
 		return -1;
@@ -952,8 +1061,12 @@ static int fake_finit_module(int fd, const char *params, int flags)
 		      MODULE_INIT_COMPRESSED_FILE))
 		e = EINVAL;
 	if (e == 0 && read_facts(plain, plain_len, &mf) < 0) {
+		/* Not a module the fake can name: ENOEXEC, unless a test
+		 * injects an answer for every module ("*"). */
 		snprintf(mf.name, sizeof(mf.name), "?");
-		e = ENOEXEC;
+		e = injected_error("?");
+		if (e == 0)
+			e = ENOEXEC;
 	} else if (e != 0) {
 		snprintf(mf.name, sizeof(mf.name), "?");
 	}
@@ -978,7 +1091,9 @@ int init_module(void *image, unsigned long len, const char *params)
 	}
 	if (read_facts(image, len, &mf) < 0) {
 		log_call("init_module ? len=%lu params=\"%s\"", len, params ? params : "(null)");
-		errno = ENOEXEC;
+		errno = injected_error("?");
+		if (errno == 0)
+			errno = ENOEXEC;
 		return -1;
 	}
 	log_call("init_module %s len=%lu params=\"%s\"", mf.name, len, params ? params : "(null)");
@@ -1024,6 +1139,10 @@ long syscall(long number, ...)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
 	if (fake_dir() != NULL) {
+		long result;
+
+		if (fake_peios_syscall(number, a, &result))
+			return result;
 		if (number == SYS_finit_module)
 			return fake_finit_module((int)a[0], (const char *)a[1], (int)a[2]);
 		if (number == SYS_init_module)

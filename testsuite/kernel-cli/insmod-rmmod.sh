@@ -43,7 +43,14 @@ both() {
 	run "$WORK/$name.pmod" "$WORK/$name-p" "${ENVS[@]}" -- "$pbin" "$@"
 	run "$WORK/$name.kmod" "$WORK/$name-k" "${ENVS[@]}" -- "$kbin" "$@"
 	strip_libkmod "$WORK/$name.kmod.err"
+	strip_signature_warning "$WORK/$name.pmod.err"
 	touch "$WORK/$name-p/calls.log" "$WORK/$name-k/calls.log"
+}
+# Debian's modules are 'untrusted' here (no trust store holds the Debian
+# build key), so under SigningPolicy warn pmod says so on every load; kmod
+# has no such line. testsuite/verify/ tests the line itself.
+strip_signature_warning() {
+	sed -i '/^insmod: WARNING: .*: signature [a-z-]*; loading anyway: SigningPolicy is warn (.*)$/d' "$1"
 }
 noprep() { :; }
 PREP=noprep ENVS=() FAKE_OPTS=()
@@ -73,6 +80,7 @@ held() {	# NAME EXPECTED
 # kmod's line, then ": " and an explanation that contains TEXT.
 explained() {	# NAME TEXT
 	local k p
+	strip_signature_warning "$WORK/$1.pmod.err"
 	k=$(cat "$WORK/$1.kmod.err.cmp")
 	p=$(cat "$WORK/$1.pmod.err")
 	case $p in
@@ -202,9 +210,13 @@ explained ekey-unsigned "the kernel accepts only signed modules and this module 
 ENVS=(PMOD_FAKE_KERNEL_ERRORS=llc:EPERM)
 both eperm insmod "$LLC"
 explained eperm "permission denied: loading a module needs SeLoadDriverPrivilege (CAP_SYS_MODULE)"
+# Locked: pmod refuses before the kernel is asked (kmod asks and gets EPERM).
 FAKE_OPTS=(--modules-disabled)
 both eperm-locked insmod "$LLC"
-explained eperm-locked "module loading is locked until reboot (/proc/sys/kernel/modules_disabled is 1)"
+check_eq "eperm-locked: message" "$(cat "$WORK/eperm-locked.pmod.err")" \
+	"insmod: ERROR: could not insert module $LLC: module loading is locked until reboot (/proc/sys/kernel/modules_disabled is 1)"
+check_rc "eperm-locked" "$WORK/eperm-locked.pmod" 1
+check_no_calls "eperm-locked: refused before the kernel" "$WORK/eperm-locked-p"
 FAKE_OPTS=()
 
 ENVS=(PMOD_FAKE_KERNEL_ERRORS=llc:ENODEV)
@@ -260,7 +272,10 @@ both rm-eperm rmmod garp
 explained rm-eperm "permission denied: unloading a module needs SeLoadDriverPrivilege (CAP_SYS_MODULE)"
 FAKE_OPTS=(--modules-disabled)
 both rm-locked rmmod garp
-explained rm-locked "module unloading is locked until reboot"
+check_eq "rm-locked: message" "$(cat "$WORK/rm-locked.pmod.err")" \
+	"rmmod: ERROR: could not remove module garp: module unloading is locked until reboot (/proc/sys/kernel/modules_disabled is 1)"
+check_rc "rm-locked" "$WORK/rm-locked.pmod" 1
+check_no_calls "rm-locked: refused before the kernel" "$WORK/rm-locked-p"
 FAKE_OPTS=() ENVS=()
 
 # Built in (modules.builtin.bin of the release, under --root): pmod only,

@@ -99,7 +99,7 @@ rk_extract_vmlinux() {
 # holding the .ko files. Cached by a hash of the sources and the ABI, outside
 # the repository, so the tree never gets build artefacts.
 rk_test_modules() {
-	rk_need_packages "linux-headers-$RK_ABI" make gcc
+	rk_need_packages "linux-headers-$RK_ABI" make gcc openssl
 	local src=$RK_DIR/modules key dir
 	key=$(cat "$src"/Kbuild "$src"/*.c | sha256sum | cut -c1-16)
 	dir=$RK_CACHE/$RK_ABI/testmods-$key
@@ -114,12 +114,88 @@ rk_build_test_modules() {
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	cp "$src"/Kbuild "$src"/*.c "$dir.tmp/"
+	# The signing cases are one source under several module names.
+	for n in $(sed -n 's/^pmodtest-sig-cases := //p' "$src/Kbuild"); do
+		cp "$src/pmodtest_sig.c" "$dir.tmp/$n.c"
+	done
 	make -s -C "/lib/modules/$RK_ABI/build" M="$dir.tmp" modules >"$dir.tmp/build.log" 2>&1 ||
 		{ cat "$dir.tmp/build.log" >&2; rk_die "building the test modules failed"; }
 	# Built aside and renamed: an interrupted build is never taken for a
 	# finished one.
 	mv "$dir.tmp" "$dir"
 	touch "$dir/.built"
+}
+
+# rk_flip_byte FILE TEXT: tamper with FILE after signing: change the case
+# of the first byte of TEXT (its first occurrence), in place.
+rk_flip_byte() {
+	local f=$1 text=$2 off byte
+	off=$(LC_ALL=C grep -obUaF -m1 -- "$text" "$f" | head -n1 | cut -d: -f1)
+	[ -n "$off" ] || rk_die "'$text' not found in $f"
+	byte=$(od -An -tu1 -j "$off" -N1 "$f" | tr -d ' ')
+	# shellcheck disable=SC2059 # the format is the escaped byte
+	printf "\\$(printf %03o $((byte ^ 32)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+}
+
+# rk_sign_test_modules: throwaway keys made for this run and the signing
+# cases of the test modules, in RK_SIGNED (under RK_WORK, removed with it):
+# trusted.der (the certificate the guest's trust store gets),
+# pmodtest_sha256.ko, pmodtest_sha512.ko (signed by the trusted key),
+# pmodtest_skid.ko (the same key, named by subjectKeyIdentifier:
+# sign-file -k), pmodtest_unsigned.ko, pmodtest_untrusted.ko (signed by a
+# second key the store never gets) and pmodtest_tampered.ko (signed by the
+# trusted key, then one byte of its description flipped).
+rk_sign_test_modules() {
+	local sign=/usr/lib/linux-kbuild-${RK_ABI%%.0-*}/scripts/sign-file d k
+	[ -x "$sign" ] || rk_die "no $sign (linux-kbuild, pulled in by linux-headers-$RK_ABI)"
+	RK_SIGNED=$RK_WORK/signed
+	d=$RK_SIGNED
+	mkdir -p "$d"
+	for k in trusted stranger; do
+		openssl req -new -nodes -utf8 -x509 -newkey rsa:2048 -days 3650 -outform DER \
+			-out "$d/$k.der" -keyout "$d/$k.pem" -subj "/CN=pmod-test-$k-$$" 2>"$d/openssl.log" ||
+			{ cat "$d/openssl.log" >&2; rk_die "openssl could not make a throwaway key"; }
+	done
+	"$sign" sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_sha256.ko" "$d/pmodtest_sha256.ko" &&
+	"$sign" sha512 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_sha512.ko" "$d/pmodtest_sha512.ko" &&
+	"$sign" -k sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_skid.ko" "$d/pmodtest_skid.ko" &&
+	"$sign" sha256 "$d/stranger.pem" "$d/stranger.der" "$RK_TESTMODS/pmodtest_untrusted.ko" "$d/pmodtest_untrusted.ko" &&
+	"$sign" sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_tampered.ko" "$d/pmodtest_tampered.ko" ||
+		rk_die "sign-file failed"
+	cp "$RK_TESTMODS/pmodtest_unsigned.ko" "$d/"
+	rk_flip_byte "$d/pmodtest_tampered.ko" "pmod test: signing case"
+}
+
+# rk_kernel_certs: sets RK_KERNEL_CERTS to a directory of the X.509
+# certificates built into the kernel image (its built-in trusted keyring:
+# Debian's build-time module signing key), DER, one per file. Found by
+# scanning vmlinux for DER SEQUENCEs (30 82 LEN 30 82) that openssl parses
+# as a certificate; cached next to vmlinux.
+rk_kernel_certs() {
+	RK_KERNEL_CERTS=$RK_CACHE/$RK_ABI/kernel-certs
+	rk_lock
+	if [ ! -f "$RK_KERNEL_CERTS/.done" ]; then
+		local tmp=$RK_KERNEL_CERTS.tmp off len n=0
+		rm -rf "$tmp" "$RK_KERNEL_CERTS"
+		mkdir -p "$tmp"
+		# grep matches within lines: once split at newlines, once at NULs,
+		# so that a length byte of 0x0a or 0x00 is found by one of them.
+		for off in $( { LC_ALL=C grep -obUaP '\x30\x82..\x30\x82' "$RK_VMLINUX"
+				LC_ALL=C grep -zobUaP '(?s)\x30\x82..\x30\x82' "$RK_VMLINUX"; } |
+				cut -d: -f1 | sort -un); do
+			len=$(od -An -tu1 -j $((off + 2)) -N2 "$RK_VMLINUX" | awk '{ print $1 * 256 + $2 + 4 }')
+			dd if="$RK_VMLINUX" of="$tmp/c" bs=1M iflag=skip_bytes,count_bytes skip="$off" count="$len" status=none
+			if openssl x509 -inform DER -in "$tmp/c" -noout 2>/dev/null; then
+				n=$((n + 1))
+				mv "$tmp/c" "$tmp/kernel-$n.der"
+			fi
+		done
+		rm -f "$tmp/c"
+		[ "$n" -gt 0 ] || { rk_unlock; rk_die "no certificate found in $RK_VMLINUX"; }
+		touch "$tmp/.done"
+		mv "$tmp" "$RK_KERNEL_CERTS"
+	fi
+	rk_unlock
 }
 
 # rk_module_path NAME: the path of a Debian module, relative to the module
@@ -170,7 +246,9 @@ rk_stage_tools() {
 	done
 	# libpmod opens these by soname only when a module needs them.
 	for so in libcrypto.so.3 libzstd.so.1 liblzma.so.5 libz.so.1; do
-		path=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ { print $NF; exit }')
+		# awk reads to the end: an early exit would kill ldconfig with
+		# SIGPIPE and, under pipefail, the whole run.
+		path=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ && !p { p = $NF } END { print p }')
 		[ -n "$path" ] || rk_die "$so not found on the host (ldconfig -p)"
 		rk_copy_elf "$path" "/lib/x86_64-linux-gnu/$so"
 	done
@@ -180,7 +258,8 @@ rk_stage_tools() {
 # /lib/modules/$RK_ABI. Each SPEC is a Debian module name, optionally
 # NAME:zst or NAME:xz to store it compressed as the kernel build would
 # (the kernel has no in-kernel decompression, so the tools must do it), or
-# oot:NAME for a test module (put in extra/). Dependencies must be listed
+# oot:NAME for a test module (put in extra/), or signed:NAME for a signing
+# case made by rk_sign_test_modules (also in extra/). Dependencies must be listed
 # too. modules.dep and the other indexes are then written by DEPMOD (the
 # depmod under test, run on the host).
 rk_stage_modules() {
@@ -191,10 +270,10 @@ rk_stage_modules() {
 	: >"$md/modules.order"
 	for spec in "$@"; do
 		name=${spec%%:*}; comp=${spec#*:}; [ "$comp" != "$spec" ] || comp=""
-		if [ "$name" = oot ]; then
-			name=$comp; comp=""
+		if [ "$name" = oot ] || [ "$name" = signed ]; then
 			mkdir -p "$md/extra"
-			cp "$RK_TESTMODS/$name.ko" "$md/extra/"
+			if [ "$name" = oot ]; then cp "$RK_TESTMODS/$comp.ko" "$md/extra/"
+			else cp "$RK_SIGNED/$comp.ko" "$md/extra/"; fi
 			continue
 		fi
 		rel=$(rk_module_path "$name")
@@ -238,18 +317,19 @@ rk_initramfs() {
 	(cd "$RK_STAGE" && find . | cpio -o -H newc --quiet) >"$out"
 }
 
-# rk_boot INITRD LOG TIMEOUT_S: boot the kernel with INITRD, the serial
-# console going to LOG (and nowhere else). Returns qemu's status (124 on
+# rk_boot INITRD LOG TIMEOUT_S [KERNEL_ARGS]: boot the kernel with INITRD,
+# the serial console going to LOG (and nowhere else), KERNEL_ARGS appended
+# to the command line. Returns qemu's status (124 on
 # timeout). /dev/kvm here may be a PVM backend that cannot run a stock
 # kernel, so KVM is used only when kvm_intel or kvm_amd is loaded.
 rk_boot() {
-	local initrd=$1 log=$2 limit=$3 accel=(-machine accel=tcg -cpu max)
+	local initrd=$1 log=$2 limit=$3 args=${4:-} accel=(-machine accel=tcg -cpu max)
 	if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
 		accel=(-machine accel=kvm -cpu host)
 	fi
 	timeout --kill-after=5 "$limit" qemu-system-x86_64 "${accel[@]}" -smp 1 -m 512 \
 		-nographic -no-reboot -nodefaults -serial stdio -display none \
 		-kernel "$RK_VMLINUX" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=3" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3${args:+ $args}" \
 		</dev/null >"$log" 2>&1
 }

@@ -11,14 +11,16 @@
 #              forced unload, modprobe -r leaving stp and llc).
 #
 # Root on Debian 12. Installs what is missing (qemu-system-x86,
-# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64), fetches the
+# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64, openssl), fetches the
 # kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
 # With PMOD_SKIP_APT=1 a missing package is an error instead.
 # Prints one PASS/FAIL line per check and a summary; exit status 0 only if
-# every check passed. One boot, limited by PMOD_RK_TIMEOUT seconds (default
-# 120; a hang is a failure). The whole guest console (every command with its
-# output) is printed on failure, or always with PMOD_RK_VERBOSE=1, and kept
-# in /var/cache/pmod-test/ABI/real-kernel-console.log.
+# every check passed. Two boots (the main one; one with
+# module.sig_enforce=1), each limited by PMOD_RK_TIMEOUT seconds (default
+# 120; a hang is a failure). A boot's whole guest console (every command
+# with its output) is printed when one of its checks failed, or always with
+# PMOD_RK_VERBOSE=1, and kept in
+# /var/cache/pmod-test/ABI/real-kernel-console-{main,sig-enforce}.log.
 set -euo pipefail
 
 [ $# = 1 ] || { echo "usage: $0 BUILD_DIR|kmod" >&2; exit 2; }
@@ -44,45 +46,72 @@ fi
 rk_fetch_kernel
 rk_vmlinux
 rk_test_modules
-t_prep=$SECONDS
+rk_sign_test_modules
+rk_kernel_certs
+sigmods=(signed:pmodtest_sha256 signed:pmodtest_sha512 signed:pmodtest_skid
+	signed:pmodtest_unsigned signed:pmodtest_untrusted signed:pmodtest_tampered)
 
-# The guest's module tree: the 8021q chain, modules for the softdep and
-# install checks, a zstd pair (vcan needs can-dev) and an xz module, vfat
-# (with fat) for the demand load, and the four test modules.
+# Boot A, the main one. The guest's module tree: the 8021q chain, modules
+# for the softdep and install checks, a zstd pair (vcan needs can-dev) and
+# an xz module, vfat (with fat), msdos, minix and bfs for the demand loads,
+# the four test modules and the six signing cases.
 rk_new_stage
 rk_stage_tools "$tools"
-rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat \
+rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat msdos minix bfs \
 	vcan:zst can-dev:zst nlmon:xz \
-	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev
-rk_initramfs "$RK_DIR/guest/checks.sh" "$RK_WORK/initrd.cpio" "$RK_DIR/guest/pmodtest.conf"
+	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev "${sigmods[@]}"
+mkdir -p "$RK_STAGE/pmodtest"
+cp "$RK_SIGNED/trusted.der" "$RK_STAGE/pmodtest/"
+rk_initramfs "$RK_DIR/guest/checks.sh" "$RK_WORK/initrd-a.cpio" "$RK_DIR/guest/pmodtest.conf"
 
-log=$RK_WORK/console.log
-boot_rc=0
-t_boot=$SECONDS
-rk_boot "$RK_WORK/initrd.cpio" "$log" "${PMOD_RK_TIMEOUT:-120}" || boot_rc=$?
-t_end=$SECONDS
-tr -d '\r' <"$log" >"$log.txt"
-cp "$log.txt" "$RK_CACHE/$RK_ABI/real-kernel-console.log"
+# Boot B, module.sig_enforce=1: the signing cases, Debian's dummy as it
+# ships and crc7 with one byte flipped; the certificates built into the
+# kernel for pmod's distribution store.
+rk_new_stage
+rk_stage_tools "$tools"
+rk_stage_modules "$depmod" dummy crc7 "${sigmods[@]}"
+rk_flip_byte "$RK_STAGE/lib/modules/$RK_ABI/$(rk_module_path crc7)" "CRC7 calculations"
+mkdir -p "$RK_STAGE/pmodtest"
+cp "$RK_SIGNED/trusted.der" "$RK_KERNEL_CERTS"/kernel-*.der "$RK_STAGE/pmodtest/"
+rk_initramfs "$RK_DIR/guest/sigenforce.sh" "$RK_WORK/initrd-b.cpio"
+t_prep=$SECONDS
 
 echo "real-kernel: kernel $RK_ABI, tools: $tools"
-sed -n 's/^RK-RESULT \(PASS\|FAIL\) /\1 /p' "$log.txt"
-pass=$(grep -c '^RK-RESULT PASS ' "$log.txt" || true)
-fail=$(grep -c '^RK-RESULT FAIL ' "$log.txt" || true)
-problems=()
-[ "$boot_rc" = 0 ] || problems+=("qemu exited with status $boot_rc$([ "$boot_rc" = 124 ] && echo " (timeout after ${PMOD_RK_TIMEOUT:-120} s)")")
-grep -q '^RK-DONE ' "$log.txt" || problems+=("the guest did not finish its checks")
-grep -q '^RK-POWEROFF' "$log.txt" || problems+=("the guest did not reach power-off")
-if grep -qE 'Kernel panic|BUG:|Oops' "$log.txt"; then problems+=("kernel panic or oops on the console"); fi
-[ "$pass" -gt 0 ] || problems+=("no check ran")
-for p in "${problems[@]}"; do echo "FAIL harness: $p"; done
-fail=$(( fail + ${#problems[@]} ))
+limit=${PMOD_RK_TIMEOUT:-120}
+total_pass=0 total_fail=0 show=()
+# boot LABEL INITRD KERNEL_ARGS: boot once, print the guest's PASS/FAIL
+# lines and the harness's own failures, add them to the totals.
+boot() {
+	local label=$1 initrd=$2 args=$3 log=$RK_WORK/console-$1.log rc=0 pass fail p problems=() t
+	t=$SECONDS
+	rk_boot "$initrd" "$log" "$limit" "$args" || rc=$?
+	tr -d '\r' <"$log" >"$log.txt"
+	cp "$log.txt" "$RK_CACHE/$RK_ABI/real-kernel-console-$label.log"
+	sed -n 's/^RK-RESULT \(PASS\|FAIL\) /\1 /p' "$log.txt"
+	pass=$(grep -c '^RK-RESULT PASS ' "$log.txt" || true)
+	fail=$(grep -c '^RK-RESULT FAIL ' "$log.txt" || true)
+	[ "$rc" = 0 ] || problems+=("qemu exited with status $rc$([ "$rc" = 124 ] && echo " (timeout after $limit s)")")
+	grep -q '^RK-DONE ' "$log.txt" || problems+=("the guest did not finish its checks")
+	grep -q '^RK-POWEROFF' "$log.txt" || problems+=("the guest did not reach power-off")
+	if grep -qE 'Kernel panic|BUG:|Oops' "$log.txt"; then problems+=("kernel panic or oops on the console"); fi
+	[ "$pass" -gt 0 ] || problems+=("no check ran")
+	for p in "${problems[@]}"; do echo "FAIL harness ($label boot): $p"; done
+	fail=$(( fail + ${#problems[@]} ))
+	echo "real-kernel: $label boot: $pass passed, $fail failed ($(( SECONDS - t )) s)"
+	total_pass=$(( total_pass + pass )) total_fail=$(( total_fail + fail ))
+	if [ "$fail" -gt 0 ] || [ "${PMOD_RK_VERBOSE:-0}" = 1 ]; then show+=("$label"); fi
+}
+t_boot=$SECONDS
+boot main "$RK_WORK/initrd-a.cpio" ""
+boot sig-enforce "$RK_WORK/initrd-b.cpio" "module.sig_enforce=1"
+t_end=$SECONDS
 
-if [ "$fail" -gt 0 ] || [ "${PMOD_RK_VERBOSE:-0}" = 1 ]; then
+for label in "${show[@]}"; do
 	echo
-	echo "---------- guest console ----------"
-	cat "$log.txt"
-	echo "---------- end of guest console ----------"
-fi
-echo "real-kernel: $pass passed, $fail failed" \
-	"(total $(( t_end - t0 )) s: preparation $(( t_prep - t0 )) s, boot and checks $(( t_end - t_boot )) s)"
-[ "$fail" = 0 ]
+	echo "---------- guest console ($label boot) ----------"
+	cat "$RK_WORK/console-$label.log.txt"
+	echo "---------- end of guest console ($label boot) ----------"
+done
+echo "real-kernel: $total_pass passed, $total_fail failed" \
+	"(total $(( t_end - t0 )) s: preparation $(( t_prep - t0 )) s, two boots and checks $(( t_end - t_boot )) s)"
+[ "$total_fail" = 0 ]

@@ -18,6 +18,10 @@ void tool_output_init(const char *name, int priority)
 {
 	progname = name;
 	max_priority = priority;
+	/* The library's records (loads, unloads, refusals) go to syslog with
+	 * facility LOG_AUTHPRIV under the tool's name; opening names the
+	 * ident only, nothing is connected until the first record. */
+	openlog(progname, LOG_PID, LOG_AUTHPRIV);
 	/* kmod falls back to syslog when there is nowhere else to write: the
 	 * kernel's demand loads may run with stderr closed. */
 	if (fcntl(STDERR_FILENO, F_GETFL) < 0 && errno == EBADF)
@@ -26,8 +30,10 @@ void tool_output_init(const char *name, int priority)
 
 void tool_output_use_syslog(void)
 {
+	/* Messages default to LOG_DAEMON (kmod's); records name their own
+	 * facility, so reopening does not move them. */
 	if (!to_syslog)
-		openlog(progname, LOG_CONS, LOG_DAEMON);
+		openlog(progname, LOG_CONS | LOG_PID, LOG_DAEMON);
 	to_syslog = true;
 }
 

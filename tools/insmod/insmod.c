@@ -141,6 +141,16 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(ctx);
+	pmod_ctx_set_request(ctx, filename, false);
+	/* Lockdown, then the privilege, then what the signing policy says
+	 * about forcing: all before the file is even looked at. */
+	r = pmod_gate(ctx, PMOD_OPERATION_LOAD, &err);
+	if (r == 0)
+		r = pmod_check_forced_load(ctx, flags, &err);
+	if (r < 0) {
+		tool_log(LOG_ERR, "could not insert module %s: %s", filename, err.text);
+		goto out;
+	}
 	/* --root moves an absolute FILE; a relative one stays relative to
 	 * the working directory. */
 	if (filename[0] == '/' && pmod_ctx_root(ctx)[0] != '\0') {
@@ -160,6 +170,9 @@ int main(int argc, char *argv[])
 		tool_log(LOG_ERR, "could not load module %s: %s", filename, strerror(errno));
 		goto out;
 	}
+	/* The signing policy's verdict comes from the library's kernel
+	 * boundary, on the file it loads (a refusal is not the kernel's
+	 * answer: the second message below). */
 	tool_log(LOG_INFO, "inserting %s with parameters \"%s\"", path, params);
 	r = pmod_kernel_insert_ex(ctx, path, params, flags, &answered, &err);
 	if (r < 0 && answered)

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@ struct options {
 	const char *field;		/* NULL: everything */
 	char separator;
 	bool name_only;			/* -m */
+	bool verify;			/* --verify */
 };
 
 /* ---------------------------------------------------------------- output */
@@ -378,6 +380,200 @@ static int show_argument(struct pmod_ctx *ctx, const struct options *o, const ch
 	return r;
 }
 
+/* ---------------------------------------------------------------- --verify */
+
+/* The module files --verify is given, in argument order. */
+struct verify_list {
+	char **paths;
+	size_t count, cap;
+};
+
+static int verify_add(struct verify_list *l, const char *path)
+{
+	char *copy;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **n = realloc(l->paths, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		l->paths = n;
+		l->cap = cap;
+	}
+	copy = strdup(path);
+	if (copy == NULL)
+		return -ENOMEM;
+	l->paths[l->count++] = copy;
+	return 0;
+}
+
+/* A name or alias: every module file it resolves to. A built-in module
+ * has no file and so no signature: it cannot be "valid". */
+static int verify_lookup(struct pmod_ctx *ctx, const struct options *o, const char *request,
+			 struct verify_list *l)
+{
+	struct pmod_found *found;
+	struct pmod_error err;
+	size_t n;
+	int r, ret = 0;
+
+	r = pmod_lookup(ctx, request, o->name_only ? PMOD_LOOKUP_NAME_ONLY : 0, &found, &n,
+			&err);
+	if (r < 0) {
+		report(request, &err);
+		return r;
+	}
+	if (n == 0) {
+		fprintf(stderr, "%s: ERROR: Module %s%s not found.\n", progname,
+			o->name_only ? "name " : "", request);
+		ret = -ENOENT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].path == NULL) {
+			fprintf(stderr,
+				"%s: ERROR: %s is built into the kernel: there is no module file to verify\n",
+				progname, found[i].name);
+			ret = -ENOENT;
+		} else if (verify_add(l, found[i].path) < 0) {
+			ret = -ENOMEM;
+		}
+	}
+	pmod_found_free(found, n);
+	return ret;
+}
+
+/* Paths are taken as they are (made absolute, like modinfo's); anything
+ * else, or a path where nothing exists, is looked up as a name. */
+static int verify_argument(struct pmod_ctx *ctx, const struct options *o, const char *arg,
+			   struct verify_list *l)
+{
+	struct stat st;
+	char cwd[PATH_MAX];
+	char *abs = NULL;
+	int r;
+
+	if (!looks_like_path(arg) || stat(arg, &st) < 0)
+		return verify_lookup(ctx, o, arg, l);
+	if (arg[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&abs, "%s/%s", cwd, arg) < 0) {
+			r = -errno;
+			fprintf(stderr, "%s: ERROR: %s: cannot make the path absolute: %s\n",
+				progname, arg, strerror(errno));
+			return r;
+		}
+	}
+	r = verify_add(l, abs != NULL ? abs : arg);
+	free(abs);
+	return r;
+}
+
+/* A value from a certificate or a signature, quoted: a hostile name
+ * cannot forge fields, lines or terminal controls. */
+static void put_quoted(const char *s, size_t len)
+{
+	putchar('"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			printf("\\x%02x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+/* One line per module:
+ *   PATH: VERDICT [signer="NAME" key=HEX hash=ALGO [weak-hash]] [cert="FILE"] [reason="WHY"]
+ * signer, key and hash for every verdict that names a signer; cert for
+ * valid and bad-signature; reason for bad-signature and malformed. */
+static void put_verdict(const char *path, const struct pmod_verify_result *res)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	printf("%s: %s", path, pmod_verdict_name(res->verdict));
+	if (res->verdict == PMOD_VERDICT_VALID || res->verdict == PMOD_VERDICT_UNTRUSTED ||
+	    res->verdict == PMOD_VERDICT_BAD_SIGNATURE) {
+		fputs(" signer=", stdout);
+		put_quoted(res->signer, res->signer_len);
+		fputs(" key=", stdout);
+		for (size_t i = 0; i < res->key_id_len; i++) {
+			putchar(digits[res->key_id[i] >> 4]);
+			putchar(digits[res->key_id[i] & 15]);
+		}
+		printf(" hash=%s", res->hash_algo[0] ? res->hash_algo : "unknown");
+		if (res->weak_hash)
+			fputs(" weak-hash", stdout);
+	}
+	if (res->certificate != NULL) {
+		fputs(" cert=", stdout);
+		put_quoted(res->certificate, strlen(res->certificate));
+	}
+	if (res->verdict == PMOD_VERDICT_BAD_SIGNATURE || res->verdict == PMOD_VERDICT_MALFORMED) {
+		fputs(" reason=", stdout);
+		put_quoted(res->reason, strlen(res->reason));
+	}
+	putchar('\n');
+}
+
+/* Exit status 0 only when every module is valid (peios.md §3). */
+static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *const *args,
+			  int nargs)
+{
+	struct verify_list l = { 0 };
+	struct pmod_verify_result *results = NULL;
+	struct pmod_error err = { 0 };
+	bool ok = true;
+	int r;
+
+	for (int i = 0; i < nargs; i++) {
+		r = verify_argument(ctx, o, args[i], &l);
+		if (r == -ENOMEM) {
+			fprintf(stderr, "%s: ERROR: out of memory\n", progname);
+			ok = false;
+			goto out;
+		}
+		if (r < 0)
+			ok = false;
+	}
+	if (l.count == 0)
+		goto out;
+	results = calloc(l.count, sizeof(*results));
+	if (results == NULL) {
+		fprintf(stderr, "%s: ERROR: out of memory\n", progname);
+		ok = false;
+		goto out;
+	}
+	r = pmod_verify_files(ctx, (const char *const *)l.paths, l.count, 0, results, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s: ERROR: cannot verify: %s\n", progname, err.text);
+		ok = false;
+		goto out;
+	}
+	for (size_t i = 0; i < l.count; i++) {
+		if (results[i].error < 0) {
+			/* No verdict: the file is not a module we could read. */
+			fflush(stdout);
+			fprintf(stderr, "%s: ERROR: %s: %s\n", progname, l.paths[i],
+				results[i].reason);
+			ok = false;
+			continue;
+		}
+		put_verdict(l.paths[i], &results[i]);
+		if (results[i].verdict != PMOD_VERDICT_VALID)
+			ok = false;
+	}
+out:
+	for (size_t i = 0; i < l.count; i++)
+		free(l.paths[i]);
+	free(l.paths);
+	free(results);
+	return ok ? 0 : -1;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void usage(void)
@@ -397,6 +593,9 @@ static void usage(void)
 	       "\t-0, --null                Separate values with NUL instead of newline\n"
 	       "\t-m, --modname             MODULE is a module name, never an alias\n"
 	       "\t-F, --field=FIELD         Print only the values of FIELD\n"
+	       "\t    --verify              Check each module's signature against the trust\n"
+	       "\t                          store: one verdict line per module; exit status 0\n"
+	       "\t                          only when every one is valid\n"
 	       "\t-k, --set-version=VERSION Use VERSION instead of `uname -r`\n"
 	       "\t-b, --basedir=DIR         Look for the module directory under DIR\n"
 	       "\t    --root=DIR            Take every file under DIR instead of /\n"
@@ -419,6 +618,7 @@ int main(int argc, char *argv[])
 		{ "set-version", required_argument, NULL, 'k' },
 		{ "basedir", required_argument, NULL, 'b' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "verify", no_argument, NULL, 'Y' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -442,6 +642,7 @@ int main(int argc, char *argv[])
 		case 'k': copts.kernel_release = optarg; break;
 		case 'b': copts.basedir = optarg; break;
 		case 'R': copts.root = optarg; break;
+		case 'Y': o.verify = true; break;
 		case 'V':
 			tool_print_version();
 			return EXIT_SUCCESS;
@@ -456,6 +657,11 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "%s: ERROR: missing module or filename.\n", progname);
 		return EXIT_FAILURE;
 	}
+	if (o.verify && (o.field != NULL || o.separator != '\n')) {
+		fprintf(stderr, "%s: ERROR: --verify prints verdicts only: it takes no field or -0\n",
+			progname);
+		return EXIT_FAILURE;
+	}
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		fprintf(stderr, "%s: ERROR: cannot set up: %s\n", progname, strerror(-r));
@@ -463,11 +669,19 @@ int main(int argc, char *argv[])
 	}
 	/* One big buffer: a whole-tree run prints megabytes. */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (o.verify) {
+		/* Skipped trust-store files are warnings the user must see. */
+		tool_output_init(progname, LOG_WARNING);
+		tool_output_attach(ctx);
+		failed = verify_modules(ctx, &o, argv + optind, argc - optind) < 0;
+		goto done;
+	}
 	for (int i = optind; i < argc; i++) {
 		r = show_argument(ctx, &o, argv[i]);
 		if (r < 0)
 			failed = 1;
 	}
+done:
 	pmod_ctx_free(ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: ERROR: writing output: %s\n", progname, strerror(errno));

@@ -35,6 +35,9 @@ struct options {
 	bool dry_run;		/* -n */
 	bool first_time, ignore_commands, use_blacklist, remove_holders, force;
 	bool force_modversion, force_vermagic;
+	/* A kernel demand load ("-q -- NAME" from a kernel thread) or
+	 * --demand: AutoLoadPolicy applies and so does the blacklist. */
+	bool demand;
 	unsigned wait_ms;
 	const char **config_paths;	/* -C, NULL-terminated */
 	size_t nconfig_paths;
@@ -218,15 +221,20 @@ static unsigned probe_flags(const struct options *o)
 {
 	unsigned flags = 0;
 
+	/* --show-depends lists and loads nothing: it pays for no signature
+	 * verification either. */
 	if (o->show_depends)
-		flags |= PMOD_PROBE_DRY_RUN | PMOD_PROBE_IGNORE_LOADED;
+		flags |= PMOD_PROBE_DRY_RUN | PMOD_PROBE_IGNORE_LOADED |
+			 PMOD_PROBE_NO_SIGNATURE_CHECK;
 	if (o->dry_run)
 		flags |= PMOD_PROBE_DRY_RUN;
 	if (o->first_time)
 		flags |= PMOD_PROBE_FIRST_TIME;
 	if (o->ignore_commands)
 		flags |= PMOD_PROBE_IGNORE_COMMANDS;
-	if (o->use_blacklist)
+	/* A demand load is never allowed to reach a blacklisted module,
+	 * even by its real name (peios.md §5). */
+	if (o->use_blacklist || o->demand)
 		flags |= PMOD_PROBE_BLACKLIST_NAMES;
 	if (o->force || o->force_modversion)
 		flags |= PMOD_PROBE_FORCE_MODVERSION;
@@ -240,9 +248,17 @@ static unsigned probe_flags(const struct options *o)
 static int insert(struct run *run, const char *arg, const char *params)
 {
 	struct pmod_resolved *found;
+	struct pmod_error err;
 	size_t count;
 	int r, ret = 0;
 
+	if (pmod_ctx_set_request(run->ctx, arg, run->o->demand) < 0)
+		return -ENOMEM;
+	/* "disabled" refuses before anything is even looked up. */
+	if (run->o->demand && pmod_demand_load_check(run->ctx, arg, NULL, &err) < 0) {
+		tool_log(LOG_ERR, "could not insert '%s': %s", arg, err.text);
+		return err.code;
+	}
 	r = lookup(run, arg, &found, &count);
 	if (r < 0)
 		return r;
@@ -253,10 +269,14 @@ static int insert(struct run *run, const char *arg, const char *params)
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < count; i++) {
-		struct pmod_error err;
-
 		if (run->o->resolve_only) {
 			printf("%s\n", found[i].name);
+			continue;
+		}
+		if (run->o->demand &&
+		    pmod_demand_load_check(run->ctx, arg, &found[i], &err) < 0) {
+			ret = err.code;
+			tool_log(LOG_ERR, "could not insert '%s': %s", found[i].name, err.text);
 			continue;
 		}
 		r = pmod_probe(run->ctx, run->cfg, &found[i], params, probe_flags(run->o),
@@ -284,6 +304,10 @@ static int remove_one(struct run *run, const char *arg)
 	size_t count;
 	int r, ret = 0;
 
+	if (pmod_ctx_set_request(run->ctx, arg, false) < 0)
+		return -ENOMEM;
+	if (run->o->force)
+		ro.flags |= PMOD_REMOVE_FORCE;
 	if (run->o->dry_run || run->o->show_depends)
 		ro.flags |= PMOD_REMOVE_DRY_RUN;
 	if (run->o->ignore_commands)
@@ -316,6 +340,53 @@ static int remove_one(struct run *run, const char *arg)
 	return ret;
 }
 
+/* ---------------------------------------------------------------- gates */
+
+static char *join_params(char **args, int n);
+
+/* Does this run ask the kernel to change anything? Dry runs, -D, -R, -c
+ * and the symbol dumps only read. */
+static bool changes_kernel(const struct options *o)
+{
+	return !(o->dry_run || o->show_depends || o->resolve_only || o->show_config ||
+		 o->show_modversions || o->show_exports);
+}
+
+/* Lockdown, privilege and the forced-load rule, before any
+ * configuration or module is read. 0, or < 0 after saying why. */
+static int check_gates(struct run *run, int nargs, char **args)
+{
+	const struct options *o = run->o;
+	enum pmod_operation op = o->remove ? PMOD_OPERATION_UNLOAD : PMOD_OPERATION_LOAD;
+	unsigned insert_flags = 0;
+	struct pmod_error err;
+	char *request;
+	int r;
+
+	if (!changes_kernel(o))
+		return 0;
+	/* A load takes one name and its parameters; -a and -r take names. */
+	request = join_params(args, o->remove || o->all ? nargs : (nargs > 0 ? 1 : 0));
+	if (request == NULL || pmod_ctx_set_request(run->ctx, request, o->demand) < 0) {
+		free(request);
+		tool_log(LOG_ERR, "out of memory");
+		return -ENOMEM;
+	}
+	r = pmod_gate(run->ctx, op, &err);
+	if (r == 0 && op == PMOD_OPERATION_LOAD) {
+		if (o->force || o->force_modversion)
+			insert_flags |= PMOD_INSERT_FORCE_MODVERSION;
+		if (o->force || o->force_vermagic)
+			insert_flags |= PMOD_INSERT_FORCE_VERMAGIC;
+		r = pmod_check_forced_load(run->ctx, insert_flags, &err);
+	}
+	if (r < 0)
+		tool_log(LOG_ERR, "could not %s '%s': %s", op == PMOD_OPERATION_LOAD ? "insert" : "remove",
+			 request, err.text);
+	free(request);
+	return r;
+}
+
 /* ---------------------------------------------------------------- arguments */
 
 /* Module parameters after the name, joined by single spaces. */
@@ -340,7 +411,17 @@ static char *join_params(char **args, int n)
 }
 
 /* MODPROBE_OPTIONS: words split at spaces, quotes grouping and removed,
- * put before the real arguments. The strings live until exit. */
+ * put before the real arguments. The strings live until exit and are
+ * freed then. */
+static char **env_argv;
+static char *env_words;
+
+static void free_env_options(void)
+{
+	free(env_argv);
+	free(env_words);
+}
+
 static int prepend_env_options(int *argc, char ***argv)
 {
 	const char *env = getenv("MODPROBE_OPTIONS");
@@ -350,8 +431,9 @@ static int prepend_env_options(int *argc, char ***argv)
 
 	if (env == NULL || env[0] == '\0')
 		return 0;
-	buf = malloc(strlen(env) + 1);
-	nargv = malloc((strlen(env) / 2 + 2 + (size_t)*argc) * sizeof(*nargv));
+	atexit(free_env_options);
+	env_words = buf = malloc(strlen(env) + 1);
+	env_argv = nargv = malloc((strlen(env) / 2 + 2 + (size_t)*argc) * sizeof(*nargv));
 	if (buf == NULL || nargv == NULL)
 		return -ENOMEM;
 	nargv[0] = (*argv)[0];
@@ -422,6 +504,8 @@ static void usage(void)
 	       "\t                          there is no forced unload)\n"
 	       "\t    --force-modversion    Ignore symbol versions\n"
 	       "\t    --force-vermagic      Ignore the version magic\n"
+	       "\t    --demand              Treat the request as the kernel's demand load\n"
+	       "\t                          (AutoLoadPolicy and the blacklist apply)\n"
 	       "\n"
 	       "Query:\n"
 	       "\t-R, --resolve-alias       Print the modules a name resolves to\n"
@@ -453,6 +537,7 @@ enum {
 	OPT_SHOW_MODVERSIONS,
 	OPT_SHOW_EXPORTS,
 	OPT_ROOT,
+	OPT_DEMAND,
 };
 
 static bool parse_wait(const char *s, unsigned *ms)
@@ -497,6 +582,7 @@ int main(int argc, char *argv[])
 		{ "dirname", required_argument, NULL, 'd' },
 		{ "set-version", required_argument, NULL, 'S' },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "demand", no_argument, NULL, OPT_DEMAND },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -510,9 +596,14 @@ int main(int argc, char *argv[])
 	struct run run = { .o = &o };
 	struct pmod_error err;
 	int verbosity = LOG_WARNING;
+	bool kernel_shape;
 	int c, r = 0;
 
 	tool_output_init(progname, LOG_WARNING);
+	/* The kernel's request_module runs exactly "modprobe -q -- NAME"
+	 * (it sets no MODPROBE_OPTIONS); whether the parent is a kernel
+	 * thread is asked once the context exists. */
+	kernel_shape = argc == 4 && strcmp(argv[1], "-q") == 0 && strcmp(argv[2], "--") == 0;
 	if (prepend_env_options(&argc, &argv) < 0) {
 		tool_log(LOG_ERR, "Could not prepend options from command line");
 		return EXIT_FAILURE;
@@ -555,6 +646,7 @@ int main(int argc, char *argv[])
 		case 'd': copts.basedir = optarg; break;
 		case 'S': copts.kernel_release = optarg; break;
 		case OPT_ROOT: copts.root = optarg; break;
+		case OPT_DEMAND: o.demand = true; break;
 		case 's':
 			tool_output_use_syslog();
 			append_env_option("-s", NULL);
@@ -591,6 +683,16 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(run.ctx);
+	if (kernel_shape && pmod_kernel_parent_is_kernel_thread(run.ctx))
+		o.demand = true;
+	if (o.demand && (o.remove || o.all || o.show_config || o.show_modversions ||
+			 o.show_exports || argc - optind != 1)) {
+		tool_log(LOG_ERR, "a demand load takes exactly one module name and no other mode");
+		goto ctx_exit;
+	}
+	r = check_gates(&run, argc - optind, argv + optind);
+	if (r < 0)
+		goto ctx_exit;
 	if (!o.show_modversions && !o.show_exports) {
 		cfg_opts.paths = o.nconfig_paths ? o.config_paths : NULL;
 		r = pmod_config_load(run.ctx, &cfg_opts, &run.cfg, &err);
@@ -607,8 +709,10 @@ int main(int argc, char *argv[])
 	} else if (o.show_modversions || o.show_exports) {
 		r = show_symbols(&run, argv[optind], !o.show_modversions);
 	} else if (o.remove) {
-		if (o.force)
+		if (o.force && !pmod_forced_unload_available()) {
 			tool_notice_no_forced_unload();
+			o.force = false;
+		}
 		for (int i = optind; i < argc; i++)
 			if (remove_one(&run, argv[i]) < 0)
 				r = -1;
@@ -630,6 +734,11 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+ctx_exit:
+	pmod_ctx_free(run.ctx);
+	free(o.config_paths);
+	return EXIT_FAILURE;
 
 early_exit:
 	/* -V and -h succeed (r == 1); anything else here is a usage error. */

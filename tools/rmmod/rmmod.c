@@ -2,7 +2,8 @@
 /* rmmod: unload modules by name or path. Each module is checked first
  * (built in, not loaded, in use) with kmod 30's messages; then the kernel
  * is asked with delete_module(name, O_NONBLOCK). There is no forced unload
- * on Peios (peios.md §4): -f prints a notice and changes nothing else. */
+ * on Peios (peios.md §4): -f prints a notice and changes nothing else,
+ * except in development builds made with -Dforced_unload=true. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -132,14 +133,28 @@ int main(int argc, char *argv[])
 		tool_log(LOG_ERR, "missing module name.");
 		return EXIT_FAILURE;
 	}
-	if (force)
+	/* Only a development build (-Dforced_unload=true) can force. */
+	if (force && !pmod_forced_unload_available()) {
 		tool_notice_no_forced_unload();
+		force = false;
+	}
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(ctx);
+	/* Lockdown and privilege before any module is looked at. */
+	{
+		struct pmod_error err = { 0 };
+
+		if (pmod_gate(ctx, PMOD_OPERATION_UNLOAD, &err) < 0) {
+			tool_log(LOG_ERR, "could not remove module %s%s: %s", argv[optind],
+				 argc - optind > 1 ? " (and the others)" : "", err.text);
+			pmod_ctx_free(ctx);
+			return EXIT_FAILURE;
+		}
+	}
 	for (int i = optind; i < argc; i++) {
 		struct pmod_error err = { 0 };
 		char name[PATH_MAX];
@@ -152,12 +167,14 @@ int main(int argc, char *argv[])
 			failed = 1;
 			break;
 		}
-		if (check_module(ctx, name) < 0) {
+		/* kmod skips its checks when forcing: the kernel decides. */
+		if (!force && check_module(ctx, name) < 0) {
 			failed = 1;
 			continue;
 		}
 		tool_log(LOG_INFO, "removing %s", name);
-		r = pmod_kernel_remove(ctx, name, &err);
+		pmod_ctx_set_request(ctx, argv[i], false);
+		r = pmod_kernel_remove_ex(ctx, name, force ? PMOD_KERNEL_REMOVE_FORCE : 0, &err);
 		if (r < 0) {
 			tool_log(LOG_ERR, "could not remove module %s: %s: %s", argv[i],
 				 strerror(-r), err.text);

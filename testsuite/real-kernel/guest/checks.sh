@@ -23,7 +23,7 @@ run() {
 	echo "[exit $rc]"
 }
 
-begin() { cur=$1; errs=""; echo; echo "=== $1: $2"; }
+begin() { cur=$1; errs=""; echo; echo "=== $1: $2 [uptime $(cut -d" " -f1 /proc/uptime)]"; }
 # want DESCRIPTION COMMAND...: record DESCRIPTION as a failure unless COMMAND succeeds.
 want() {
 	d=$1; shift
@@ -57,8 +57,118 @@ cleanup() {
 	return 0
 }
 
+# The kernel's own record of load attempts: every init_module and
+# finit_module call, traced at syscall entry (CONFIG_FTRACE_SYSCALLS), with
+# the caller's name and pid. "The kernel was not asked" is checked here.
+TR=/sys/kernel/tracing
+mount -t tracefs tracefs $TR 2>/dev/null
+for e in sys_enter_finit_module sys_enter_init_module; do
+	echo 1 >$TR/events/syscalls/$e/enable || echo "cannot trace $e"
+done
+load_calls() { grep -cE 'sys_(f?init_module)\(' $TR/trace; }
+# The pmod records (syslog, LOG_AUTHPRIV) go to /tmp/messages.
+syslogd -O /tmp/messages
+# records N TEXT...: the records so far that contain every TEXT, shown;
+# false unless there are at least N of them (syslogd writes asynchronously: wait up
+# to 3 s for them).
+records_match() {
+	recs=$(cat /tmp/messages 2>/dev/null)
+	for t in "$@"; do recs=$(printf '%s\n' "$recs" | grep -F -- "$t"); done
+}
+records() {
+	nrec=$1; shift
+	i=0
+	while :; do
+		records_match "$@"
+		[ "$(printf '%s' "$recs" | grep -c '')" -lt "$nrec" ] && [ $i -lt 30 ] || break
+		usleep 100000; i=$((i + 1))
+	done
+	[ -z "$recs" ] || printf 'record: %s\n' "$recs"
+	[ "$(printf '%s' "$recs" | grep -c '')" -ge "$nrec" ]
+}
+policy() { mkdir -p /etc/pmod; printf '%s\n' "# written by checks.sh" "$@" >/etc/pmod/policy.conf; echo "policy.conf: $*"; }
+
 echo "RK-BEGIN tools=$T"
 echo "modules: $(cd "$M" && find kernel extra -type f | sort | tr '\n' ' ')"
+
+# ---------------------------------------------------------------- signing
+# First in the boot: the kernel (without module.sig_enforce) would load an
+# unsigned or untrusted out-of-tree module with one-time dmesg lines naming
+# it ("loading out-of-tree module taints kernel", "module verification
+# failed"), so a refused module must never be named in dmesg, and the
+# syscall trace must show no load call while pmod refuses.
+policy "SigningPolicy = enforce"
+mkdir -p /etc/pmod/keys
+cp /pmodtest/trusted.der /etc/pmod/keys/pmod-test.der
+
+begin sign-verify "modinfo --verify: each signing case's verdict and exit status"
+for case in sha256:valid sha512:valid skid:valid unsigned:unsigned untrusted:untrusted tampered:bad-signature; do
+	n=${case%%:*}; v=${case#*:}
+	run "$T/modinfo" --verify "$X/pmodtest_$n.ko"
+	got=$(printf '%s\n' "$out" | sed -n "s|^$X/pmodtest_$n.ko: \([a-z-]*\).*|\1|p")
+	want "$n: verdict '$got', want $v" [ "$got" = "$v" ]
+	if [ "$v" = valid ]; then want "$n: exit $rc, want 0" ok
+	else want "$n: exit $rc, want 1" [ "$rc" = 1 ]; fi
+done
+want "sha512: hash not named" sh -c "$T/modinfo --verify $X/pmodtest_sha512.ko | grep -q hash=sha512"
+end
+
+# refused NAME VERDICT TOOL...: TOOL must refuse NAME under enforce,
+# naming the verdict, with exit 1 and no load call in the kernel's trace.
+refused() {
+	rn=$1 rv=$2; shift 2
+	c0=$(load_calls)
+	run "$@"
+	c1=$(load_calls)
+	want "$1: exit $rc, want 1" [ "$rc" = 1 ]
+	want "$1: verdict '$rv' not named" said "signature $rv"
+	want "$1: no 'refused' in the message" said "refused"
+	want "$1: the kernel was asked ($((c1 - c0)) load calls traced)" [ "$c1" = "$c0" ]
+	want "$rn loaded" gone "$rn"
+}
+for case in unsigned:unsigned untrusted:untrusted tampered:bad-signature; do
+	n=${case%%:*}; v=${case#*:}
+	begin "sign-refuse-$n" "SigningPolicy = enforce: a module whose signature is $v is refused before the kernel is asked"
+	refused "pmodtest_$n" "$v" "$T/insmod" "$X/pmodtest_$n.ko"
+	refused "pmodtest_$n" "$v" "$T/modprobe" "pmodtest_$n"
+	want "want 2 refusal records (insmod, modprobe) naming pmodtest_$n and '$v'" \
+		records 2 "refuse-load " "module=pmodtest_$n " "$v"
+	bad=$(dmesg | grep "pmodtest_$n")
+	[ -z "$bad" ] || printf '%s\n' "$bad"
+	want "dmesg names pmodtest_$n: $(echo "$bad" | head -n1)" [ -z "$bad" ]
+	end
+done
+
+for n in sha256 sha512 skid; do
+	begin "sign-load-$n" "SigningPolicy = enforce: signed by the key in /etc/pmod/keys ($n), it loads"
+	c0=$(load_calls)
+	run "$T/insmod" "$X/pmodtest_$n.ko"
+	want "insmod: exit $rc, want 0" ok
+	want "insmod: pmodtest_$n not loaded" loaded "pmodtest_$n"
+	want "insmod: no load call traced" [ "$(load_calls)" -gt "$c0" ]
+	run "$T/rmmod" "pmodtest_$n"
+	want "rmmod: exit $rc, want 0" ok
+	run "$T/modprobe" "pmodtest_$n"
+	want "modprobe: exit $rc, want 0" ok
+	want "modprobe: pmodtest_$n not loaded" loaded "pmodtest_$n"
+	run "$T/modprobe" -r "pmodtest_$n"
+	want "modprobe -r: exit $rc, want 0" ok
+	want "pmodtest_$n still loaded" gone "pmodtest_$n"
+	end
+	cleanup "pmodtest_$n"
+done
+# The positive control of the dmesg check above: the kernel names the
+# first out-of-tree module it loads (taint O; E: not signed by a key the
+# kernel holds).
+begin sign-kernel-saw-valid "the kernel's log names the first accepted module, not a refused one"
+dmesg | grep pmodtest_
+want "no 'pmodtest_sha256: loading out-of-tree module' line in dmesg" \
+	sh -c "dmesg | grep -q 'pmodtest_sha256: loading out-of-tree module taints kernel'"
+want "no 'pmodtest_sha256: module verification failed' line in dmesg" \
+	sh -c "dmesg | grep -q 'pmodtest_sha256: module verification failed'"
+end
+# Back to the defaults (no policy file, empty store) for the other checks.
+rm -rf /etc/pmod
 
 # ---------------------------------------------------------------- loading
 begin modprobe-deps "a Debian module with a dependency chain"
@@ -282,18 +392,63 @@ end
 cleanup can_dev nlmon
 
 # ------------------------------------------------------------ demand load
-begin demand-load "the kernel's own request_module (fs-vfat) runs the tool's modprobe"
-# The kernel runs its helper as "modprobe -q -- fs-vfat" from a kernel
-# thread and waits for it, so vfat is loaded by the time mount returns
-# (mount itself then fails: /dev/null is no block device).
-echo "$T/modprobe" >/proc/sys/kernel/modprobe
+# The kernel runs its helper as "modprobe -q -- fs-TYPE" from a kernel
+# thread when a mount names a filesystem type it does not have, and waits
+# for it (the mounts themselves fail: /dev/null is no block device).
+# AutoLoadPolicy decides; each setting gets a filesystem not yet loaded.
+# demand TYPE: point the kernel at the tool under test for one mount.
 mkdir -p /mnt
-run mount -t vfat /dev/null /mnt
-echo /sbin/no-demand-loads-here >/proc/sys/kernel/modprobe
+demand() {
+	echo "$T/modprobe" >/proc/sys/kernel/modprobe
+	c0=$(load_calls)
+	run mount -t "$1" /dev/null /mnt
+	c1=$(load_calls)
+	echo /sbin/no-demand-loads-here >/proc/sys/kernel/modprobe
+	echo "load calls traced during the mount: $((c1 - c0))"
+}
+
+begin demand-load-enabled "AutoLoadPolicy = enabled: the kernel's request_module (fs-vfat) loads vfat"
+policy "AutoLoadPolicy = enabled"
+demand vfat
 want "vfat not loaded" loaded vfat
 want "fat not loaded" loaded fat
+want "no load call traced during the mount" [ "$c1" -gt "$c0" ]
+want "no load record for the demand load (request=fs-vfat, demand=yes, parent a kernel thread)" \
+	records 1 "load request=fs-vfat module=vfat " "demand=yes" "parent-kthread=yes" "result=ok"
 end
 cleanup vfat fat
+
+begin demand-load-allow-list "AutoLoadPolicy = allow-list: fs-msdos is on the list, it loads"
+policy "AutoLoadPolicy = allow-list" "AutoLoadAllowList = fs-msdos, fat"
+demand msdos
+want "msdos not loaded" loaded msdos
+want "no load call traced during the mount" [ "$c1" -gt "$c0" ]
+want "no load record for request=fs-msdos" records 1 "load request=fs-msdos module=msdos " "demand=yes" "result=ok"
+end
+cleanup msdos fat
+
+begin demand-load-allow-list-refused "AutoLoadPolicy = allow-list: fs-minix is not on the list, refused before the kernel is asked"
+demand minix
+want "minix loaded" gone minix
+want "the kernel was asked ($((c1 - c0)) load calls traced)" [ "$c1" = "$c0" ]
+want "no refusal record naming request=fs-minix and the allow-list rule" \
+	records 1 "refuse-load request=fs-minix " "autoload-policy=allow-list" "demand=yes" "rule=\"AutoLoadPolicy=allow-list"
+end
+cleanup minix
+
+begin demand-load-disabled "AutoLoadPolicy = disabled: fs-bfs refused; an explicit modprobe bfs still loads"
+policy "AutoLoadPolicy = disabled"
+demand bfs
+want "bfs loaded by the demand load" gone bfs
+want "the kernel was asked ($((c1 - c0)) load calls traced)" [ "$c1" = "$c0" ]
+want "no refusal record naming request=fs-bfs and the rule" \
+	records 1 "refuse-load request=fs-bfs " "autoload-policy=disabled" "demand=yes" "rule=" "AutoLoadPolicy=disabled"
+run "$T/modprobe" bfs
+want "explicit modprobe: exit $rc, want 0" ok
+want "explicit modprobe: bfs not loaded" loaded bfs
+end
+cleanup bfs
+rm -rf /etc/pmod
 
 # --------------------------------------------- unload refused: open device
 # Last: a tool that did send O_TRUNC would really remove the module under
@@ -367,4 +522,4 @@ want "kernel tainted R (forced module unload happened)" [ $((taint & 8)) = 0 ]
 end
 
 echo
-echo "RK-DONE pass=$npass fail=$nfail"
+echo "RK-DONE pass=$npass fail=$nfail [uptime $(cut -d" " -f1 /proc/uptime)]"

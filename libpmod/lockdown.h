@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Lockdown's sentence, shared by the early check and the explanation of a
+ * kernel EPERM (kernel_errors.c) so both say the same. */
+#ifndef PMOD_LOCKDOWN_H
+#define PMOD_LOCKDOWN_H
+
+#include <stdbool.h>
+
+#include "pmod.h"
+
+/* True (err filled with code) when module operations are locked;
+ * kernel_said_eperm: the kernel refused with EPERM, which with
+ * LockAfterBoot = 1 is the post-boot lock. */
+bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_said_eperm,
+		      int code, struct pmod_error *err);
+
+#endif

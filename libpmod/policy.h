@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The Peios module policy knobs (peios.md §2) inside the library: where
+ * they are read from (policy_registry.c, policy_file.c) and how a value is
+ * checked and applied (policy.c). A bad value never fails a run: it is
+ * logged as a warning naming where it came from, and the knob keeps its
+ * default (the build's floor for SigningPolicy). */
+#ifndef PMOD_POLICY_H
+#define PMOD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pmod.h"
+
+/* Caps on what a hostile source can make us hold. */
+#define POLICY_MAX_ALLOW_ENTRIES 1024
+#define POLICY_MAX_ENTRY_LEN 255
+#define POLICY_MAX_FILE_SIZE ((size_t)64 << 10)
+#define POLICY_MAX_VALUE_SIZE ((uint32_t)64 << 10)
+
+/* The path of the fallback file under the context's root. */
+#define POLICY_FILE_PATH "/etc/pmod/policy.conf"
+/* The registry key, hive included (peios.md §2). */
+#define POLICY_REGISTRY_KEY "Machine\\System\\Modules"
+
+enum policy_knob {
+	POLICY_KNOB_SIGNING,		/* SigningPolicy, REG_SZ */
+	POLICY_KNOB_AUTOLOAD,		/* AutoLoadPolicy, REG_SZ */
+	POLICY_KNOB_ALLOW_LIST,		/* AutoLoadAllowList, REG_MULTI_SZ */
+	POLICY_KNOB_LOCK_AFTER_BOOT,	/* LockAfterBoot, REG_DWORD */
+	POLICY_KNOB_COUNT,
+};
+
+struct pmod_policy {
+	enum pmod_signing_policy signing_knob;	/* as configured; the floor when unset */
+	enum pmod_autoload_policy autoload;
+	char **allow_list;
+	size_t nallow;
+	bool lock_after_boot;
+	enum pmod_policy_source source;
+};
+
+/* The value's name as Peios spells it. */
+const char *policy_knob_name(enum policy_knob knob);
+/* A name compared case-insensitively; -1 when it is none of the knobs. */
+int policy_knob_lookup(const char *name, size_t len);
+
+/* Defaults: the floor, enabled, an empty list, unlocked. */
+void policy_init(struct pmod_policy *p);
+void policy_release(struct pmod_policy *p);
+
+/* Apply one value; where says where it came from for warnings ("FILE line
+ * N", "registry value NAME"). Bad values are warned about and leave the
+ * knob at its default. -ENOMEM is the only failure. */
+int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+		    enum policy_knob knob, const char *value);
+int policy_set_dword(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+		     enum policy_knob knob, uint32_t value);
+/* The allow-list from separate strings (REG_MULTI_SZ). */
+int policy_set_list(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+		    const char *const *items, size_t count);
+/* The allow-list from one line: entries separated by whitespace or ','. */
+int policy_set_list_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+			 const char *value);
+
+/* Sources. Both leave knobs they do not find at their defaults. */
+/* -ENOSYS when the system has no registry (not Peios); 0 otherwise, also
+ * when the key or values are missing or unreadable (warned). */
+int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p);
+/* The Name = value file at path (already under the root). 0 also when it
+ * is missing; problems are warned about line by line. */
+int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *path);
+
+#endif

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The policy knobs from the Peios registry: reg_open_key (syscall 1100)
+ * on Machine\System\Modules, then REG_IOC_QUERY_VALUE for each value
+ * (peios.md §2). ENOSYS from the open means this is not Peios and the
+ * caller falls back to policy.conf. Everything the registry hands back is
+ * checked (type, length, terminators) before it is used. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "policy.h"
+#include "registry.h"
+
+/* Most values fit; a longer one is asked for again at the size the
+ * registry reports (ERANGE). */
+#define FIRST_BUFFER 256
+#define MAX_TRIES 4
+
+static const char *type_name(uint32_t type)
+{
+	switch (type) {
+	case REG_SZ: return "REG_SZ";
+	case REG_DWORD: return "REG_DWORD";
+	case REG_MULTI_SZ: return "REG_MULTI_SZ";
+	default: return "an unexpected type";
+	}
+}
+
+static uint32_t expected_type(enum policy_knob knob)
+{
+	switch (knob) {
+	case POLICY_KNOB_ALLOW_LIST: return REG_MULTI_SZ;
+	case POLICY_KNOB_LOCK_AFTER_BOOT: return REG_DWORD;
+	default: return REG_SZ;
+	}
+}
+
+/* The value's bytes, malloc'ed into *data. 0, -ENOENT when the value does
+ * not exist, another negative errno when it cannot be read (warned). */
+static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t *type,
+		       uint8_t **data, uint32_t *len)
+{
+	uint32_t size = FIRST_BUFFER;
+	uint8_t *buf = NULL;
+
+	for (int tries = 0; tries < MAX_TRIES; tries++) {
+		struct reg_query_value_args a;
+		uint8_t *n = realloc(buf, size ? size : 1);
+
+		if (n == NULL) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = n;
+		memset(&a, 0, sizeof(a));
+		a.name_len = (uint32_t)strlen(name);
+		a.name_ptr = (uint64_t)(uintptr_t)name;
+		a.data_len = size;
+		a.data_ptr = (uint64_t)(uintptr_t)buf;
+		a.txn_fd = -1;
+		if (ioctl(key, REG_IOC_QUERY_VALUE, &a) == 0) {
+			if (a.data_len > size) {
+				/* The registry says it wrote more than we gave. */
+				ctx_log(ctx, LOG_WARNING,
+					"registry value %s: the registry reported %u bytes for a "
+					"%u-byte buffer; ignored", name, a.data_len, size);
+				free(buf);
+				return -EIO;
+			}
+			*type = a.type;
+			*len = a.data_len;
+			*data = buf;
+			return 0;
+		}
+		if (errno == ERANGE) {
+			if (a.data_len <= size || a.data_len > POLICY_MAX_VALUE_SIZE) {
+				ctx_log(ctx, LOG_WARNING,
+					"registry value %s: needs %u bytes (more than %u, or no "
+					"more than was given); ignored", name, a.data_len,
+					POLICY_MAX_VALUE_SIZE);
+				free(buf);
+				return -EFBIG;
+			}
+			size = a.data_len;
+			continue;
+		}
+		{
+			int e = errno;
+
+			free(buf);
+			if (e == ENOENT)
+				return -ENOENT;
+			ctx_log(ctx, LOG_WARNING,
+				"registry value %s: cannot read it (%s); using the default", name,
+				strerror(e));
+			return -e;
+		}
+	}
+	free(buf);
+	ctx_log(ctx, LOG_WARNING, "registry value %s: kept changing size; using the default", name);
+	return -EAGAIN;
+}
+
+/* REG_MULTI_SZ: NUL-terminated strings up to an empty one. The strings
+ * point into data. -EBADMSG when the data does not end that way. */
+static int split_multi_sz(const uint8_t *data, uint32_t len, const char ***items, size_t *count)
+{
+	const char **out;
+	size_t n = 0;
+	uint32_t pos = 0;
+
+	out = calloc(len / 2 + 1, sizeof(*out));
+	if (out == NULL)
+		return -ENOMEM;
+	for (;;) {
+		const uint8_t *z;
+
+		if (pos >= len) {
+			/* The final empty string is missing: accept the list only
+			 * when the last string was terminated. */
+			if (pos == len && (len == 0 || data[len - 1] == '\0'))
+				break;
+			free(out);
+			return -EBADMSG;
+		}
+		z = memchr(data + pos, '\0', len - pos);
+		if (z == NULL) {
+			free(out);
+			return -EBADMSG;
+		}
+		if (z == data + pos)
+			break;	/* the empty string that ends the list */
+		out[n++] = (const char *)data + pos;
+		pos = (uint32_t)(z - data) + 1;
+	}
+	*items = out;
+	*count = n;
+	return 0;
+}
+
+static int apply(struct pmod_ctx *ctx, struct pmod_policy *p, enum policy_knob knob,
+		 uint32_t type, const uint8_t *data, uint32_t len)
+{
+	const char *name = policy_knob_name(knob);
+	char where[128];
+	const char **items;
+	size_t count;
+	int r;
+
+	snprintf(where, sizeof(where), "registry value " POLICY_REGISTRY_KEY "\\%s", name);
+	if (type != expected_type(knob)) {
+		ctx_log(ctx, LOG_WARNING, "%s: has %s, expected %s; using the default", where,
+			type_name(type), type_name(expected_type(knob)));
+		return 0;
+	}
+	switch (type) {
+	case REG_SZ:
+		if (memchr(data, '\0', len) == NULL) {
+			ctx_log(ctx, LOG_WARNING, "%s: the string is not terminated; using the default",
+				where);
+			return 0;
+		}
+		return policy_set_text(ctx, p, where, knob, (const char *)data);
+	case REG_DWORD:
+		if (len != 4) {
+			ctx_log(ctx, LOG_WARNING, "%s: a REG_DWORD of %u bytes; using the default",
+				where, len);
+			return 0;
+		}
+		return policy_set_dword(ctx, p, where, knob,
+					(uint32_t)data[0] | (uint32_t)data[1] << 8 |
+					(uint32_t)data[2] << 16 | (uint32_t)data[3] << 24);
+	default:
+		r = split_multi_sz(data, len, &items, &count);
+		if (r == -EBADMSG) {
+			ctx_log(ctx, LOG_WARNING, "%s: the list is not terminated; using the default",
+				where);
+			return 0;
+		}
+		if (r < 0)
+			return r;
+		r = policy_set_list(ctx, p, where, items, count);
+		free(items);
+		return r;
+	}
+}
+
+int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p)
+{
+	long key;
+	int r = 0;
+
+	key = syscall(PEIOS_SYS_REG_OPEN_KEY, -1L, POLICY_REGISTRY_KEY, (long)REG_KEY_QUERY_VALUE,
+		      0L);
+	if (key < 0) {
+		if (errno == ENOSYS)
+			return -ENOSYS;
+		/* The key may simply not exist: every knob has its default. */
+		if (errno != ENOENT)
+			ctx_log(ctx, LOG_WARNING,
+				"registry key " POLICY_REGISTRY_KEY ": cannot open it (%s); "
+				"using the defaults", strerror(errno));
+		return 0;
+	}
+	p->source = PMOD_POLICY_SOURCE_REGISTRY;
+	for (int k = 0; k < POLICY_KNOB_COUNT && r == 0; k++) {
+		uint8_t *data = NULL;
+		uint32_t type = 0, len = 0;
+
+		r = query_value(ctx, (int)key, policy_knob_name(k), &type, &data, &len);
+		if (r == 0)
+			r = apply(ctx, p, k, type, data, len);
+		else if (r != -ENOMEM)
+			r = 0;	/* missing or unreadable: the default */
+		free(data);
+	}
+	close((int)key);
+	return r;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The authority gate (peios.md §1): loading and unloading need
+ * SeLoadDriverPrivilege. On Peios it is read from the caller's token
+ * (kacs_open_self_token, KACS_IOC_QUERY class 3, bit 10); a privilege that
+ * is present but disabled is enabled just around each kernel call and put
+ * back after, the scoped pattern. Where the token syscall answers ENOSYS
+ * (any Linux kernel) Peios' projection applies: CAP_SYS_MODULE in the
+ * effective capability set stands for the privilege. The kernel stays the
+ * authority: this only lets a tool say so before doing any work. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "error.h"
+#include "kacs.h"
+#include "privilege.h"
+
+#define PRIVILEGE_BIT ((uint64_t)1 << KACS_SE_LOAD_DRIVER_PRIVILEGE)
+#define CAP_SYS_MODULE_BIT 16
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The token, opened to query and, when we may, to adjust. */
+static int open_token(struct pmod_ctx *ctx)
+{
+	long fd;
+
+	fd = syscall(PEIOS_SYS_KACS_OPEN_SELF_TOKEN, 0L,
+		     (long)(KACS_TOKEN_QUERY | KACS_TOKEN_ADJUST_PRIVS));
+	if (fd < 0 && errno == EACCES)
+		fd = syscall(PEIOS_SYS_KACS_OPEN_SELF_TOKEN, 0L, (long)KACS_TOKEN_QUERY);
+	else if (fd >= 0)
+		ctx->token_can_adjust = true;
+	if (fd < 0)
+		return -errno;
+	ctx->token_fd = (int)fd;
+	return 0;
+}
+
+enum privilege_authority privilege_authority(struct pmod_ctx *ctx)
+{
+	int r;
+
+	if (ctx->authority != PRIVILEGE_UNKNOWN)
+		return ctx->authority;
+	r = open_token(ctx);
+	/* Only "no such syscall" means "not Peios"; a token we cannot open
+	 * is still a Peios token (queries then fail and say why). */
+	ctx->authority = r == -ENOSYS ? PRIVILEGE_LINUX_CAPABILITY : PRIVILEGE_PEIOS_TOKEN;
+	return ctx->authority;
+}
+
+const char *privilege_authority_name(struct pmod_ctx *ctx)
+{
+	return privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN ? "SeLoadDriverPrivilege"
+								  : "CAP_SYS_MODULE";
+}
+
+static int token_state(struct pmod_ctx *ctx, enum privilege_state *state, struct pmod_error *err)
+{
+	uint8_t answer[sizeof(struct kacs_privileges)];
+	struct kacs_query_args q = {
+		.token_class = KACS_TOKEN_CLASS_PRIVILEGES,
+		.buf_len = sizeof(answer),
+		.buf_ptr = (uint64_t)(uintptr_t)answer,
+	};
+	uint64_t present, enabled;
+
+	if (ctx->token_fd < 0)
+		return pmod_fail(err, -EACCES,
+				 "cannot open this process's token to check SeLoadDriverPrivilege");
+	memset(answer, 0, sizeof(answer));
+	if (ioctl(ctx->token_fd, KACS_IOC_QUERY, &q) < 0)
+		return pmod_fail(err, -errno,
+				 "cannot read this process's privileges to check "
+				 "SeLoadDriverPrivilege: %s", strerror(errno));
+	present = le64(answer);
+	enabled = le64(answer + 8);
+	if (!(present & PRIVILEGE_BIT))
+		*state = PRIVILEGE_ABSENT;
+	else if (enabled & PRIVILEGE_BIT)
+		*state = PRIVILEGE_PRESENT_ENABLED;
+	else
+		*state = PRIVILEGE_PRESENT_DISABLED;
+	return 0;
+}
+
+static int capability_state(enum privilege_state *state, struct pmod_error *err)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return pmod_fail(err, -errno, "cannot read this process's capabilities: %s",
+				 strerror(errno));
+	*state = data[0].effective & (1u << CAP_SYS_MODULE_BIT) ? PRIVILEGE_PRESENT_ENABLED
+								 : PRIVILEGE_ABSENT;
+	return 0;
+}
+
+static int privilege_state(struct pmod_ctx *ctx, enum privilege_state *state,
+			   struct pmod_error *err)
+{
+	if (privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN)
+		return token_state(ctx, state, err);
+	return capability_state(state, err);
+}
+
+void privilege_explain(struct pmod_ctx *ctx, enum pmod_operation op, int code,
+		       struct pmod_error *err)
+{
+	pmod_fail(err, code, "permission denied: %s a module needs SeLoadDriverPrivilege%s",
+		  op == PMOD_OPERATION_LOAD ? "loading" : "unloading",
+		  privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN ? "" : " (CAP_SYS_MODULE)");
+}
+
+int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
+{
+	enum privilege_state state;
+	int r;
+
+	r = privilege_state(ctx, &state, err);
+	if (r < 0)
+		return r;
+	if (state == PRIVILEGE_ABSENT) {
+		privilege_explain(ctx, op, -EPERM, err);
+		return -EPERM;
+	}
+	if (state == PRIVILEGE_PRESENT_DISABLED && !ctx->token_can_adjust)
+		return pmod_fail(err, -EPERM,
+				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
+				 "and this process may not enable it");
+	return 0;
+}
+
+static int adjust(struct pmod_ctx *ctx, uint32_t attributes, uint64_t *previous)
+{
+	struct kacs_privilege_entry entry = {
+		.luid = KACS_SE_LOAD_DRIVER_PRIVILEGE,
+		.attributes = attributes,
+	};
+	struct kacs_adjust_privs_args a = {
+		.count = 1,
+		.data_ptr = (uint64_t)(uintptr_t)&entry,
+	};
+
+	if (ioctl(ctx->token_fd, KACS_IOC_ADJUST_PRIVS, &a) < 0)
+		return -errno;
+	if (previous != NULL)
+		*previous = a.previous_enabled;
+	return 0;
+}
+
+int privilege_raise(struct pmod_ctx *ctx, struct privilege_scope *scope, struct pmod_error *err)
+{
+	enum privilege_state state;
+	uint64_t previous = 0;
+	int r;
+
+	scope->enabled_here = false;
+	if (privilege_authority(ctx) != PRIVILEGE_PEIOS_TOKEN)
+		return 0;
+	r = token_state(ctx, &state, err);
+	if (r < 0)
+		return r;
+	/* Absent: the kernel answers EPERM and that is explained; enabled:
+	 * nothing to do. */
+	if (state != PRIVILEGE_PRESENT_DISABLED)
+		return 0;
+	if (!ctx->token_can_adjust)
+		return pmod_fail(err, -EPERM,
+				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
+				 "and this process may not enable it");
+	r = adjust(ctx, KACS_PRIVILEGE_ENABLED, &previous);
+	if (r < 0)
+		return pmod_fail(err, r, "cannot enable SeLoadDriverPrivilege: %s", strerror(-r));
+	/* Someone else may have enabled it meanwhile: restore only what we
+	 * changed. */
+	scope->enabled_here = !(previous & PRIVILEGE_BIT);
+	return 0;
+}
+
+void privilege_restore(struct pmod_ctx *ctx, const struct privilege_scope *scope)
+{
+	int r;
+
+	if (!scope->enabled_here)
+		return;
+	r = adjust(ctx, 0, NULL);
+	if (r < 0)
+		ctx_log(ctx, LOG_WARNING, "could not disable SeLoadDriverPrivilege again: %s",
+			strerror(-r));
+}
+
+void ctx_privilege_release(struct pmod_ctx *ctx)
+{
+	if (ctx->token_fd >= 0)
+		close(ctx->token_fd);
+	ctx->token_fd = -1;
+}

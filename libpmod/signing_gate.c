@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The signing gate (peios.md §3): what the effective SigningPolicy says
+ * about a module file before the kernel is asked to load it. enforce
+ * refuses anything but a valid signature; warn says what is wrong and lets
+ * the load go on (the kernel then decides, as on Linux). The policy itself
+ * comes from policy.c (pmod_ctx_signing_policy); this file only judges.
+ * What it judges is a module_file: the bytes read from the descriptor the
+ * kernel boundary then loads from (module_file.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "context.h"
+#include "elf_reader.h"
+#include "error.h"
+#include "module_file.h"
+#include "record.h"
+#include "signature_verify.h"
+#include "signing_gate.h"
+
+/* What is wrong, in words, after the verdict's name. */
+static void describe(const struct pmod_verify_result *res, char *buf, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	char key[2 * sizeof(res->key_id) + 1];
+	size_t k = 0;
+
+	for (size_t i = 0; i < res->key_id_len; i++) {
+		key[k++] = digits[res->key_id[i] >> 4];
+		key[k++] = digits[res->key_id[i] & 15];
+	}
+	key[k] = '\0';
+	switch (res->verdict) {
+	case PMOD_VERDICT_UNSIGNED:
+		snprintf(buf, size, "the module carries no signature");
+		break;
+	case PMOD_VERDICT_UNTRUSTED:
+		/* %.*s with the length: the name may hold anything; cut at
+		 * the first control byte so it cannot forge a log line. */
+		snprintf(buf, size,
+			 "signer \"%.*s\", key %s: no certificate in " TRUST_STORE_DISTRIBUTION_DIR
+			 " or " TRUST_STORE_ADMIN_DIR " names it",
+			 (int)strcspn(res->signer, "\n\r\t\033\""), res->signer, key);
+		break;
+	case PMOD_VERDICT_BAD_SIGNATURE:
+		snprintf(buf, size, "%s, certificate %s", res->reason,
+			 res->certificate ? res->certificate : "?");
+		break;
+	default:
+		snprintf(buf, size, "%s", res->reason);
+		break;
+	}
+}
+
+/* A refusal, with the verdict when there is one. */
+static void refuse(struct pmod_ctx *ctx, const char *name, const char *path, const char *rule,
+		   const struct pmod_verify_result *res, int code)
+{
+	struct pmod_record rec = {
+		.action = "refuse-load",
+		.module = name,
+		.path = path,
+		.signature = res ? NULL : RECORD_SIGNATURE_UNVERIFIABLE,
+		.verdict = res,
+		.rule = rule,
+		.result = code,
+	};
+
+	record_emit(ctx, &rec);
+}
+
+/* The module's bytes as the kernel will get them, and whether they are an
+ * ELF file at all: the verifier judges exactly those bytes (never decoded
+ * a second time). */
+static int module_elf(struct pmod_ctx *ctx, struct module_file *mf, const struct module_bytes **mb,
+		      struct pmod_error *err)
+{
+	struct elf_reader elf;
+	int r;
+
+	r = module_file_bytes(mf, ctx->max_module_size, mb, err);
+	if (r < 0)
+		return r;
+	return elf_reader_init(&elf, (*mb)->data, (*mb)->size, err);
+}
+
+int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
+		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err)
+{
+	enum pmod_signing_policy policy = pmod_ctx_signing_policy(ctx);
+	const struct module_bytes *mb;
+	struct verify_input in = { .fd = -1 };
+	struct verifier v;
+	struct pmod_error why;
+	char name[64], detail[400], rule[96];
+	int r;
+
+	*judged = false;
+	memset(res, 0, sizeof(*res));
+	if (pmod_module_name(mf->path, name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "(unnamed)");
+	r = module_elf(ctx, mf, &mb, &why);
+	if (r < 0) {
+		/* Not readable as a module: under warn the load goes on and
+		 * fails with the loader's own words; enforce cannot let an
+		 * unjudged file reach the kernel. */
+		if (policy != PMOD_SIGNING_ENFORCE)
+			return 0;
+		refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
+		return pmod_fail(err, r,
+				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+				 name, why.text);
+	}
+	in.data = mb->data;
+	in.size = mb->size;
+	verifier_init(&v, ctx);
+	r = verifier_check(&v, &in, res, &why);
+	verifier_release(&v);
+	if (r < 0) {
+		/* No verdict at all (libcrypto missing, no memory): enforce
+		 * cannot let the module through unjudged. */
+		if (policy == PMOD_SIGNING_ENFORCE) {
+			refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
+			return pmod_fail(err, r,
+					 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+					 name, why.text);
+		}
+		ctx_log(ctx, LOG_WARNING,
+			"%s: signature not verified; loading anyway: SigningPolicy is warn (%s)",
+			mf->path, why.text);
+		return 0;
+	}
+	*judged = true;
+	if (res->verdict == PMOD_VERDICT_VALID) {
+		if (res->weak_hash)
+			ctx_log(ctx, LOG_WARNING, "%s: signature valid but made with the weak hash %s",
+				mf->path, res->hash_algo);
+		return 0;
+	}
+	describe(res, detail, sizeof(detail));
+	if (policy == PMOD_SIGNING_ENFORCE) {
+		snprintf(rule, sizeof(rule), "SigningPolicy enforce: signature %s",
+			 pmod_verdict_name(res->verdict));
+		refuse(ctx, name, mf->path, rule, res, -EKEYREJECTED);
+		return pmod_fail(err, -EKEYREJECTED,
+				 "module %s: signature %s; refused: SigningPolicy is enforce (%s)",
+				 name, pmod_verdict_name(res->verdict), detail);
+	}
+	ctx_log(ctx, LOG_WARNING, "%s: signature %s; loading anyway: SigningPolicy is warn (%s)",
+		mf->path, pmod_verdict_name(res->verdict), detail);
+	return 0;
+}
+
+int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
+		      struct pmod_error *err)
+{
+	struct pmod_verify_result local, *res = result ? result : &local;
+	struct module_file mf;
+	struct pmod_error why;
+	bool judged;
+	char name[64];
+	int r;
+
+	r = module_file_open(&mf, path, &why);
+	if (r < 0) {
+		memset(res, 0, sizeof(*res));
+		if (pmod_ctx_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+			return 0;
+		if (pmod_module_name(path, name, sizeof(name)) < 0)
+			snprintf(name, sizeof(name), "(unnamed)");
+		refuse(ctx, name, path, "SigningPolicy enforce: not verified", NULL, r);
+		return pmod_fail(err, r,
+				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+				 name, why.text);
+	}
+	r = signing_gate_file(ctx, &mf, res, &judged, err);
+	module_file_close(&mf);
+	return r;
+}
