@@ -312,6 +312,7 @@ rk_initramfs() {
 	done
 	cp "$RK_DIR/guest/init" "$RK_STAGE/init"
 	cp "$script" "$RK_STAGE/guest.sh"
+	cp "$RK_DIR/guest/checklib.sh" "$RK_STAGE/checklib.sh"
 	chmod 755 "$RK_STAGE/init"
 	[ -z "$conf" ] || cp "$conf" "$RK_STAGE/etc/modprobe.d/"
 	(cd "$RK_STAGE" && find . | cpio -o -H newc --quiet) >"$out"

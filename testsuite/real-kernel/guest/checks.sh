@@ -10,36 +10,8 @@
 T=${1:?tool directory}
 M=/lib/modules/$(uname -r)
 X=$M/extra
-npass=0
-nfail=0
+. /checklib.sh
 
-# run CMD...: show the command, run it under a timeout (a hung tool must not
-# hang the VM), keep its combined output in $out and its status in $rc.
-run() {
-	echo "\$ $*"
-	out=$(timeout 30 "$@" 2>&1)
-	rc=$?
-	[ -z "$out" ] || printf '%s\n' "$out"
-	echo "[exit $rc]"
-}
-
-begin() { cur=$1; errs=""; echo; echo "=== $1: $2 [uptime $(cut -d" " -f1 /proc/uptime)]"; }
-# want DESCRIPTION COMMAND...: record DESCRIPTION as a failure unless COMMAND succeeds.
-want() {
-	d=$1; shift
-	"$@" || errs="$errs; $d"
-}
-end() {
-	if [ -z "$errs" ]; then
-		echo "RK-RESULT PASS $cur"; npass=$((npass + 1))
-	else
-		echo "RK-RESULT FAIL $cur:${errs#;}"; nfail=$((nfail + 1))
-	fi
-}
-
-loaded() { grep -q "^$1 " /proc/modules; }
-gone() { ! loaded "$1"; }
-said() { printf '%s\n' "$out" | grep -qi -- "$1"; }
 silent() { [ -z "$out" ]; }
 ok() { [ "$rc" = 0 ]; }
 failed() { [ "$rc" != 0 ]; }

@@ -19,31 +19,7 @@
 T=${1:?tool directory}
 M=/lib/modules/$(uname -r)
 X=$M/extra
-npass=0
-nfail=0
-
-run() {
-	echo "\$ $*"
-	out=$(timeout 30 "$@" 2>&1)
-	rc=$?
-	[ -z "$out" ] || printf '%s\n' "$out"
-	echo "[exit $rc]"
-}
-begin() { cur=$1; errs=""; echo; echo "=== $1: $2 [uptime $(cut -d" " -f1 /proc/uptime)]"; }
-want() {
-	d=$1; shift
-	"$@" || errs="$errs; $d"
-}
-end() {
-	if [ -z "$errs" ]; then
-		echo "RK-RESULT PASS $cur"; npass=$((npass + 1))
-	else
-		echo "RK-RESULT FAIL $cur:${errs#;}"; nfail=$((nfail + 1))
-	fi
-}
-loaded() { grep -q "^$1 " /proc/modules; }
-gone() { ! loaded "$1"; }
-said() { printf '%s\n' "$out" | grep -qi -- "$1"; }
+. /checklib.sh
 ok() { [ "$rc" = 0 ]; }
 # record PATH: pmod's load record for PATH, waiting up to 3 s for syslogd.
 record() {
