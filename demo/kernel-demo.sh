@@ -2,6 +2,7 @@
 # The main job: pmod on a real kernel. Builds pmod, fetches Debian's newest
 # 6.1 amd64 kernel package, boots that kernel in qemu with pmod's tools in a
 # small initramfs, and shows them at work on real, signed Debian modules:
+# modinfo --verify checking their signatures against the trust store,
 # modprobe loading 8021q with its dependencies, lsmod, a forced unload of a
 # held module refused (with a notice; the module stays), and modprobe -r
 # unloading everything it loaded.
@@ -37,6 +38,11 @@ rk_new_stage
 rk_stage_tools "$PWD/build-demo"
 # modules.dep for the guest's module tree comes from pmod's own depmod.
 rk_stage_modules "$PWD/build-demo/tools/depmod/depmod" 8021q garp mrp stp llc tun
+# The distribution's trust store: the certificate this kernel was built
+# to trust (Debian's module signing key), taken from the kernel image.
+rk_kernel_certs
+mkdir -p "$RK_STAGE/usr/lib/pmod/keys"
+cp "$RK_KERNEL_CERTS"/kernel-*.der "$RK_STAGE/usr/lib/pmod/keys/"
 rk_initramfs "$RK_DIR/guest/demo.sh" "$RK_WORK/initrd.cpio"
 echo "$(du -h "$RK_WORK/initrd.cpio" | cut -f1) initramfs"
 

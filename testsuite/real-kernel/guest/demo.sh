@@ -17,6 +17,9 @@ show() {
 echo "RK-BEGIN tools=$T"
 echo "Booted Debian's kernel $(uname -r) in qemu; pmod's tools are in $T."
 
+say "pmod checks each module's signature in userspace before the kernel is asked. The trust store /usr/lib/pmod/keys holds the kernel's own build key (taken from this kernel), as a distribution ships it."
+show "$T/modinfo" --verify 8021q tun
+
 say "Load 8021q (VLAN support). modprobe reads modules.dep and first loads what it needs: llc, stp, garp, mrp."
 show "$T/modprobe" -v 8021q
 
