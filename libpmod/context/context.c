@@ -79,7 +79,7 @@ int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		return -ENOMEM;
-	ctx->log_priority = LOG_ERR;
+	ctx->log.priority = LOG_ERR;
 	ctx->max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
 	ctx->token_fd = -1;
 	ctx->root = normalize_root(opts->root);
@@ -127,13 +127,13 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 
 void pmod_ctx_set_log_fn(struct pmod_ctx *ctx, pmod_log_fn fn, void *data)
 {
-	ctx->log_fn = fn;
-	ctx->log_data = data;
+	ctx->log.fn = fn;
+	ctx->log.data = data;
 }
 
 void pmod_ctx_set_log_priority(struct pmod_ctx *ctx, int priority)
 {
-	ctx->log_priority = priority;
+	ctx->log.priority = priority;
 }
 
 const char *pmod_ctx_module_dir(const struct pmod_ctx *ctx)
@@ -156,12 +156,17 @@ void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 
-	if (ctx->log_fn == NULL || priority > ctx->log_priority)
+	if (ctx->log.fn == NULL || priority > ctx->log.priority)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	ctx->log_fn(ctx->log_data, priority, msg);
+	log_write(&ctx->log, priority, "%s", msg);
+}
+
+const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx)
+{
+	return &ctx->log;
 }
 
 int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,

@@ -6,6 +6,7 @@
 
 #include "pmod.h"
 #include "index_reader.h"
+#include "log.h"
 #include "mapped_file.h"
 #include "signature_cache.h"
 #include "trust_store.h"
@@ -28,9 +29,7 @@ struct pmod_ctx {
 	char *moddir;			/* "/lib/modules" or depmod -m's */
 	char *module_dir;
 	char *kernel_release;
-	pmod_log_fn log_fn;
-	void *log_data;
-	int log_priority;
+	struct log_sink log;
 	/* Decompressed modules larger than this are refused: a bomb is not
 	 * swallowed. Tests lower it. */
 	size_t max_module_size;
@@ -59,6 +58,8 @@ struct pmod_ctx {
 
 void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The sink handed to the layers below the context (they never see it). */
+const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx);
 
 /* The index, opened on first use; NULL when it is missing or empty (which
  * lookups treat as "no match"). A corrupt index is an error. */
