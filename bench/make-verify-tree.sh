@@ -28,8 +28,9 @@ openssl req -new -nodes -x509 -newkey rsa:4096 -sha256 -days 36500 \
 	-subj "/CN=pmod verify bench throwaway key" \
 	-outform DER -out "$out/root/etc/pmod/keys/bench.der" -keyout "$out/key.pem" 2>/dev/null
 
-# Strip the appended signatures (kmod-facts §5.6): the module before the
-# PKCS#7 blob is what Debian's sign-file signed.
+# Strip the appended signatures (PKCS#7 blob, 12-byte module_signature,
+# 28-byte marker; see doc/signing-policy.md): the module before the PKCS#7
+# blob is what Debian's sign-file signed.
 /usr/bin/python3 - "$src" "$out/unsigned" <<'PY'
 import os, struct, sys
 src, dst = sys.argv[1], sys.argv[2]

@@ -3,8 +3,8 @@
 # Instructions (valgrind callgrind, Ir) that `modprobe --show-depends`
 # executes, kmod 30 against pmod, over aliases of many buses, aliases the
 # kernel requests by name and the modules with the deepest dependency
-# chains of a Debian kernel; start-up included (issue 4, item 9: at most
-# 0.18 of kmod 30).
+# chains of a Debian kernel; start-up included (target: at most 0.18 of
+# kmod 30).
 #
 # Usage: bench/modprobe-bench.sh PMOD_MODPROBE [OPTIONS]
 #   PMOD_MODPROBE  pmod's modprobe (e.g. build/tools/modprobe/modprobe)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The main job: pmod on a real kernel. Builds pmod, fetches Debian's newest
+# pmod on a real kernel. Builds pmod, fetches Debian's newest
 # 6.1 amd64 kernel package, boots that kernel in qemu with pmod's tools in a
 # small initramfs, and shows them at work on real, signed Debian modules:
 # modinfo --verify checking their signatures against the trust store,

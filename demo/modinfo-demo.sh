@@ -1,9 +1,9 @@
 #!/bin/bash
-# The main job on its embedded default: build pmod, fetch the newest Debian
+# pmod without a kernel to load into: build pmod, fetch the newest Debian
 # 6.1 amd64 kernel package, index its modules with pmod's depmod, and show
 # pmod's modinfo on them: by path, by name, by alias, a built-in module, a
-# compressed module, and one field over the whole tree. (A later issue
-# replaces this with a real kernel booted in qemu loading modules with pmod.)
+# compressed module, and one field over the whole tree. (demo/kernel-demo.sh
+# goes further: it boots that kernel in qemu and loads modules with pmod.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,9 +3,9 @@
  * into a table of pointers. libpmod links none of libcrypto, libzstd,
  * liblzma or zlib: a run that verifies nothing and decompresses nothing
  * never maps them, so it pays neither their load time nor their
- * constructors (issue 4, item 9). Each user (lazy_crypto.c, lazy_zstd.c,
- * lazy_xz.c, lazy_zlib.c) declares its table with the real headers'
- * prototypes (typeof), so every call is still checked by the compiler. */
+ * constructors. Each user (lazy_crypto.c, lazy_zstd.c, lazy_xz.c,
+ * lazy_zlib.c) declares its table with the real headers' prototypes
+ * (typeof), so every call is still checked by the compiler. */
 #ifndef PMOD_LAZY_LIBRARY_H
 #define PMOD_LAZY_LIBRARY_H
 

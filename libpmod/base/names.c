@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Module-name and alias normalisation, the rules every lookup, index and
- * configuration file relies on (kmod-facts §2.5). */
+ * configuration file relies on: '-' becomes '_' (not inside [...] in an
+ * alias) and a name ends at its first dot (doc/configuration.md). */
 #include <errno.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Configuration directories the way kmod reads them (kmod-facts §2.1-2.2):
+/* Configuration directories the way kmod reads them (doc/configuration.md):
  * *.conf files from a list of directories, merged and sorted by basename,
  * the first directory winning for equal names; logical lines joined at a
  * trailing backslash, '#' comments at the start of a line. Shared by

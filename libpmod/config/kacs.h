@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The Peios token interface (KACS, x86_64) as peios.md §1 lays it out,
+/* The Peios token interface (KACS, x86_64) as Peios publishes it,
  * spelled here because no installed header has it. */
 #ifndef PMOD_KACS_H
 #define PMOD_KACS_H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* modprobe's configuration as parsed: one list per directive kind, in
- * parse order (kmod-facts §2.2). Shared by the parser, the kernel command
- * line tokenizer and resolution. */
+ * parse order (files by basename, then the kernel command line), which
+ * decides the first match and how options join; see doc/configuration.md.
+ * Shared by the parser, the kernel command line tokenizer and resolution. */
 #ifndef PMOD_MODPROBE_CONFIG_H
 #define PMOD_MODPROBE_CONFIG_H
 
@@ -33,8 +34,9 @@ int modprobe_config_parse_line(struct pmod_ctx *ctx, struct pmod_config *cfg, ch
 int modprobe_config_add(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
 			const char *value);
 
-/* The kernel command line (kmod-facts §2.6), modified in place: options
- * and modprobe.blacklist= entries appended to cfg. */
+/* The kernel command line, modified in place: MODULE.PARAM[=VALUE] tokens
+ * as options and modprobe.blacklist= entries, appended to cfg after every
+ * file's (doc/configuration.md). */
 int kernel_cmdline_parse(struct pmod_ctx *ctx, struct pmod_config *cfg, char *text);
 
 #endif

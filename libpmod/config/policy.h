@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The Peios module policy knobs (peios.md §2) inside the library: where
+/* The module policy knobs (doc/policy-knobs.md) inside the library: where
  * they are read from (policy_registry.c, policy_file.c) and how a value is
  * checked and applied (policy.c). A bad value never fails a run: it is
  * logged as a warning naming where it came from, and the knob keeps its
@@ -21,7 +21,7 @@
 
 /* The path of the fallback file under the context's root. */
 #define POLICY_FILE_PATH "/etc/pmod/policy.conf"
-/* The registry key, hive included (peios.md §2). */
+/* The registry key, hive included (Peios documents often omit it). */
 #define POLICY_REGISTRY_KEY "Machine\\System\\Modules"
 
 enum policy_knob {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The authority gate (peios.md §1): loading and unloading need
+/* The authority gate: loading and unloading need
  * SeLoadDriverPrivilege. On Peios it is read from the caller's token
  * (kacs_open_self_token, KACS_IOC_QUERY class 3, bit 10); a privilege that
  * is present but disabled is enabled just around each kernel call and put

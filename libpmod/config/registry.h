@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The Peios registry's user interface as peios.md §2 lays it out (LCS,
+/* The Peios registry's user interface as Peios publishes it (LCS,
  * x86_64), spelled here because no installed header has it. */
 #ifndef PMOD_REGISTRY_H
 #define PMOD_REGISTRY_H

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The fixed end of a signed module (kmod-facts §5.6):
+/* The fixed end of a signed module, as Linux appends it (see
+ * doc/signing-policy.md):
  *   ... [struct module_signature, 12 bytes][magic, 28 bytes]
  * read from the last 40 bytes alone, so that a verifier reading a file can
  * find the signature without reading the module body first. Shared by

@@ -1,7 +1,7 @@
 #!/bin/bash
 # depmod-safety.sh PMOD_DEPMOD
 #
-# Issue 3, item 5: depmod is safe to interrupt. On a throwaway hard-linked
+# depmod is safe to interrupt. On a throwaway hard-linked
 # copy of the real tree PMOD_TEST_ROOT/lib/modules/PMOD_TEST_ABI (never
 # written to; the test skips with 77 without those variables):
 #

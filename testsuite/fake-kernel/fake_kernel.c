@@ -870,7 +870,7 @@ static int fake_load(const uint8_t *image, size_t len, const struct module_facts
 	char *save, *dep;
 	int e;
 
-	/* The privilege is the kernel's first check (seeds). */
+	/* The privilege is the kernel's first check: without it, no other error. */
 	e = fake_peios_privilege_error();
 	if (e == 0)
 		e = injected_error(mf->name);
@@ -952,7 +952,7 @@ static int fake_unload(const char *name)
 		closedir(dir);
 	fake_path(path, "/sys/module/%s/refcnt", name);
 	if (held || read_long_file(path, 0) > 0) {
-		errno = EAGAIN;		/* what Debian 6.1 answers (real-kernel.md) */
+		errno = EAGAIN;		/* what Debian 6.1 answers, not EBUSY */
 		return -1;
 	}
 	/* Undo what loading it did to the modules it used. */

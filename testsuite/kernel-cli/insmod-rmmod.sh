@@ -108,7 +108,7 @@ both ins-params insmod "$LOOP" max_loop=4 max_part=2; same_as_kmod ins-params
 check_eq "ins-params: call" "$(cat "$WORK/ins-params-p/calls.log")" \
 	'finit_module loop flags=0x0 params="max_loop=4 max_part=2"'
 
-# A value with a space is quoted (kmod-facts §1.2; kmod 30 predates this,
+# A value with a space is quoted (as newer kmod does; kmod 30 predates this,
 # so no comparison); an already quoted one is left alone.
 empty q > /dev/null
 run "$WORK/q" "$WORK/q" -- "$PINS" "$LOOP" 'max_loop=a b' 'max_part="c d"' plain

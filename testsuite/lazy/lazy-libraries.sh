@@ -1,5 +1,5 @@
 #!/bin/bash
-# A run pays only for the libraries it uses (issue 4, item 9): libpmod and
+# A run pays only for the libraries it uses: libpmod and
 # the tools do not link libcrypto, libzstd, liblzma or zlib, and a run maps
 # each of them only when it decodes a signature or decompresses a module of
 # that format (libpmod/lazy_library.h).

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Forced unload exists only in forced_unload builds (peios.md §4): the
-# standard rmmod never sends O_TRUNC, with or without -f; rmmod built with
-# forced_unload=true sends it with -f only.
+# Forced unload exists only in forced_unload builds, as a standard Peios
+# kernel has none (doc/kernel-boundary.md): the standard rmmod never sends
+# O_TRUNC, with or without -f; rmmod built with forced_unload=true sends it
+# with -f only.
 # usage: forced-unload.sh RMMOD_FORCED RMMOD SHIM MAKE_FAKE_KERNEL
 FORCED=$1 STANDARD=$2 SHIM=$3 MAKE_FAKE=$4
 . "$(dirname "$0")/../kernel-cli/lib.sh"

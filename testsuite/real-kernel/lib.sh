@@ -1,7 +1,7 @@
 # Shared pieces for booting the Debian 6.1 kernel under qemu with pmod's
 # tools in an initramfs. Sourced (bash, set -euo pipefail) by
-# testsuite/real-kernel/run.sh and demo/kernel-demo.sh; facts behind every
-# choice are in /work/shared/spec/real-kernel.md.
+# testsuite/real-kernel/run.sh and demo/kernel-demo.sh; the facts behind
+# its choices are in doc/kernel-boundary.md.
 #
 # Everything slow is cached under $RK_CACHE (default /var/cache/pmod-test,
 # outside the repository): the unpacked kernel package (by

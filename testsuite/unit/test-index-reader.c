@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The binary index reader, on indexes encoded here in both layouts
  * (pre-order as kmod 34 writes, post-order as kmod 30 does), the byte-exact
- * example from kmod-facts §4.4, and corrupt indexes. */
+ * modules.builtin.bin kmod 34 writes for two keys, and corrupt indexes. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -264,8 +264,8 @@ static void wildcard(bool post_order)
 static void wildcard_pre_order(void **state) { wildcard(false); }
 static void wildcard_post_order(void **state) { wildcard(true); }
 
-/* kmod-facts §4.4: the 108-byte modules.builtin.bin kmod 34 writes for
- * the keys "ext4" and "unix". */
+/* The 108-byte modules.builtin.bin kmod 34 writes for the keys "ext4" and
+ * "unix", byte for byte. */
 static void kmod_worked_example(void **state)
 {
 	uint8_t b[108] = { 0xB0, 0x07, 0xF4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20, 0x00, 0x00, 0x0C,

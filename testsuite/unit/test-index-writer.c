@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The binary index writer: the byte-exact example from kmod-facts §4.4, the
+/* The binary index writer: the 108 bytes kmod 34 writes for two keys, the
  * pre-order layout checked node by node, round trips through pmod's reader
  * on a few thousand generated keys against a model of kmod's semantics,
  * input errors and duplicates, the 256 MiB limit, and libkmod reading

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Signature verification (peios.md §3) on generated modules signed with
- * throwaway keys: every key type and hash, both ways of naming the signer,
- * certificates as PEM and DER in both trust-store directories, and every
- * way a signature or a store can be wrong. */
+/* Signature verification (doc/signing-policy.md) on generated modules
+ * signed with throwaway keys: every key type and hash, both ways of naming
+ * the signer, certificates as PEM and DER in both trust-store directories,
+ * and every way a signature or a store can be wrong. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The signing gate (peios.md §3) in insmod and modprobe under the fake
+# The signing gate (doc/signing-policy.md) in insmod and modprobe under the fake
 # kernel: with SigningPolicy = enforce only valid modules reach the kernel
 # (refused ones make no call at all, and the message names the verdict,
 # the module and the policy); with warn every module is loaded and each

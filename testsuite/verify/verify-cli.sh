@@ -1,5 +1,5 @@
 #!/bin/bash
-# modinfo --verify (peios.md §3): verdict lines and exit status on
+# modinfo --verify (doc/signing-policy.md): verdict lines and exit status on
 # generated modules signed with throwaway keys, each verdict cross-checked
 # against OpenSSL's own command line on the same bytes; and, when
 # PMOD_TEST_ROOT/PMOD_TEST_ABI name a Debian tree, every real module is
