@@ -16,9 +16,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "context.h"
 #include "error.h"
 #include "kacs.h"
+#include "log.h"
 #include "privilege.h"
 
 #define PRIVILEGE_BIT ((uint64_t)1 << KACS_SE_LOAD_DRIVER_PRIVILEGE)
@@ -34,7 +34,7 @@ static uint64_t le64(const uint8_t *p)
 }
 
 /* The token, opened to query and, when we may, to adjust. */
-static int open_token(struct pmod_ctx *ctx)
+static int open_token(struct privilege *priv)
 {
 	long fd;
 
@@ -43,33 +43,33 @@ static int open_token(struct pmod_ctx *ctx)
 	if (fd < 0 && errno == EACCES)
 		fd = syscall(PEIOS_SYS_KACS_OPEN_SELF_TOKEN, 0L, (long)KACS_TOKEN_QUERY);
 	else if (fd >= 0)
-		ctx->token_can_adjust = true;
+		priv->token_can_adjust = true;
 	if (fd < 0)
 		return -errno;
-	ctx->token_fd = (int)fd;
+	priv->token_fd = (int)fd;
 	return 0;
 }
 
-enum privilege_authority privilege_authority(struct pmod_ctx *ctx)
+enum privilege_authority privilege_authority(struct privilege *priv)
 {
 	int r;
 
-	if (ctx->authority != PRIVILEGE_UNKNOWN)
-		return ctx->authority;
-	r = open_token(ctx);
+	if (priv->authority != PRIVILEGE_UNKNOWN)
+		return priv->authority;
+	r = open_token(priv);
 	/* Only "no such syscall" means "not Peios"; a token we cannot open
 	 * is still a Peios token (queries then fail and say why). */
-	ctx->authority = r == -ENOSYS ? PRIVILEGE_LINUX_CAPABILITY : PRIVILEGE_PEIOS_TOKEN;
-	return ctx->authority;
+	priv->authority = r == -ENOSYS ? PRIVILEGE_LINUX_CAPABILITY : PRIVILEGE_PEIOS_TOKEN;
+	return priv->authority;
 }
 
-const char *privilege_authority_name(struct pmod_ctx *ctx)
+const char *privilege_authority_name(struct privilege *priv)
 {
-	return privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN ? "SeLoadDriverPrivilege"
+	return privilege_authority(priv) == PRIVILEGE_PEIOS_TOKEN ? "SeLoadDriverPrivilege"
 								  : "CAP_SYS_MODULE";
 }
 
-static int token_state(struct pmod_ctx *ctx, enum privilege_state *state, struct pmod_error *err)
+static int token_state(struct privilege *priv, enum privilege_state *state, struct pmod_error *err)
 {
 	uint8_t answer[sizeof(struct kacs_privileges)];
 	struct kacs_query_args q = {
@@ -79,11 +79,11 @@ static int token_state(struct pmod_ctx *ctx, enum privilege_state *state, struct
 	};
 	uint64_t present, enabled;
 
-	if (ctx->token_fd < 0)
+	if (priv->token_fd < 0)
 		return pmod_fail(err, -EACCES,
 				 "cannot open this process's token to check SeLoadDriverPrivilege");
 	memset(answer, 0, sizeof(answer));
-	if (ioctl(ctx->token_fd, KACS_IOC_QUERY, &q) < 0)
+	if (ioctl(priv->token_fd, KACS_IOC_QUERY, &q) < 0)
 		return pmod_fail(err, -errno,
 				 "cannot read this process's privileges to check "
 				 "SeLoadDriverPrivilege: %s", strerror(errno));
@@ -112,42 +112,42 @@ static int capability_state(enum privilege_state *state, struct pmod_error *err)
 	return 0;
 }
 
-static int privilege_state(struct pmod_ctx *ctx, enum privilege_state *state,
+static int privilege_state(struct privilege *priv, enum privilege_state *state,
 			   struct pmod_error *err)
 {
-	if (privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN)
-		return token_state(ctx, state, err);
+	if (privilege_authority(priv) == PRIVILEGE_PEIOS_TOKEN)
+		return token_state(priv, state, err);
 	return capability_state(state, err);
 }
 
-void privilege_explain(struct pmod_ctx *ctx, enum pmod_operation op, int code,
+void privilege_explain(struct privilege *priv, enum pmod_operation op, int code,
 		       struct pmod_error *err)
 {
 	pmod_fail(err, code, "permission denied: %s a module needs SeLoadDriverPrivilege%s",
 		  op == PMOD_OPERATION_LOAD ? "loading" : "unloading",
-		  privilege_authority(ctx) == PRIVILEGE_PEIOS_TOKEN ? "" : " (CAP_SYS_MODULE)");
+		  privilege_authority(priv) == PRIVILEGE_PEIOS_TOKEN ? "" : " (CAP_SYS_MODULE)");
 }
 
-int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
+int privilege_check(struct privilege *priv, enum pmod_operation op, struct pmod_error *err)
 {
 	enum privilege_state state;
 	int r;
 
-	r = privilege_state(ctx, &state, err);
+	r = privilege_state(priv, &state, err);
 	if (r < 0)
 		return r;
 	if (state == PRIVILEGE_ABSENT) {
-		privilege_explain(ctx, op, -EPERM, err);
+		privilege_explain(priv, op, -EPERM, err);
 		return -EPERM;
 	}
-	if (state == PRIVILEGE_PRESENT_DISABLED && !ctx->token_can_adjust)
+	if (state == PRIVILEGE_PRESENT_DISABLED && !priv->token_can_adjust)
 		return pmod_fail(err, -EPERM,
 				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
 				 "and this process may not enable it");
 	return 0;
 }
 
-static int adjust(struct pmod_ctx *ctx, uint32_t attributes, uint64_t *previous)
+static int adjust(struct privilege *priv, uint32_t attributes, uint64_t *previous)
 {
 	struct kacs_privilege_entry entry = {
 		.luid = KACS_SE_LOAD_DRIVER_PRIVILEGE,
@@ -158,34 +158,34 @@ static int adjust(struct pmod_ctx *ctx, uint32_t attributes, uint64_t *previous)
 		.data_ptr = (uint64_t)(uintptr_t)&entry,
 	};
 
-	if (ioctl(ctx->token_fd, KACS_IOC_ADJUST_PRIVS, &a) < 0)
+	if (ioctl(priv->token_fd, KACS_IOC_ADJUST_PRIVS, &a) < 0)
 		return -errno;
 	if (previous != NULL)
 		*previous = a.previous_enabled;
 	return 0;
 }
 
-int privilege_raise(struct pmod_ctx *ctx, struct privilege_scope *scope, struct pmod_error *err)
+int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err)
 {
 	enum privilege_state state;
 	uint64_t previous = 0;
 	int r;
 
 	scope->enabled_here = false;
-	if (privilege_authority(ctx) != PRIVILEGE_PEIOS_TOKEN)
+	if (privilege_authority(priv) != PRIVILEGE_PEIOS_TOKEN)
 		return 0;
-	r = token_state(ctx, &state, err);
+	r = token_state(priv, &state, err);
 	if (r < 0)
 		return r;
 	/* Absent: the kernel answers EPERM and that is explained; enabled:
 	 * nothing to do. */
 	if (state != PRIVILEGE_PRESENT_DISABLED)
 		return 0;
-	if (!ctx->token_can_adjust)
+	if (!priv->token_can_adjust)
 		return pmod_fail(err, -EPERM,
 				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
 				 "and this process may not enable it");
-	r = adjust(ctx, KACS_PRIVILEGE_ENABLED, &previous);
+	r = adjust(priv, KACS_PRIVILEGE_ENABLED, &previous);
 	if (r < 0)
 		return pmod_fail(err, r, "cannot enable SeLoadDriverPrivilege: %s", strerror(-r));
 	/* Someone else may have enabled it meanwhile: restore only what we
@@ -194,21 +194,29 @@ int privilege_raise(struct pmod_ctx *ctx, struct privilege_scope *scope, struct 
 	return 0;
 }
 
-void privilege_restore(struct pmod_ctx *ctx, const struct privilege_scope *scope)
+void privilege_restore(struct privilege *priv, const struct privilege_scope *scope)
 {
 	int r;
 
 	if (!scope->enabled_here)
 		return;
-	r = adjust(ctx, 0, NULL);
+	r = adjust(priv, 0, NULL);
 	if (r < 0)
-		ctx_log(ctx, LOG_WARNING, "could not disable SeLoadDriverPrivilege again: %s",
+		log_write(priv->log, LOG_WARNING, "could not disable SeLoadDriverPrivilege again: %s",
 			strerror(-r));
 }
 
-void ctx_privilege_release(struct pmod_ctx *ctx)
+void privilege_init(struct privilege *priv, const struct log_sink *log)
 {
-	if (ctx->token_fd >= 0)
-		close(ctx->token_fd);
-	ctx->token_fd = -1;
+	priv->authority = PRIVILEGE_UNKNOWN;
+	priv->token_fd = -1;
+	priv->token_can_adjust = false;
+	priv->log = log;
+}
+
+void privilege_release(struct privilege *priv)
+{
+	if (priv->token_fd >= 0)
+		close(priv->token_fd);
+	priv->token_fd = -1;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "log.h"
 #include "pmod.h"
 
 enum privilege_authority {
@@ -20,26 +21,40 @@ enum privilege_state {
 	PRIVILEGE_PRESENT_ENABLED,
 };
 
+/* The calling process's authority, asked once and kept: where it comes
+ * from, and the token opened to query (and, when allowed, adjust) it. */
+struct privilege {
+	enum privilege_authority authority;
+	int token_fd;			/* -1 until opened */
+	bool token_can_adjust;
+	const struct log_sink *log;
+};
+
+void privilege_init(struct privilege *priv, const struct log_sink *log);
+/* Closes the token. */
+void privilege_release(struct privilege *priv);
+/* Present (enabled, or disabled but adjustable) for op: 0; absent:
+ * -EPERM with err naming the privilege; a failure to ask: its errno. */
+int privilege_check(struct privilege *priv, enum pmod_operation op, struct pmod_error *err);
+
 /* What raising did, so that restoring puts back exactly that. */
 struct privilege_scope {
 	bool enabled_here;		/* we enabled it: disable it again */
 };
 
 /* Where the authority comes from, asking the system the first time. */
-enum privilege_authority privilege_authority(struct pmod_ctx *ctx);
+enum privilege_authority privilege_authority(struct privilege *priv);
 /* Enable SeLoadDriverPrivilege just before a kernel call when it is
  * present but disabled. 0 (also when there is nothing to do), or a
  * negative errno with err filled: the kernel must then not be called. */
-int privilege_raise(struct pmod_ctx *ctx, struct privilege_scope *scope, struct pmod_error *err);
+int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err);
 /* Put back what privilege_raise changed; called whatever the kernel said. */
-void privilege_restore(struct pmod_ctx *ctx, const struct privilege_scope *scope);
+void privilege_restore(struct privilege *priv, const struct privilege_scope *scope);
 /* The sentence for a missing privilege, the same whether we found it
  * missing or the kernel answered EPERM. */
-void privilege_explain(struct pmod_ctx *ctx, enum pmod_operation op, int code,
+void privilege_explain(struct privilege *priv, enum pmod_operation op, int code,
 		       struct pmod_error *err);
 /* "SeLoadDriverPrivilege" or "CAP_SYS_MODULE", for records. */
-const char *privilege_authority_name(struct pmod_ctx *ctx);
-/* Closes the token (pmod_ctx_free). */
-void ctx_privilege_release(struct pmod_ctx *ctx);
+const char *privilege_authority_name(struct privilege *priv);
 
 #endif

@@ -81,7 +81,7 @@ int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
 		return -ENOMEM;
 	ctx->log.priority = LOG_ERR;
 	ctx->max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
-	ctx->token_fd = -1;
+	privilege_init(&ctx->privilege, &ctx->log);
 	ctx->root = normalize_root(opts->root);
 	if (opts->kernel_release != NULL) {
 		ctx->kernel_release = strdup(opts->kernel_release);
@@ -114,7 +114,7 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	signature_cache_free(ctx->signature_cache);
 	trust_store_free(ctx->trust_store);
 	ctx_policy_free(ctx);
-	ctx_privilege_release(ctx);
+	privilege_release(&ctx->privilege);
 	free(ctx->request);
 	free(ctx->demand_rule);
 	free(ctx->root);
@@ -167,6 +167,11 @@ void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
 const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx)
 {
 	return &ctx->log;
+}
+
+struct privilege *ctx_privilege(struct pmod_ctx *ctx)
+{
+	return &ctx->privilege;
 }
 
 int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,

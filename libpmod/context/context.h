@@ -8,6 +8,7 @@
 #include "index_reader.h"
 #include "log.h"
 #include "mapped_file.h"
+#include "privilege.h"
 #include "signature_cache.h"
 #include "trust_store.h"
 
@@ -41,11 +42,8 @@ struct pmod_ctx {
 	struct trust_store *trust_store;	/* trust_store.c, loaded on first use */
 	/* policy.c: read on first use. */
 	struct pmod_policy *policy;
-	/* privilege.c: where the authority comes from (enum
-	 * privilege_authority) and the token, opened on first use. */
-	int authority;
-	int token_fd;
-	bool token_can_adjust;
+	/* The caller's authority, asked on first use. */
+	struct privilege privilege;
 	/* record.c: where records go (NULL: syslog), and what they name. */
 	pmod_record_fn record_fn;
 	void *record_data;
@@ -60,6 +58,8 @@ void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The sink handed to the layers below the context (they never see it). */
 const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx);
+/* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
+struct privilege *ctx_privilege(struct pmod_ctx *ctx);
 
 /* The index, opened on first use; NULL when it is missing or empty (which
  * lookups treat as "no match"). A corrupt index is an error. */
@@ -68,6 +68,5 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 
 /* Owned parts released by pmod_ctx_free. */
 void ctx_policy_free(struct pmod_ctx *ctx);
-void ctx_privilege_release(struct pmod_ctx *ctx);
 
 #endif

@@ -21,7 +21,7 @@ int pmod_gate(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *e
 		record_refusal(ctx, op, NULL, NULL, "lockdown", r);
 		return r;
 	}
-	r = pmod_check_privilege(ctx, op, err);
+	r = privilege_check(ctx_privilege(ctx), op, err);
 	if (r < 0) {
 		record_refusal(ctx, op, NULL, NULL, "privilege", r);
 		return r;
@@ -56,4 +56,9 @@ int gate_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, const char *mo
 int pmod_check_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, struct pmod_error *err)
 {
 	return gate_forced_load(ctx, insert_flags, NULL, NULL, err);
+}
+
+int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
+{
+	return privilege_check(ctx_privilege(ctx), op, err);
 }

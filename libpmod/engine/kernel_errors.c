@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "context.h"
 #include "error.h"
 #include "kernel.h"
 #include "lockdown.h"
@@ -249,7 +250,7 @@ static void explain_eperm(struct pmod_ctx *ctx, enum pmod_operation op, int code
 			  struct pmod_error *err)
 {
 	if (!lockdown_explain(ctx, op, true, code, err))
-		privilege_explain(ctx, op, code, err);
+		privilege_explain(ctx_privilege(ctx), op, code, err);
 }
 
 void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,

@@ -207,7 +207,7 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 		if (kernel_process_is_kernel_thread(&parent))
 			field(&o, "parent-kthread", "yes");
 	}
-	field(&o, "authority", privilege_authority_name(ctx));
+	field(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
 	result_field(&o, rec->result);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
 }

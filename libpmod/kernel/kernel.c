@@ -593,14 +593,14 @@ static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, in
 	int r;
 
 	*asked = false;
-	r = privilege_raise(ctx, &scope, err);
+	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
 		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
 	r = syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
-	privilege_restore(ctx, &scope);
+	privilege_restore(ctx_privilege(ctx), &scope);
 	return r;
 }
 
@@ -611,14 +611,14 @@ static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const 
 	int r;
 
 	*asked = false;
-	r = privilege_raise(ctx, &scope, err);
+	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
 		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
 	r = init_module(image, len, params) < 0 ? -errno : 0;
-	privilege_restore(ctx, &scope);
+	privilege_restore(ctx_privilege(ctx), &scope);
 	return r;
 }
 
@@ -629,14 +629,14 @@ static int sys_delete_module(struct pmod_ctx *ctx, const char *name, unsigned fl
 	int r;
 
 	*asked = false;
-	r = privilege_raise(ctx, &scope, err);
+	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
 		record_refusal(ctx, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
 	r = delete_module(name, flags) < 0 ? -errno : 0;
-	privilege_restore(ctx, &scope);
+	privilege_restore(ctx_privilege(ctx), &scope);
 	return r;
 }
 
