@@ -21,13 +21,13 @@ struct depmod_search {
 
 struct depmod_config {
 	struct depmod_search *searches;
-	size_t nsearches;
+	size_t nsearches, capsearches;
 	char **overrides;		/* "SUBDIR/MODNAME" relative paths */
-	size_t noverrides;
+	size_t noverrides, capoverrides;
 	char **externals;		/* absolute directories, in order */
-	size_t nexternals;
+	size_t nexternals, capexternals;
 	char **excludes;
-	size_t nexcludes;
+	size_t nexcludes, capexcludes;
 };
 
 struct depmod_export {

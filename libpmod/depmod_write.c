@@ -17,6 +17,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "growable_array.h"
 #include "index_writer.h"
 
 struct text {
@@ -27,21 +28,15 @@ struct text {
 
 static void text_add(struct text *t, const char *s, size_t n)
 {
+	size_t need = t->len + n + 1;
+
 	if (t->failed)
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 65536;
-		char *p;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		p = realloc(t->data, cap);
-		if (p == NULL) {
-			t->failed = true;
-			return;
-		}
-		t->data = p;
-		t->cap = cap;
+	/* Outputs run to many kilobytes: start at 64 KiB, not at a few bytes. */
+	if (need <= n || growable_array_reserve(&t->data, &t->cap, need < 65536 ? 65536 : need,
+						  1) < 0) {
+		t->failed = true;
+		return;
 	}
 	memcpy(t->data + t->len, s, n);
 	t->len += n;
@@ -306,7 +301,7 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 	struct pmod_error e;
 	const char *p, *end;
 	char **seen = NULL;
-	size_t nseen = 0;
+	size_t nseen = 0, capseen = 0;
 	int r = 0;
 
 	snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", ctx->module_dir);
@@ -336,16 +331,15 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 				for (size_t i = 0; i < nseen && !dup; i++)
 					dup = strcmp(seen[i], pair) == 0;
 				if (!dup) {
-					char **s = realloc(seen, (nseen + 1) * sizeof(*s));
+					char *copy = strdup(pair);
 
-					if (s == NULL || (s[nseen] = strdup(pair)) == NULL) {
-						if (s)
-							seen = s;
+					if (copy == NULL ||
+					    growable_array_append(&seen, &nseen, &capseen, sizeof(copy),
+								  &copy) < 0) {
+						free(copy);
 						r = -ENOMEM;
 						break;
 					}
-					seen = s;
-					nseen++;
 					r = index_add(ctx, o, out->index[OUT_BUILTIN_ALIAS_BIN],
 						      "builtin alias", key, mod, 0);
 				}

@@ -14,6 +14,7 @@
 
 #include "config_files.h"
 #include "error.h"
+#include "growable_array.h"
 #include "modprobe_config.h"
 
 static const char *const default_dirs[] = {
@@ -30,15 +31,9 @@ static struct config_entry *entry_new(struct pmod_config *cfg, enum pmod_config_
 {
 	struct config_entry *e;
 
-	if (cfg->count[kind] == cfg->cap[kind]) {
-		size_t cap = cfg->cap[kind] ? cfg->cap[kind] * 2 : 8;
-
-		e = realloc(cfg->entries[kind], cap * sizeof(*e));
-		if (e == NULL)
-			return NULL;
-		cfg->entries[kind] = e;
-		cfg->cap[kind] = cap;
-	}
+	if (growable_array_reserve(&cfg->entries[kind], &cfg->cap[kind], cfg->count[kind] + 1,
+				   sizeof(*e)) < 0)
+		return NULL;
 	e = &cfg->entries[kind][cfg->count[kind]];
 	memset(e, 0, sizeof(*e));
 	return e;
