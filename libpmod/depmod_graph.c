@@ -325,9 +325,9 @@ int depmod_graph_build(struct pmod_ctx *ctx, struct depmod_modules *mods,
 				return pmod_fail(err, -ENOMEM, "out of memory");
 			if (r > 0) {
 				mods->items[sym->owner].users++;
-				if (o->verbose_out)
-					fprintf(o->verbose_out, "%s needs \"%s\": %s\n", m->path, sym->name,
-						mods->items[sym->owner].path);
+				if (o->dependency_fn)
+					o->dependency_fn(o->dependency_data, m->path, sym->name,
+							 mods->items[sym->owner].path);
 			}
 		}
 	}

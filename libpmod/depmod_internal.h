@@ -106,7 +106,8 @@ struct depmod_graph_options {
 	char symbol_prefix;
 	bool warn_unknown;
 	bool check_crcs;
-	void *verbose_out;
+	pmod_depmod_dependency_fn dependency_fn;
+	void *dependency_data;
 };
 int depmod_symbols_new(struct depmod_symbols **out);
 void depmod_symbols_free(struct depmod_symbols *s);

@@ -496,11 +496,14 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 	if (r < 0) {
 		pmod_fail(err, r, "building the indexes: %s", strerror(-r));
 	} else if (o->dry_run) {
-		for (size_t k = 0; k < sizeof(dry_run_outputs) / sizeof(dry_run_outputs[0]); k++) {
-			const struct text *t = &out.text[dry_run_outputs[k]];
+		for (size_t k = 0; k < sizeof(dry_run_outputs) / sizeof(dry_run_outputs[0]) &&
+				   o->dry_run_output && r == 0; k++) {
+			enum output i = dry_run_outputs[k];
 
-			if (t->len)
-				fwrite(t->data, 1, t->len, o->dry_run_out);
+			r = o->dry_run_output(o->dry_run_data, output_names[i],
+					      out.text[i].data ? out.text[i].data : "", out.text[i].len);
+			if (r < 0)
+				pmod_fail(err, r, "handing on %s: %s", output_names[i], strerror(-r));
 		}
 	} else {
 		r = publish(outdir, &out, err);

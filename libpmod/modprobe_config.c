@@ -16,6 +16,7 @@
 #include "error.h"
 #include "growable_array.h"
 #include "modprobe_config.h"
+#include "options_size.h"
 
 static const char *const default_dirs[] = {
 	"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
@@ -266,18 +267,20 @@ static int read_kernel_cmdline(struct pmod_ctx *ctx, struct pmod_config *cfg)
 	return kernel_cmdline_parse(ctx, cfg, buf);
 }
 
-int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *opts,
+int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *caller_opts,
 		     struct pmod_config **out, struct pmod_error *err)
 {
-	static const struct pmod_config_options defaults;
+	struct pmod_config_options o;
+	const struct pmod_config_options *opts = &o;
 	char *owned[MAX_CONFIG_PATHS + 2];
 	struct config_file *files = NULL;
 	struct pmod_config *cfg;
 	size_t n = 0, nfiles = 0;
 	int r = 0;
 
-	if (opts == NULL)
-		opts = &defaults;
+	r = options_copy(&o, sizeof(o), caller_opts);
+	if (r < 0)
+		return pmod_fail(err, r, "%s", options_copy_error(r));
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
