@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* depmod's graph: which module owns each symbol, the dependency edges
  * that imports make, and the topological order modules.dep is written in
- * (kmod-facts §3.1, §3.4). Symbols live in an open-addressing hash table:
+ * (every module after the modules it needs). Symbols live in an open-addressing hash table:
  * kmod spends almost half of depmod comparing symbol names linearly. */
 #include <errno.h>
 #include <inttypes.h>

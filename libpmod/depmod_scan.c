@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* depmod's input: depmod.d, the module files found under the module
  * directory and the external directories, duplicates resolved by search
- * and override rules (kmod-facts §2.3), ordered by modules.order (§3.3).
+ * and override rules (the earliest search entry wins; an override names
+ * the one file to take), ordered by modules.order.
  * Directories are read in sorted order, so the result never depends on
  * the order the file system returns entries in. */
 #include <dirent.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* depmod's outputs (kmod-facts §3.2). Everything is built in memory first;
+/* depmod's outputs: modules.dep, .alias, .softdep, .weakdep, .symbols,
+ * .devname, their binary indexes, and the built-in indexes. Everything is built in memory first;
  * then each file is written to a temporary file in the output directory,
  * flushed to disk, and only when every one of them has been written are
  * they renamed over the old files. A failure on the way removes every

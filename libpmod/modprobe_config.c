@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* modprobe.d: which files are read, in which order, and what every
- * directive means (kmod-facts §2.1-2.5). The parsed result is plain lists
+ * directive means (alias, options, install, remove, blacklist, softdep,
+ * weakdep), with kmod's semantics. The parsed result is plain lists
  * in parse order; the questions resolution asks are answered here too. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The policy knobs from the Peios registry: reg_open_key (syscall 1100)
  * on Machine\System\Modules, then REG_IOC_QUERY_VALUE for each value
- * (peios.md §2). ENOSYS from the open means this is not Peios and the
+ * named after the knob. ENOSYS from the open means this is not Peios and the
  * caller falls back to policy.conf. Everything the registry hands back is
  * checked (type, length, terminators) before it is used. */
 #include <errno.h>
