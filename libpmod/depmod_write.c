@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* depmod's outputs: modules.dep, .alias, .softdep, .weakdep, .symbols,
- * .devname, their binary indexes, and the built-in indexes. Everything is built in memory first;
- * then each file is written to a temporary file in the output directory,
- * flushed to disk, and only when every one of them has been written are
- * they renamed over the old files. A failure on the way removes every
- * temporary file and leaves the old set as it was. */
+ * .devname, their binary indexes, and the built-in indexes. Everything is
+ * built in memory first; then each file is written to a temporary file in
+ * the output directory, flushed to disk, and only when every one of them
+ * has been written are they renamed over the old files. A failure on the
+ * way removes every temporary file and leaves the old set as it was. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -505,6 +505,8 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 					      out.text[i].data ? out.text[i].data : "", out.text[i].len);
 			if (r < 0)
 				pmod_fail(err, r, "handing on %s: %s", output_names[i], strerror(-r));
+			else
+				r = 0;
 		}
 	} else {
 		r = publish(outdir, &out, err);
