@@ -13,6 +13,16 @@
  *    object they were read from and stay valid until it is freed.
  *  - Nothing read from a file is trusted: every offset, size, count and
  *    string terminator is checked before use.
+ *  - Options structs (pmod_ctx_options, pmod_config_options,
+ *    pmod_depmod_options) begin with `size_t size`, which the caller sets
+ *    to sizeof the struct; everything it does not set should be zero, as
+ *    with `struct pmod_ctx_options o = { .size = sizeof(o) };`. So they
+ *    can grow without breaking programs built against an older pmod.h:
+ *    fields are only added past the end of the previous version (its
+ *    sizeof), a smaller size leaves the newer fields at their zero
+ *    defaults, and a larger size than the library knows is refused with
+ *    -E2BIG unless every byte it does not know is zero. A size too small
+ *    to hold the size member itself is -EINVAL.
  */
 #ifndef PMOD_H
 #define PMOD_H
@@ -37,6 +47,7 @@ struct pmod_error {
 struct pmod_ctx;
 
 struct pmod_ctx_options {
+	size_t size;		/* sizeof(struct pmod_ctx_options) */
 	/* Every file is taken under this directory instead of "/" (--root).
 	 * NULL or "" means "/". /proc and /sys are never moved. */
 	const char *root;
@@ -53,6 +64,8 @@ struct pmod_ctx_options {
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, ...). */
 typedef void (*pmod_log_fn)(void *data, int priority, const char *message);
 
+/* opts NULL means every default. -EINVAL or -E2BIG for an options size
+ * this library cannot take (see the conventions above). */
 int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **ctx);
 void pmod_ctx_free(struct pmod_ctx *ctx);
 void pmod_ctx_set_log_fn(struct pmod_ctx *ctx, pmod_log_fn fn, void *data);
@@ -318,6 +331,7 @@ int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 struct pmod_config;
 
 struct pmod_config_options {
+	size_t size;		/* sizeof(struct pmod_config_options) */
 	/* -C: files or directories replacing the default list, NULL-terminated;
 	 * absolute ones are taken under the root. NULL for the defaults. */
 	const char *const *paths;
@@ -729,7 +743,20 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *record, c
 
 /* ---------------------------------------------------------------- depmod */
 
+/* Receives one text output of a dry run: file_name is the file it would
+ * have been written to ("modules.dep", ...) and bytes[0..len) its whole
+ * content, not NUL-terminated (len may be 0). A negative errno stops
+ * pmod_depmod, which returns it. */
+typedef int (*pmod_depmod_output_fn)(void *data, const char *file_name, const char *bytes,
+				     size_t len);
+/* One dependency found while resolving symbols: the module at module_path
+ * needs `symbol`, which the module at provider_path exports. Called once
+ * per new edge, in module order; paths are the files as opened. */
+typedef void (*pmod_depmod_dependency_fn)(void *data, const char *module_path,
+					  const char *symbol, const char *provider_path);
+
 struct pmod_depmod_options {
+	size_t size;		/* sizeof(struct pmod_depmod_options) */
 	/* -C: configuration files or directories replacing the default
 	 * depmod.d search list; NULL-terminated, NULL for the defaults. */
 	const char *const *config_paths;
@@ -739,9 +766,13 @@ struct pmod_depmod_options {
 	/* FILE arguments: index only these (absolute) module files, with no
 	 * configuration. NULL-terminated, or NULL for a full scan. */
 	const char *const *files;
-	/* -n: write the text outputs to dry_run_out instead of files. */
+	/* -n: write nothing; hand each text output (modules.dep,
+	 * modules.alias, modules.softdep, modules.weakdep, modules.symbols,
+	 * modules.devname, in that order) to dry_run_output instead, when it
+	 * is not NULL, with dry_run_data. */
 	bool dry_run;
-	void *dry_run_out;		/* a FILE * */
+	pmod_depmod_output_fn dry_run_output;
+	void *dry_run_data;
 	/* -A: do nothing when modules.dep is newer than every module. */
 	bool quick;
 	/* -E Module.symvers / -F System.map: kernel symbols, -e: warn about
@@ -751,8 +782,9 @@ struct pmod_depmod_options {
 	bool warn_unknown_symbols;
 	/* -P: a symbol prefix character to strip ('\0' for none). */
 	char symbol_prefix;
-	/* -v: report every dependency edge to verbose_out (a FILE *). */
-	void *verbose_out;
+	/* -v: every dependency edge, when not NULL, with dependency_data. */
+	pmod_depmod_dependency_fn dependency_fn;
+	void *dependency_data;
 	/* -w: warn about duplicate index entries. */
 	bool warn_duplicates;
 	/* Threads reading modules: 0 means every online CPU. The output does

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 
 #include "decompress.h"
+#include "growable_array.h"
 
 int decompress_grow(uint8_t **buf, size_t *cap, size_t used, size_t max_out)
 {
 	size_t next;
-	uint8_t *p;
 
 	if (used < *cap)
 		return 0;
@@ -17,10 +17,5 @@ int decompress_grow(uint8_t **buf, size_t *cap, size_t used, size_t max_out)
 	next = *cap == 0 ? 256 * 1024 : *cap * 2;
 	if (next > max_out || next < *cap)
 		next = max_out;
-	p = realloc(*buf, next);
-	if (p == NULL)
-		return -ENOMEM;
-	*buf = p;
-	*cap = next;
-	return 0;
+	return growable_array_resize(buf, cap, next, 1);
 }

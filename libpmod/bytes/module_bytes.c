@@ -8,6 +8,7 @@
 
 #include "decompress.h"
 #include "error.h"
+#include "growable_array.h"
 #include "module_bytes.h"
 
 enum pmod_compression module_bytes_detect(const uint8_t *data, size_t size)
@@ -135,15 +136,11 @@ int module_bytes_read(const char *path, size_t max_size, struct byte_buffer *scr
 					 r == -EINVAL ? "not a regular file" : "file too large");
 	}
 	size = (size_t)st.st_size;
-	if (size > scratch->cap) {
-		uint8_t *p = realloc(scratch->data, size);
-
-		if (p == NULL) {
-			close(fd);
-			return pmod_fail(err, -ENOMEM, "out of memory");
-		}
-		scratch->data = p;
-		scratch->cap = size;
+	/* Exactly the file's size: the scratch buffer is kept for the next
+	 * file, and doubling would keep up to twice the largest module. */
+	if (size > scratch->cap && growable_array_resize(&scratch->data, &scratch->cap, size, 1) < 0) {
+		close(fd);
+		return pmod_fail(err, -ENOMEM, "out of memory");
 	}
 	while (done < size) {
 		ssize_t n = pread(fd, scratch->data + done, size - done, (off_t)done);

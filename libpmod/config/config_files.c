@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
 
 #include "config_files.h"
+#include "growable_array.h"
 
 struct file_list {
 	struct config_file *items;
@@ -16,16 +18,10 @@ struct file_list {
 static int add_file(struct file_list *l, const char *dir, const char *name)
 {
 	struct config_file *f;
+	int r = growable_array_reserve(&l->items, &l->cap, l->count + 1, sizeof(*l->items));
 
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-
-		f = realloc(l->items, cap * sizeof(*f));
-		if (f == NULL)
-			return -ENOMEM;
-		l->items = f;
-		l->cap = cap;
-	}
+	if (r < 0)
+		return r;
 	f = &l->items[l->count];
 	f->seq = l->count;
 	if (dir == NULL) {
@@ -150,19 +146,13 @@ int config_reader_open(struct config_reader *r, const char *path)
 /* Room in r->line for len + extra bytes and a NUL. */
 static int reserve(struct config_reader *r, size_t len, size_t extra)
 {
-	size_t cap = r->cap ? r->cap : 256;
-	char *p;
+	size_t need;
 
-	if (len + extra < r->cap)
-		return 0;
-	while (cap <= len + extra)
-		cap *= 2;
-	p = realloc(r->line, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	r->line = p;
-	r->cap = cap;
-	return 0;
+	if (extra >= SIZE_MAX - len)
+		return -EOVERFLOW;
+	need = len + extra + 1;
+	/* One allocation holds nearly every configuration line. */
+	return growable_array_reserve(&r->line, &r->cap, need < 256 ? 256 : need, 1);
 }
 
 /* Appends the physical line raw[0..n) (its '\n' removed) with escapes

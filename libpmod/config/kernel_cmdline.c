@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The kernel command line's module options (kmod-facts §2.6): tokens
+/* The kernel command line's module options: tokens
  * MODNAME.PARAM[=VALUE] become "options MODNAME PARAM[=VALUE]", and
  * modprobe.blacklist=a,b adds blacklist entries. A small state machine over
  * the text, with kmod's rules about quotes: a quote may open the whole

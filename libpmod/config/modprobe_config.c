@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* modprobe.d: which files are read, in which order, and what every
- * directive means (kmod-facts §2.1-2.5). The parsed result is plain lists
+ * directive means (alias, options, install, remove, blacklist, softdep,
+ * weakdep), with kmod's semantics. The parsed result is plain lists
  * in parse order; the questions resolution asks are answered here too. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,9 @@
 
 #include "config_files.h"
 #include "error.h"
+#include "growable_array.h"
 #include "modprobe_config.h"
+#include "options_size.h"
 
 static const char *const default_dirs[] = {
 	"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
@@ -30,15 +33,9 @@ static struct config_entry *entry_new(struct pmod_config *cfg, enum pmod_config_
 {
 	struct config_entry *e;
 
-	if (cfg->count[kind] == cfg->cap[kind]) {
-		size_t cap = cfg->cap[kind] ? cfg->cap[kind] * 2 : 8;
-
-		e = realloc(cfg->entries[kind], cap * sizeof(*e));
-		if (e == NULL)
-			return NULL;
-		cfg->entries[kind] = e;
-		cfg->cap[kind] = cap;
-	}
+	if (growable_array_reserve(&cfg->entries[kind], &cfg->cap[kind], cfg->count[kind] + 1,
+				   sizeof(*e)) < 0)
+		return NULL;
 	e = &cfg->entries[kind][cfg->count[kind]];
 	memset(e, 0, sizeof(*e));
 	return e;
@@ -271,18 +268,20 @@ static int read_kernel_cmdline(struct pmod_ctx *ctx, struct pmod_config *cfg)
 	return kernel_cmdline_parse(ctx, cfg, buf);
 }
 
-int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *opts,
+int pmod_config_load(struct pmod_ctx *ctx, const struct pmod_config_options *caller_opts,
 		     struct pmod_config **out, struct pmod_error *err)
 {
-	static const struct pmod_config_options defaults;
+	struct pmod_config_options o;
+	const struct pmod_config_options *opts = &o;
 	char *owned[MAX_CONFIG_PATHS + 2];
 	struct config_file *files = NULL;
 	struct pmod_config *cfg;
 	size_t n = 0, nfiles = 0;
 	int r = 0;
 
-	if (opts == NULL)
-		opts = &defaults;
+	r = options_copy(&o, sizeof(o), caller_opts);
+	if (r < 0)
+		return pmod_fail(err, r, "%s", options_copy_error(r));
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");

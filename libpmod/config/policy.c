@@ -255,7 +255,7 @@ int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **out)
 	policy_init(p);
 	r = policy_registry_read(ctx, p);
 	if (r == -ENOSYS) {
-		/* Not Peios: the same names from the file (peios.md §2). */
+		/* Not Peios: the same knobs, by the same names, from the file. */
 		policy_release(p);
 		policy_init(p);
 		if ((size_t)snprintf(path, sizeof(path), "%s" POLICY_FILE_PATH, ctx->root) >=

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* /etc/pmod/policy.conf: the policy knobs where there is no registry
- * (peios.md §2). One "Name = value" per line, '#' starts a comment, names
+ * (the same knob names as in the registry). One "Name = value" per line, '#' starts a comment, names
  * case-insensitive, the allow-list as a whitespace- or comma-separated
  * list. The file is hostile input: a line that is not understood is
  * warned about with the file and line and skipped; the file as a whole

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The policy knobs from the Peios registry: reg_open_key (syscall 1100)
  * on Machine\System\Modules, then REG_IOC_QUERY_VALUE for each value
- * (peios.md §2). ENOSYS from the open means this is not Peios and the
+ * named after the knob. ENOSYS from the open means this is not Peios and the
  * caller falls back to policy.conf. Everything the registry hands back is
  * checked (type, length, terminators) before it is used. */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "growable_array.h"
 #include "policy.h"
 #include "registry.h"
 
@@ -47,16 +48,16 @@ static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t
 {
 	uint32_t size = FIRST_BUFFER;
 	uint8_t *buf = NULL;
+	size_t cap = 0;
 
 	for (int tries = 0; tries < MAX_TRIES; tries++) {
 		struct reg_query_value_args a;
-		uint8_t *n = realloc(buf, size ? size : 1);
 
-		if (n == NULL) {
+		/* size is never 0: it starts at FIRST_BUFFER and only grows. */
+		if (growable_array_resize(&buf, &cap, size, 1) < 0) {
 			free(buf);
 			return -ENOMEM;
 		}
-		buf = n;
 		memset(&a, 0, sizeof(a));
 		a.name_len = (uint32_t)strlen(name);
 		a.name_ptr = (uint64_t)(uintptr_t)name;

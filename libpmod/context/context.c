@@ -12,6 +12,7 @@
 #include "config.h"
 #include "context.h"
 #include "error.h"
+#include "options_size.h"
 
 static const char *const index_file_names[CTX_INDEX_COUNT] = {
 	[CTX_INDEX_DEP] = "modules.dep.bin",
@@ -67,15 +68,18 @@ static char *module_directory(const char *dir)
 	return out;
 }
 
-int pmod_ctx_new(const struct pmod_ctx_options *opts, struct pmod_ctx **out)
+int pmod_ctx_new(const struct pmod_ctx_options *caller_opts, struct pmod_ctx **out)
 {
-	static const struct pmod_ctx_options defaults;
+	struct pmod_ctx_options o;
+	const struct pmod_ctx_options *opts = &o;
 	struct pmod_ctx *ctx;
 	struct utsname u;
 	char *basedir;
+	int r;
 
-	if (opts == NULL)
-		opts = &defaults;
+	r = options_copy(&o, sizeof(o), caller_opts);
+	if (r < 0)
+		return r;
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		return -ENOMEM;

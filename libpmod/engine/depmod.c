@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* depmod: scan, read, resolve, order, write (kmod-facts §3). */
+/* depmod: scan the module tree, read every module, resolve symbols into
+ * dependencies, order them, and write the indexes. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "options_size.h"
 
 /* -A: true when modules.dep exists and no module file is newer. */
 static bool up_to_date(struct pmod_ctx *ctx, const struct depmod_modules *mods)
@@ -44,21 +46,28 @@ static char *output_dir(struct pmod_ctx *ctx, const char *outdir)
 	return out;
 }
 
-int pmod_depmod(struct pmod_ctx *ctx, const struct pmod_depmod_options *o,
+int pmod_depmod(struct pmod_ctx *ctx, const struct pmod_depmod_options *caller_opts,
 		struct pmod_error *err)
 {
-	struct depmod_graph_options g = {
-		.symbol_prefix = o->symbol_prefix,
-		.warn_unknown = o->warn_unknown_symbols && (o->symvers || o->system_map),
-		.check_crcs = o->symvers != NULL,
-		.verbose_out = o->verbose_out,
-	};
+	struct pmod_depmod_options opts;
+	const struct pmod_depmod_options *o = &opts;
+	struct depmod_graph_options g;
 	struct depmod_config cfg = { 0 };
 	struct depmod_modules mods = { 0 };
 	struct depmod_symbols *syms = NULL;
 	char *outdir = NULL;
 	int r;
 
+	r = options_copy(&opts, sizeof(opts), caller_opts);
+	if (r < 0)
+		return pmod_fail(err, r, "%s", options_copy_error(r));
+	g = (struct depmod_graph_options){
+		.symbol_prefix = o->symbol_prefix,
+		.warn_unknown = o->warn_unknown_symbols && (o->symvers || o->system_map),
+		.check_crcs = o->symvers != NULL,
+		.dependency_fn = o->dependency_fn,
+		.dependency_data = o->dependency_data,
+	};
 	if (o->files != NULL) {
 		r = depmod_scan_files(ctx, o->files, &mods, err);
 	} else {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* depmod's graph: which module owns each symbol, the dependency edges
  * that imports make, and the topological order modules.dep is written in
- * (kmod-facts §3.1, §3.4). Symbols live in an open-addressing hash table:
+ * (every module after the modules it needs). Symbols live in an open-addressing hash table:
  * kmod spends almost half of depmod comparing symbol names linearly. */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "growable_array.h"
 #include "fnv_hash.h"
 
 #define KERNEL_OWNER SIZE_MAX
@@ -26,7 +27,7 @@ struct depmod_symbols {
 	struct symbol *slots;
 	size_t nslots, count;
 	char **owned;			/* names read from -E/-F files */
-	size_t nowned;
+	size_t nowned, capowned;
 };
 
 int depmod_symbols_new(struct depmod_symbols **out)
@@ -104,16 +105,12 @@ static int symbol_set(struct depmod_symbols *s, const char *name, size_t owner, 
 static int kernel_symbol(struct depmod_symbols *s, const char *name, uint64_t crc)
 {
 	char *copy = strdup(name);
-	char **owned = realloc(s->owned, (s->nowned + 1) * sizeof(*owned));
 
-	if (copy == NULL || owned == NULL) {
+	if (copy == NULL ||
+	    growable_array_append(&s->owned, &s->nowned, &s->capowned, sizeof(copy), &copy) < 0) {
 		free(copy);
-		if (owned)
-			s->owned = owned;
 		return -ENOMEM;
 	}
-	s->owned = owned;
-	s->owned[s->nowned++] = copy;
 	return symbol_set(s, copy, KERNEL_OWNER, crc);
 }
 
@@ -210,16 +207,8 @@ static int add_edge(struct depmod_module *m, size_t to)
 	for (size_t k = 0; k < m->ndeps; k++)
 		if (m->deps[k] == to)
 			return 0;
-	if (m->ndeps == m->capdeps) {
-		size_t cap = m->capdeps ? m->capdeps * 2 : 8;
-		size_t *d = realloc(m->deps, cap * sizeof(*d));
-
-		if (d == NULL)
-			return -ENOMEM;
-		m->deps = d;
-		m->capdeps = cap;
-	}
-	m->deps[m->ndeps++] = to;
+	if (growable_array_append(&m->deps, &m->ndeps, &m->capdeps, sizeof(to), &to) < 0)
+		return -ENOMEM;
 	return 1;
 }
 
@@ -336,9 +325,9 @@ int depmod_graph_build(struct pmod_ctx *ctx, struct depmod_modules *mods,
 				return pmod_fail(err, -ENOMEM, "out of memory");
 			if (r > 0) {
 				mods->items[sym->owner].users++;
-				if (o->verbose_out)
-					fprintf(o->verbose_out, "%s needs \"%s\": %s\n", m->path, sym->name,
-						mods->items[sym->owner].path);
+				if (o->dependency_fn)
+					o->dependency_fn(o->dependency_data, m->path, sym->name,
+							 mods->items[sym->owner].path);
 			}
 		}
 	}

@@ -21,13 +21,13 @@ struct depmod_search {
 
 struct depmod_config {
 	struct depmod_search *searches;
-	size_t nsearches;
+	size_t nsearches, capsearches;
 	char **overrides;		/* "SUBDIR/MODNAME" relative paths */
-	size_t noverrides;
+	size_t noverrides, capoverrides;
 	char **externals;		/* absolute directories, in order */
-	size_t nexternals;
+	size_t nexternals, capexternals;
 	char **excludes;
-	size_t nexcludes;
+	size_t nexcludes, capexcludes;
 };
 
 struct depmod_export {
@@ -106,7 +106,8 @@ struct depmod_graph_options {
 	char symbol_prefix;
 	bool warn_unknown;
 	bool check_crcs;
-	void *verbose_out;
+	pmod_depmod_dependency_fn dependency_fn;
+	void *dependency_data;
 };
 int depmod_symbols_new(struct depmod_symbols **out);
 void depmod_symbols_free(struct depmod_symbols *s);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* depmod's input: depmod.d, the module files found under the module
  * directory and the external directories, duplicates resolved by search
- * and override rules (kmod-facts §2.3), ordered by modules.order (§3.3).
+ * and override rules (the earliest search entry wins; an override names
+ * the one file to take), ordered by modules.order.
  * Directories are read in sorted order, so the result never depends on
  * the order the file system returns entries in. */
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include "config_files.h"
 #include "depmod_internal.h"
 #include "error.h"
+#include "growable_array.h"
 #include "fnv_hash.h"
 
 static const char *const default_dirs[] = {
@@ -24,28 +26,28 @@ static const char *const default_dirs[] = {
 	"/lib/depmod.d",
 };
 
-static int push_str(char ***arr, size_t *n, const char *s)
+static int push_str(char ***arr, size_t *n, size_t *cap, const char *s)
 {
-	char **a = realloc(*arr, (*n + 1) * sizeof(**arr));
+	char *copy = strdup(s);
+	int r;
 
-	if (a == NULL)
+	if (copy == NULL)
 		return -ENOMEM;
-	*arr = a;
-	a[*n] = strdup(s);
-	if (a[*n] == NULL)
-		return -ENOMEM;
-	(*n)++;
-	return 0;
+	r = growable_array_append(arr, n, cap, sizeof(copy), &copy);
+	if (r < 0)
+		free(copy);
+	return r;
 }
 
 static int push_search(struct depmod_config *cfg, enum search_kind kind, const char *path)
 {
-	struct depmod_search *s = realloc(cfg->searches, (cfg->nsearches + 1) * sizeof(*s));
+	struct depmod_search *s;
 	size_t len;
+	int r = growable_array_reserve(&cfg->searches, &cfg->capsearches, cfg->nsearches + 1,
+				       sizeof(*s));
 
-	if (s == NULL)
-		return -ENOMEM;
-	cfg->searches = s;
+	if (r < 0)
+		return r;
 	s = &cfg->searches[cfg->nsearches];
 	s->kind = kind;
 	s->path = NULL;
@@ -104,7 +106,7 @@ static int parse_line(struct pmod_ctx *ctx, struct depmod_config *cfg, char *lin
 				len--;
 			if (asprintf(&rel, "%.*s/%s", (int)len, subdir, mod) < 0)
 				return -ENOMEM;
-			r = push_str(&cfg->overrides, &cfg->noverrides, rel);
+			r = push_str(&cfg->overrides, &cfg->noverrides, &cfg->capoverrides, rel);
 			free(rel);
 		}
 	} else if (strcmp(cmd, "external") == 0) {
@@ -118,12 +120,12 @@ static int parse_line(struct pmod_ctx *ctx, struct depmod_config *cfg, char *lin
 			/* Configuration names paths of the system it describes. */
 			if (asprintf(&rooted, "%s%s", ctx->root, dir) < 0)
 				return -ENOMEM;
-			r = push_str(&cfg->externals, &cfg->nexternals, rooted);
+			r = push_str(&cfg->externals, &cfg->nexternals, &cfg->capexternals, rooted);
 			free(rooted);
 		}
 	} else if (strcmp(cmd, "exclude") == 0) {
 		while (r == 0 && (tok = config_next_token(&cur)) != NULL)
-			r = push_str(&cfg->excludes, &cfg->nexcludes, tok);
+			r = push_str(&cfg->excludes, &cfg->nexcludes, &cfg->capexcludes, tok);
 	} else if (strcmp(cmd, "include") == 0 || strcmp(cmd, "make_map_files") == 0) {
 		ctx_log(ctx, LOG_INFO, "%s:%u: %s is not implemented, ignored", path, lineno, cmd);
 	} else {
@@ -326,15 +328,8 @@ static int add_module(struct scan *sc, const char *path, const char *relpath, si
 		}
 		return 0;
 	}
-	if (mods->count == mods->cap) {
-		size_t cap = mods->cap ? mods->cap * 2 : 1024;
-		struct depmod_module *items = realloc(mods->items, cap * sizeof(*items));
-
-		if (items == NULL)
-			return -ENOMEM;
-		mods->items = items;
-		mods->cap = cap;
-	}
+	if (growable_array_reserve(&mods->items, &mods->cap, mods->count + 1, sizeof(*m)) < 0)
+		return -ENOMEM;
 	m = &mods->items[mods->count];
 	memset(m, 0, sizeof(*m));
 	m->path = strdup(path);

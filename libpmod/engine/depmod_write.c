@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* depmod's outputs (kmod-facts §3.2). Everything is built in memory first;
- * then each file is written to a temporary file in the output directory,
- * flushed to disk, and only when every one of them has been written are
- * they renamed over the old files. A failure on the way removes every
- * temporary file and leaves the old set as it was. */
+/* depmod's outputs: modules.dep, .alias, .softdep, .weakdep, .symbols,
+ * .devname, their binary indexes, and the built-in indexes. Everything is
+ * built in memory first; then each file is written to a temporary file in
+ * the output directory, flushed to disk, and only when every one of them
+ * has been written are they renamed over the old files. A failure on the
+ * way removes every temporary file and leaves the old set as it was. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "growable_array.h"
 #include "index_writer.h"
 
 struct text {
@@ -27,21 +29,15 @@ struct text {
 
 static void text_add(struct text *t, const char *s, size_t n)
 {
+	size_t need = t->len + n + 1;
+
 	if (t->failed)
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 65536;
-		char *p;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		p = realloc(t->data, cap);
-		if (p == NULL) {
-			t->failed = true;
-			return;
-		}
-		t->data = p;
-		t->cap = cap;
+	/* Outputs run to many kilobytes: start at 64 KiB, not at a few bytes. */
+	if (need <= n || growable_array_reserve(&t->data, &t->cap, need < 65536 ? 65536 : need,
+						  1) < 0) {
+		t->failed = true;
+		return;
 	}
 	memcpy(t->data + t->len, s, n);
 	t->len += n;
@@ -306,7 +302,7 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 	struct pmod_error e;
 	const char *p, *end;
 	char **seen = NULL;
-	size_t nseen = 0;
+	size_t nseen = 0, capseen = 0;
 	int r = 0;
 
 	snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", ctx->module_dir);
@@ -336,16 +332,15 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 				for (size_t i = 0; i < nseen && !dup; i++)
 					dup = strcmp(seen[i], pair) == 0;
 				if (!dup) {
-					char **s = realloc(seen, (nseen + 1) * sizeof(*s));
+					char *copy = strdup(pair);
 
-					if (s == NULL || (s[nseen] = strdup(pair)) == NULL) {
-						if (s)
-							seen = s;
+					if (copy == NULL ||
+					    growable_array_append(&seen, &nseen, &capseen, sizeof(copy),
+								  &copy) < 0) {
+						free(copy);
 						r = -ENOMEM;
 						break;
 					}
-					seen = s;
-					nseen++;
 					r = index_add(ctx, o, out->index[OUT_BUILTIN_ALIAS_BIN],
 						      "builtin alias", key, mod, 0);
 				}
@@ -502,11 +497,16 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 	if (r < 0) {
 		pmod_fail(err, r, "building the indexes: %s", strerror(-r));
 	} else if (o->dry_run) {
-		for (size_t k = 0; k < sizeof(dry_run_outputs) / sizeof(dry_run_outputs[0]); k++) {
-			const struct text *t = &out.text[dry_run_outputs[k]];
+		for (size_t k = 0; k < sizeof(dry_run_outputs) / sizeof(dry_run_outputs[0]) &&
+				   o->dry_run_output && r == 0; k++) {
+			enum output i = dry_run_outputs[k];
 
-			if (t->len)
-				fwrite(t->data, 1, t->len, o->dry_run_out);
+			r = o->dry_run_output(o->dry_run_data, output_names[i],
+					      out.text[i].data ? out.text[i].data : "", out.text[i].len);
+			if (r < 0)
+				pmod_fail(err, r, "handing on %s: %s", output_names[i], strerror(-r));
+			else
+				r = 0;
 		}
 	} else {
 		r = publish(outdir, &out, err);

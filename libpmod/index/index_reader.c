@@ -7,6 +7,7 @@
 
 #include "bytes.h"
 #include "error.h"
+#include "growable_array.h"
 #include "index_reader.h"
 #include "mapped_file.h"
 
@@ -366,15 +367,9 @@ static int add_values(struct search *s, const struct index_node *n)
 		r = value_next(s->idx, &pos, &v, s->err);
 		if (r < 0)
 			return r;
-		if (s->count == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 16;
-			struct found_value *f = realloc(s->found, cap * sizeof(*f));
-
-			if (f == NULL)
-				return pmod_fail(s->err, -ENOMEM, "out of memory");
-			s->found = f;
-			s->cap = cap;
-		}
+		r = growable_array_reserve(&s->found, &s->cap, s->count + 1, sizeof(*s->found));
+		if (r < 0)
+			return pmod_fail(s->err, r, "out of memory");
 		s->found[s->count].v = v;
 		s->found[s->count].seq = s->count;
 		s->count++;

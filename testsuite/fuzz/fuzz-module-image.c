@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	if (ctx == NULL) {
-		struct pmod_ctx_options opts = { .kernel_release = "fuzz" };
+		struct pmod_ctx_options opts = { .size = sizeof(opts), .kernel_release = "fuzz" };
 
 		if (pmod_ctx_new(&opts, &ctx) < 0)
 			abort();

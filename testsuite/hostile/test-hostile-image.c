@@ -1288,7 +1288,7 @@ static void test_zstd_without_content_size(void **state)
 int main(void)
 {
 	const char *root = getenv("PMOD_TEST_ROOT"), *abi = getenv("PMOD_TEST_ABI");
-	struct pmod_ctx_options opts = { 0 };
+	struct pmod_ctx_options opts = { .size = sizeof(opts) };
 	size_t ncorr = sizeof(corruptions) / sizeof(corruptions[0]);
 	struct CMUnitTest *tests;
 	char dir[PATH_MAX];

@@ -47,7 +47,7 @@ static void dir(const char *rel)
 
 static int setup(void **state)
 {
-	struct pmod_ctx_options o = { .root = "/nonexistent-pmod-root" };
+	struct pmod_ctx_options o = { .size = sizeof(o), .root = "/nonexistent-pmod-root" };
 
 	(void)state;
 	snprintf(fake, sizeof(fake), "/tmp/pmod-kb.XXXXXX");

@@ -52,7 +52,7 @@ static void write_file(const char *root, const char *rel, const char *text)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct pmod_ctx_options o = { .kernel_release = "9.9.9" };
+	struct pmod_ctx_options o = { .size = sizeof(o), .kernel_release = "9.9.9" };
 
 	strcpy(f->root, "/tmp/pmod-modprobe-config.XXXXXX");
 	if (mkdtemp(f->root) == NULL)
@@ -83,7 +83,7 @@ static int teardown(void **state)
  * given kernel command line. */
 static struct pmod_config *load(struct fixture *f, const char *cmdline)
 {
-	struct pmod_config_options o = { .kernel_cmdline = cmdline };
+	struct pmod_config_options o = { .size = sizeof(o), .kernel_cmdline = cmdline };
 	struct pmod_config *cfg = NULL;
 	struct pmod_error err;
 
@@ -263,7 +263,7 @@ static void precedence(void **state)
 static void explicit_paths(void **state)
 {
 	struct fixture *f = *state;
-	struct pmod_config_options o = { .kernel_cmdline = "" };
+	struct pmod_config_options o = { .size = sizeof(o), .kernel_cmdline = "" };
 	const char *paths[] = { "/only", "/single.conf.any", NULL };
 	struct pmod_config *cfg;
 	struct pmod_error err;

@@ -50,7 +50,7 @@ static void write_policy(const char *text, size_t len)
  * test does not preload the fake kernel, so syscall 1100 is ENOSYS). */
 static struct pmod_ctx *ctx_with(const char *text)
 {
-	struct pmod_ctx_options o = { .root = root, .kernel_release = "0.0-test" };
+	struct pmod_ctx_options o = { .size = sizeof(o), .root = root, .kernel_release = "0.0-test" };
 	struct pmod_ctx *ctx;
 
 	if (text != NULL)

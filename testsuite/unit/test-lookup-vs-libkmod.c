@@ -110,7 +110,9 @@ static void compare_tree(const char *tree_root, bool concrete)
 	static const char *const no_config[] = { NULL };
 	char dir[PATH_MAX];
 	struct requests req = { 0 };
-	struct pmod_ctx_options opts = { .basedir = tree_root, .kernel_release = abi };
+	struct pmod_ctx_options opts = {
+		.size = sizeof(opts), .basedir = tree_root, .kernel_release = abi
+	};
 	struct pmod_ctx *pctx;
 	struct kmod_ctx *kctx;
 	size_t mismatches = 0, total_results = 0;

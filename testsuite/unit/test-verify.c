@@ -161,7 +161,7 @@ static int group_teardown(void **state)
 
 static struct pmod_ctx *new_ctx(const char *ctx_root)
 {
-	struct pmod_ctx_options o = { .root = ctx_root, .kernel_release = "9.9.9" };
+	struct pmod_ctx_options o = { .size = sizeof(o), .root = ctx_root, .kernel_release = "9.9.9" };
 	struct pmod_ctx *ctx;
 
 	assert_int_equal(pmod_ctx_new(&o, &ctx), 0);

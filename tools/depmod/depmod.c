@@ -56,7 +56,26 @@ static bool looks_like_release(const char *s)
 	return sscanf(s, "%u.%u", &a, &b) == 2;
 }
 
-int main(int argc, char *argv[])
+/* -n: the library hands over each text index; print it as it is. */
+static int print_output(void *data, const char *file_name, const char *bytes, size_t len)
+{
+	(void)data;
+	(void)file_name;
+	if (len > 0 && fwrite(bytes, 1, len, stdout) != len)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* -v: one line per dependency found. */
+static void print_dependency(void *data, const char *module_path, const char *symbol,
+			     const char *provider_path)
+{
+	(void)data;
+	printf("%s needs \"%s\": %s\n", module_path, symbol, provider_path);
+}
+
+/* configs has room for every argument and the terminating NULL. */
+static int run(int argc, char *argv[], const char **configs)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -79,9 +98,8 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pmod_depmod_options o = { .jobs = 0 };
-	struct pmod_ctx_options copts = { 0 };
-	const char **configs = NULL;
+	struct pmod_depmod_options o = { .size = sizeof(o) };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	size_t nconfigs = 0;
 	struct pmod_ctx *ctx;
 	struct pmod_error err;
@@ -97,17 +115,13 @@ int main(int argc, char *argv[])
 		case 'm': copts.module_directory = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'C':
-			configs = realloc(configs, (nconfigs + 2) * sizeof(*configs));
-			if (configs == NULL)
-				return EXIT_FAILURE;
 			configs[nconfigs++] = optarg;
-			configs[nconfigs] = NULL;
 			break;
 		case 'E': o.symvers = optarg; break;
 		case 'F': o.system_map = optarg; break;
 		case 'e': errsyms = true; break;
-		case 'v': o.verbose_out = stdout; break;
-		case 'n': o.dry_run = true; o.dry_run_out = stdout; break;
+		case 'v': o.dependency_fn = print_dependency; break;
+		case 'n': o.dry_run = true; o.dry_run_output = print_output; break;
 		case 'P':
 			if (optarg[0] == '\0' || optarg[1] != '\0') {
 				fprintf(stderr, "%s: FATAL: -P only takes a single char\n", progname);
@@ -138,7 +152,7 @@ int main(int argc, char *argv[])
 			return EXIT_FAILURE;
 		}
 	}
-	o.config_paths = configs;
+	o.config_paths = nconfigs ? configs : NULL;
 	if (errsyms && !o.symvers && !o.system_map)
 		fprintf(stderr, "%s: WARNING: -e needs -E or -F\n", progname);
 	o.warn_unknown_symbols = errsyms;
@@ -167,10 +181,24 @@ int main(int argc, char *argv[])
 	if (r < 0 && r != -ELOOP)
 		fprintf(stderr, "%s: ERROR: %s\n", progname, err.text);
 	pmod_ctx_free(ctx);
-	free(configs);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "%s: ERROR: writing output: %s\n", progname, strerror(errno));
 		return EXIT_FAILURE;
 	}
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char *argv[])
+{
+	/* Every -C is an argument: argc entries and the NULL are enough. */
+	const char **configs = calloc((size_t)argc + 1, sizeof(*configs));
+	int status;
+
+	if (configs == NULL) {
+		fprintf(stderr, "%s: ERROR: out of memory\n", progname);
+		return EXIT_FAILURE;
+	}
+	status = run(argc, argv, configs);
+	free(configs);
+	return status;
 }

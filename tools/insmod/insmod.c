@@ -87,7 +87,7 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pmod_ctx_options copts = { 0 };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_error err = { 0 };
 	struct pmod_ctx *ctx;
 	const char *filename;

@@ -624,7 +624,7 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .separator = '\n' };
-	struct pmod_ctx_options copts = { 0 };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_ctx *ctx;
 	static char outbuf[1 << 16];
 	int c, r, failed = 0;

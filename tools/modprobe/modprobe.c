@@ -591,8 +591,8 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { 0 };
-	struct pmod_ctx_options copts = { 0 };
-	struct pmod_config_options cfg_opts = { 0 };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
+	struct pmod_config_options cfg_opts = { .size = sizeof(cfg_opts) };
 	struct run run = { .o = &o };
 	struct pmod_error err;
 	int verbosity = LOG_WARNING;
