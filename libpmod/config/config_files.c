@@ -9,6 +9,7 @@
 
 #include "config_files.h"
 #include "growable_array.h"
+#include "log.h"
 
 struct file_list {
 	struct config_file *items;
@@ -56,7 +57,7 @@ static int cmp_files(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
 }
 
-static int list_dir(struct pmod_ctx *ctx, const char *dir, struct file_list *l)
+static int list_dir(const struct log_sink *log, const char *dir, struct file_list *l)
 {
 	struct dirent **entries;
 	int n, r = 0;
@@ -75,13 +76,13 @@ static int list_dir(struct pmod_ctx *ctx, const char *dir, struct file_list *l)
 			} else {
 				/* Symlinks are followed: a link to /dev/null masks. */
 				if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-					ctx_log(ctx, LOG_ERR, "Directories inside directories are not supported: %s", path);
+					log_write(log, LOG_ERR, "Directories inside directories are not supported: %s", path);
 				else
 					r = add_file(l, dir, name);
 				free(path);
 			}
 		} else if (r == 0 && name[0] != '.') {
-			ctx_log(ctx, LOG_INFO, "%s/%s: ignored, not a .conf file", dir, name);
+			log_write(log, LOG_INFO, "%s/%s: ignored, not a .conf file", dir, name);
 		}
 		free(entries[i]);
 	}
@@ -89,7 +90,7 @@ static int list_dir(struct pmod_ctx *ctx, const char *dir, struct file_list *l)
 	return r;
 }
 
-int config_files_list(struct pmod_ctx *ctx, const char *const *paths, size_t npaths,
+int config_files_list(const struct log_sink *log, const char *const *paths, size_t npaths,
 		      struct config_file **files, size_t *count)
 {
 	struct file_list l = { 0 };
@@ -102,7 +103,7 @@ int config_files_list(struct pmod_ctx *ctx, const char *const *paths, size_t npa
 		if (stat(paths[i], &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			r = list_dir(ctx, paths[i], &l);
+			r = list_dir(log, paths[i], &l);
 		else
 			r = add_file(&l, NULL, paths[i]);
 	}

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "context.h"
+#include "log.h"
 
 struct config_file {
 	char *path;
@@ -21,7 +21,7 @@ struct config_file {
 /* paths: directories or single files, already under the context's root.
  * Missing directories are skipped. *files is malloc'ed; free with
  * config_files_free. Problems with single entries are logged. */
-int config_files_list(struct pmod_ctx *ctx, const char *const *paths, size_t npaths,
+int config_files_list(const struct log_sink *log, const char *const *paths, size_t npaths,
 		      struct config_file **files, size_t *count);
 void config_files_free(struct config_file *files, size_t count);
 

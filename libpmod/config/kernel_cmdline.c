@@ -11,6 +11,7 @@
 #include <syslog.h>
 
 #include "modprobe_config.h"
+#include "log.h"
 
 enum state {
 	STATE_IGNORE,		/* this token is not a module option */
@@ -20,7 +21,7 @@ enum state {
 	STATE_COMPLETE,
 };
 
-static int add_result(struct pmod_ctx *ctx, struct pmod_config *cfg, char *modname,
+static int add_result(const struct log_sink *log, struct pmod_config *cfg, char *modname,
 		      char *param, char *value)
 {
 	int r;
@@ -37,7 +38,7 @@ static int add_result(struct pmod_ctx *ctx, struct pmod_config *cfg, char *modna
 		return 0;
 	}
 	if (pmod_alias_normalize(modname, modname, strlen(modname) + 1) < 0) {
-		ctx_log(ctx, LOG_ERR,
+		log_write(log, LOG_ERR,
 			"Ignoring bad option on kernel command line while parsing module name: '%s'",
 			modname);
 		return 0;
@@ -53,7 +54,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
-int kernel_cmdline_parse(struct pmod_ctx *ctx, struct pmod_config *cfg, char *text)
+int kernel_cmdline_parse(const struct log_sink *log, struct pmod_config *cfg, char *text)
 {
 	enum state state = STATE_MODNAME;
 	char *modname = text, *param = NULL, *value = NULL, *quote_start = NULL;
@@ -113,7 +114,7 @@ int kernel_cmdline_parse(struct pmod_ctx *ctx, struct pmod_config *cfg, char *te
 			param--;
 			*value = '"';
 		}
-		r = add_result(ctx, cfg, modname, param, value);
+		r = add_result(log, cfg, modname, param, value);
 		if (r < 0)
 			return r;
 		modname = p + 1;

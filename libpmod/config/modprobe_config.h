@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "context.h"
+#include "log.h"
 
 struct config_entry {
 	struct pmod_config_entry pub;	/* name and -c value */
@@ -27,7 +27,7 @@ struct pmod_config {
 
 /* One logical line of a modprobe.d file (modified in place). Bad lines are
  * logged with kmod's message and skipped (0); -ENOMEM is the only error. */
-int modprobe_config_parse_line(struct pmod_ctx *ctx, struct pmod_config *cfg, char *line,
+int modprobe_config_parse_line(const struct log_sink *log, struct pmod_config *cfg, char *line,
 			       const char *path, unsigned lineno);
 
 /* Adds name (and value, may be NULL) to a kind's list. */
@@ -37,6 +37,12 @@ int modprobe_config_add(struct pmod_config *cfg, enum pmod_config_kind kind, con
 /* The kernel command line, modified in place: MODULE.PARAM[=VALUE] tokens
  * as options and modprobe.blacklist= entries, appended to cfg after every
  * file's (doc/configuration.md). */
-int kernel_cmdline_parse(struct pmod_ctx *ctx, struct pmod_config *cfg, char *text);
+int kernel_cmdline_parse(const struct log_sink *log, struct pmod_config *cfg, char *text);
+
+/* modprobe.d under root (or the caller's paths), with modules.softdep and
+ * modules.weakdep of module_dir, then the kernel command line. */
+int modprobe_config_load(const struct log_sink *log, const char *root, const char *module_dir,
+			 const struct pmod_config_options *opts, struct pmod_config **cfg,
+			 struct pmod_error *err);
 
 #endif

@@ -11,7 +11,7 @@
 #include <syslog.h>
 
 #include "config.h"
-#include "context.h"
+#include "log.h"
 #include "policy.h"
 
 static const char *const knob_names[POLICY_KNOB_COUNT] = {
@@ -99,7 +99,7 @@ static const char *shown(const char *value, char *buf, size_t size)
 	return buf;
 }
 
-int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    enum policy_knob knob, const char *value)
 {
 	char buf[64];
@@ -112,7 +112,7 @@ int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *whe
 			p->signing_knob = PMOD_SIGNING_ENFORCE;
 		} else {
 			p->signing_knob = pmod_signing_floor();
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"%s: unknown SigningPolicy '%s' (expected warn or enforce); "
 				"using the build's floor '%s'", where, shown(value, buf, sizeof(buf)),
 				pmod_signing_policy_name(pmod_signing_floor()));
@@ -127,19 +127,19 @@ int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *whe
 			p->autoload = PMOD_AUTOLOAD_DISABLED;
 		} else {
 			p->autoload = PMOD_AUTOLOAD_ENABLED;
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"%s: unknown AutoLoadPolicy '%s' (expected enabled, allow-list or "
 				"disabled); using the default 'enabled'", where,
 				shown(value, buf, sizeof(buf)));
 		}
 		return 0;
 	case POLICY_KNOB_ALLOW_LIST:
-		return policy_set_list_text(ctx, p, where, value);
+		return policy_set_list_text(log, p, where, value);
 	case POLICY_KNOB_LOCK_AFTER_BOOT:
 		if (strcmp(value, "0") == 0 || strcmp(value, "1") == 0)
-			return policy_set_dword(ctx, p, where, knob, value[0] == '1');
+			return policy_set_dword(log, p, where, knob, value[0] == '1');
 		p->lock_after_boot = false;
-		ctx_log(ctx, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not '%s'; using 0",
+		log_write(log, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not '%s'; using 0",
 			where, shown(value, buf, sizeof(buf)));
 		return 0;
 	default:
@@ -147,16 +147,16 @@ int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *whe
 	}
 }
 
-int policy_set_dword(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_dword(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		     enum policy_knob knob, uint32_t value)
 {
 	if (knob != POLICY_KNOB_LOCK_AFTER_BOOT) {
-		ctx_log(ctx, LOG_WARNING, "%s: %s is not a number; ignored", where,
+		log_write(log, LOG_WARNING, "%s: %s is not a number; ignored", where,
 			policy_knob_name(knob));
 		return 0;
 	}
 	if (value > 1) {
-		ctx_log(ctx, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not %u; using 0",
+		log_write(log, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not %u; using 0",
 			where, value);
 		value = 0;
 	}
@@ -181,7 +181,7 @@ static bool entry_ok(const char *e)
 	return true;
 }
 
-int policy_set_list(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_list(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    const char *const *items, size_t count)
 {
 	char buf[64];
@@ -192,13 +192,13 @@ int policy_set_list(struct pmod_ctx *ctx, struct pmod_policy *p, const char *whe
 		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
 		if (!entry_ok(items[i])) {
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"%s: AutoLoadAllowList entry '%s' is not a module name or pattern; "
 				"skipped", where, shown(items[i], buf, sizeof(buf)));
 			continue;
 		}
 		if (p->nallow == POLICY_MAX_ALLOW_ENTRIES) {
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"%s: AutoLoadAllowList has more than %d entries; the rest are ignored",
 				where, POLICY_MAX_ALLOW_ENTRIES);
 			break;
@@ -211,7 +211,7 @@ int policy_set_list(struct pmod_ctx *ctx, struct pmod_policy *p, const char *whe
 	return 0;
 }
 
-int policy_set_list_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_list_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 			 const char *value)
 {
 	static const char separators[] = " \t,";
@@ -231,59 +231,10 @@ int policy_set_list_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char
 	for (tok = strtok_r(copy, separators, &save); tok != NULL;
 	     tok = strtok_r(NULL, separators, &save))
 		items[n++] = tok;
-	r = policy_set_list(ctx, p, where, items, n);
+	r = policy_set_list(log, p, where, items, n);
 	free(items);
 	free(copy);
 	return r;
-}
-
-/* ---------------------------------------------------------------- the context's policy */
-
-int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **out)
-{
-	struct pmod_policy *p;
-	char path[4096];
-	int r;
-
-	if (ctx->policy != NULL) {
-		*out = ctx->policy;
-		return 0;
-	}
-	p = malloc(sizeof(*p));
-	if (p == NULL)
-		return -ENOMEM;
-	policy_init(p);
-	r = policy_registry_read(ctx, p);
-	if (r == -ENOSYS) {
-		/* Not Peios: the same knobs, by the same names, from the file. */
-		policy_release(p);
-		policy_init(p);
-		if ((size_t)snprintf(path, sizeof(path), "%s" POLICY_FILE_PATH, ctx->root) >=
-		    sizeof(path)) {
-			ctx_log(ctx, LOG_WARNING, "%s" POLICY_FILE_PATH ": path too long; "
-				"using the defaults", ctx->root);
-			r = 0;
-		} else {
-			r = policy_file_read(ctx, p, path);
-		}
-	}
-	if (r < 0) {
-		policy_release(p);
-		free(p);
-		return r;
-	}
-	ctx->policy = p;
-	*out = p;
-	return 0;
-}
-
-void ctx_policy_free(struct pmod_ctx *ctx)
-{
-	if (ctx->policy != NULL) {
-		policy_release(ctx->policy);
-		free(ctx->policy);
-		ctx->policy = NULL;
-	}
 }
 
 enum pmod_signing_policy pmod_policy_signing(const struct pmod_policy *policy)
@@ -292,15 +243,6 @@ enum pmod_signing_policy pmod_policy_signing(const struct pmod_policy *policy)
 	if (pmod_signing_floor() == PMOD_SIGNING_ENFORCE)
 		return PMOD_SIGNING_ENFORCE;
 	return policy->signing_knob;
-}
-
-enum pmod_signing_policy pmod_ctx_signing_policy(struct pmod_ctx *ctx)
-{
-	const struct pmod_policy *p;
-
-	if (pmod_ctx_policy(ctx, &p) < 0)
-		return pmod_signing_floor();
-	return pmod_policy_signing(p);
 }
 
 enum pmod_autoload_policy pmod_policy_autoload(const struct pmod_policy *policy)

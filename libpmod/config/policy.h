@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "pmod.h"
+#include "log.h"
 
 /* Caps on what a hostile source can make us hold. */
 #define POLICY_MAX_ALLOW_ENTRIES 1024
@@ -53,23 +54,29 @@ void policy_release(struct pmod_policy *p);
 /* Apply one value; where says where it came from for warnings ("FILE line
  * N", "registry value NAME"). Bad values are warned about and leave the
  * knob at its default. -ENOMEM is the only failure. */
-int policy_set_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    enum policy_knob knob, const char *value);
-int policy_set_dword(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_dword(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		     enum policy_knob knob, uint32_t value);
 /* The allow-list from separate strings (REG_MULTI_SZ). */
-int policy_set_list(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_list(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    const char *const *items, size_t count);
 /* The allow-list from one line: entries separated by whitespace or ','. */
-int policy_set_list_text(struct pmod_ctx *ctx, struct pmod_policy *p, const char *where,
+int policy_set_list_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 			 const char *value);
 
 /* Sources. Both leave knobs they do not find at their defaults. */
 /* -ENOSYS when the system has no registry (not Peios); 0 otherwise, also
  * when the key or values are missing or unreadable (warned). */
-int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p);
+int policy_registry_read(const struct log_sink *log, struct pmod_policy *p);
 /* The Name = value file at path (already under the root). 0 also when it
  * is missing; problems are warned about line by line. */
-int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *path);
+int policy_file_read(const struct log_sink *log, struct pmod_policy *p, const char *path);
+
+/* The knobs from the registry, or from POLICY_FILE_PATH under root where
+ * there is no registry. *policy is the caller's (policy_free). Fails only
+ * for -ENOMEM. */
+int policy_read(const struct log_sink *log, const char *root, struct pmod_policy **policy);
+void policy_free(struct pmod_policy *policy);
 
 #endif

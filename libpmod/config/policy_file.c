@@ -15,7 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "context.h"
+#include "log.h"
 #include "policy.h"
 
 static bool is_space(char c)
@@ -34,7 +34,7 @@ static char *trim(char *start, char *end)
 	return start;
 }
 
-static int parse_line(struct pmod_ctx *ctx, struct pmod_policy *p, const char *path,
+static int parse_line(const struct log_sink *log, struct pmod_policy *p, const char *path,
 		      unsigned lineno, char *line, size_t len)
 {
 	char where[4200], *hash, *eq, *name, *value;
@@ -42,7 +42,7 @@ static int parse_line(struct pmod_ctx *ctx, struct pmod_policy *p, const char *p
 
 	snprintf(where, sizeof(where), "%s line %u", path, lineno);
 	if (memchr(line, '\0', len) != NULL) {
-		ctx_log(ctx, LOG_WARNING, "%s: holds a NUL byte; line ignored", where);
+		log_write(log, LOG_WARNING, "%s: holds a NUL byte; line ignored", where);
 		return 0;
 	}
 	line[len] = '\0';
@@ -52,28 +52,28 @@ static int parse_line(struct pmod_ctx *ctx, struct pmod_policy *p, const char *p
 	eq = strchr(line, '=');
 	if (eq == NULL) {
 		if (*trim(line, line + strlen(line)) != '\0')
-			ctx_log(ctx, LOG_WARNING, "%s: expected 'Name = value'; line ignored", where);
+			log_write(log, LOG_WARNING, "%s: expected 'Name = value'; line ignored", where);
 		return 0;
 	}
 	name = trim(line, eq);
 	value = trim(eq + 1, eq + 1 + strlen(eq + 1));
 	knob = policy_knob_lookup(name, strlen(name));
 	if (knob < 0) {
-		ctx_log(ctx, LOG_WARNING,
+		log_write(log, LOG_WARNING,
 			"%s: unknown setting '%.64s' (known: SigningPolicy, AutoLoadPolicy, "
 			"AutoLoadAllowList, LockAfterBoot); line ignored", where,
 			name[0] ? name : "(empty)");
 		return 0;
 	}
 	if (value[0] == '\0' && knob != POLICY_KNOB_ALLOW_LIST) {
-		ctx_log(ctx, LOG_WARNING, "%s: %s has no value; line ignored", where,
+		log_write(log, LOG_WARNING, "%s: %s has no value; line ignored", where,
 			policy_knob_name(knob));
 		return 0;
 	}
-	return policy_set_text(ctx, p, where, knob, value);
+	return policy_set_text(log, p, where, knob, value);
 }
 
-int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *path)
+int policy_file_read(const struct log_sink *log, struct pmod_policy *p, const char *path)
 {
 	struct stat st;
 	size_t used = 0;
@@ -85,17 +85,17 @@ int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *pa
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			ctx_log(ctx, LOG_WARNING, "%s: cannot read it (%s); using the defaults",
+			log_write(log, LOG_WARNING, "%s: cannot read it (%s); using the defaults",
 				path, strerror(errno));
 		return 0;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ctx_log(ctx, LOG_WARNING, "%s: not a regular file; using the defaults", path);
+		log_write(log, LOG_WARNING, "%s: not a regular file; using the defaults", path);
 		close(fd);
 		return 0;
 	}
 	if ((size_t)st.st_size > POLICY_MAX_FILE_SIZE) {
-		ctx_log(ctx, LOG_WARNING, "%s: larger than %zu bytes; using the defaults", path,
+		log_write(log, LOG_WARNING, "%s: larger than %zu bytes; using the defaults", path,
 			POLICY_MAX_FILE_SIZE);
 		close(fd);
 		return 0;
@@ -112,7 +112,7 @@ int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *pa
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ctx_log(ctx, LOG_WARNING, "%s: cannot read it (%s); using the defaults",
+			log_write(log, LOG_WARNING, "%s: cannot read it (%s); using the defaults",
 				path, strerror(errno));
 			goto out;
 		}
@@ -120,7 +120,7 @@ int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *pa
 			break;
 		used += (size_t)n;
 		if (used > POLICY_MAX_FILE_SIZE) {
-			ctx_log(ctx, LOG_WARNING, "%s: larger than %zu bytes; using the defaults",
+			log_write(log, LOG_WARNING, "%s: larger than %zu bytes; using the defaults",
 				path, POLICY_MAX_FILE_SIZE);
 			goto out;
 		}
@@ -130,7 +130,7 @@ int policy_file_read(struct pmod_ctx *ctx, struct pmod_policy *p, const char *pa
 		char *nl = memchr(line, '\n', (size_t)(buf + used - line));
 		size_t len = nl ? (size_t)(nl - line) : (size_t)(buf + used - line);
 
-		r = parse_line(ctx, p, path, ++lineno, line, len);
+		r = parse_line(log, p, path, ++lineno, line, len);
 		line += len + 1;
 	}
 out:

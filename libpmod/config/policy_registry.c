@@ -12,7 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "context.h"
+#include "log.h"
 #include "growable_array.h"
 #include "policy.h"
 #include "registry.h"
@@ -43,7 +43,7 @@ static uint32_t expected_type(enum policy_knob knob)
 
 /* The value's bytes, malloc'ed into *data. 0, -ENOENT when the value does
  * not exist, another negative errno when it cannot be read (warned). */
-static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t *type,
+static int query_value(const struct log_sink *log, int key, const char *name, uint32_t *type,
 		       uint8_t **data, uint32_t *len)
 {
 	uint32_t size = FIRST_BUFFER;
@@ -67,7 +67,7 @@ static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t
 		if (ioctl(key, REG_IOC_QUERY_VALUE, &a) == 0) {
 			if (a.data_len > size) {
 				/* The registry says it wrote more than we gave. */
-				ctx_log(ctx, LOG_WARNING,
+				log_write(log, LOG_WARNING,
 					"registry value %s: the registry reported %u bytes for a "
 					"%u-byte buffer; ignored", name, a.data_len, size);
 				free(buf);
@@ -80,7 +80,7 @@ static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t
 		}
 		if (errno == ERANGE) {
 			if (a.data_len <= size || a.data_len > POLICY_MAX_VALUE_SIZE) {
-				ctx_log(ctx, LOG_WARNING,
+				log_write(log, LOG_WARNING,
 					"registry value %s: needs %u bytes (more than %u, or no "
 					"more than was given); ignored", name, a.data_len,
 					POLICY_MAX_VALUE_SIZE);
@@ -96,14 +96,14 @@ static int query_value(struct pmod_ctx *ctx, int key, const char *name, uint32_t
 			free(buf);
 			if (e == ENOENT)
 				return -ENOENT;
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"registry value %s: cannot read it (%s); using the default", name,
 				strerror(e));
 			return -e;
 		}
 	}
 	free(buf);
-	ctx_log(ctx, LOG_WARNING, "registry value %s: kept changing size; using the default", name);
+	log_write(log, LOG_WARNING, "registry value %s: kept changing size; using the default", name);
 	return -EAGAIN;
 }
 
@@ -144,7 +144,7 @@ static int split_multi_sz(const uint8_t *data, uint32_t len, const char ***items
 	return 0;
 }
 
-static int apply(struct pmod_ctx *ctx, struct pmod_policy *p, enum policy_knob knob,
+static int apply(const struct log_sink *log, struct pmod_policy *p, enum policy_knob knob,
 		 uint32_t type, const uint8_t *data, uint32_t len)
 {
 	const char *name = policy_knob_name(knob);
@@ -155,43 +155,43 @@ static int apply(struct pmod_ctx *ctx, struct pmod_policy *p, enum policy_knob k
 
 	snprintf(where, sizeof(where), "registry value " POLICY_REGISTRY_KEY "\\%s", name);
 	if (type != expected_type(knob)) {
-		ctx_log(ctx, LOG_WARNING, "%s: has %s, expected %s; using the default", where,
+		log_write(log, LOG_WARNING, "%s: has %s, expected %s; using the default", where,
 			type_name(type), type_name(expected_type(knob)));
 		return 0;
 	}
 	switch (type) {
 	case REG_SZ:
 		if (memchr(data, '\0', len) == NULL) {
-			ctx_log(ctx, LOG_WARNING, "%s: the string is not terminated; using the default",
+			log_write(log, LOG_WARNING, "%s: the string is not terminated; using the default",
 				where);
 			return 0;
 		}
-		return policy_set_text(ctx, p, where, knob, (const char *)data);
+		return policy_set_text(log, p, where, knob, (const char *)data);
 	case REG_DWORD:
 		if (len != 4) {
-			ctx_log(ctx, LOG_WARNING, "%s: a REG_DWORD of %u bytes; using the default",
+			log_write(log, LOG_WARNING, "%s: a REG_DWORD of %u bytes; using the default",
 				where, len);
 			return 0;
 		}
-		return policy_set_dword(ctx, p, where, knob,
+		return policy_set_dword(log, p, where, knob,
 					(uint32_t)data[0] | (uint32_t)data[1] << 8 |
 					(uint32_t)data[2] << 16 | (uint32_t)data[3] << 24);
 	default:
 		r = split_multi_sz(data, len, &items, &count);
 		if (r == -EBADMSG) {
-			ctx_log(ctx, LOG_WARNING, "%s: the list is not terminated; using the default",
+			log_write(log, LOG_WARNING, "%s: the list is not terminated; using the default",
 				where);
 			return 0;
 		}
 		if (r < 0)
 			return r;
-		r = policy_set_list(ctx, p, where, items, count);
+		r = policy_set_list(log, p, where, items, count);
 		free(items);
 		return r;
 	}
 }
 
-int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p)
+int policy_registry_read(const struct log_sink *log, struct pmod_policy *p)
 {
 	long key;
 	int r = 0;
@@ -203,7 +203,7 @@ int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p)
 			return -ENOSYS;
 		/* The key may simply not exist: every knob has its default. */
 		if (errno != ENOENT)
-			ctx_log(ctx, LOG_WARNING,
+			log_write(log, LOG_WARNING,
 				"registry key " POLICY_REGISTRY_KEY ": cannot open it (%s); "
 				"using the defaults", strerror(errno));
 		return 0;
@@ -213,9 +213,9 @@ int policy_registry_read(struct pmod_ctx *ctx, struct pmod_policy *p)
 		uint8_t *data = NULL;
 		uint32_t type = 0, len = 0;
 
-		r = query_value(ctx, (int)key, policy_knob_name(k), &type, &data, &len);
+		r = query_value(log, (int)key, policy_knob_name(k), &type, &data, &len);
 		if (r == 0)
-			r = apply(ctx, p, k, type, data, len);
+			r = apply(log, p, k, type, data, len);
 		else if (r != -ENOMEM)
 			r = 0;	/* missing or unreadable: the default */
 		free(data);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "context.h"
 #include "error.h"
+#include "policy.h"
 #include "options_size.h"
 
 static const char *const index_file_names[CTX_INDEX_COUNT] = {
@@ -117,7 +118,7 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	mapped_file_unmap(&ctx->builtin_modinfo);
 	signature_cache_free(ctx->signature_cache);
 	trust_store_free(ctx->trust_store);
-	ctx_policy_free(ctx);
+	policy_free(ctx->policy);
 	privilege_release(&ctx->privilege);
 	free(ctx->request);
 	free(ctx->demand_rule);
@@ -196,4 +197,27 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	}
 	*idx = ctx->indexes[which];
 	return 0;
+}
+
+int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **out)
+{
+	int r;
+
+	if (ctx->policy == NULL) {
+		r = policy_read(&ctx->log, ctx->root, &ctx->policy);
+		if (r < 0)
+			return r;
+	}
+	*out = ctx->policy;
+	return 0;
+}
+
+enum pmod_signing_policy pmod_ctx_signing_policy(struct pmod_ctx *ctx)
+{
+	const struct pmod_policy *p;
+
+	/* Not knowing the policy is no reason to be lenient. */
+	if (pmod_ctx_policy(ctx, &p) < 0)
+		return PMOD_SIGNING_ENFORCE;
+	return pmod_policy_signing(p);
 }

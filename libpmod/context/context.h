@@ -67,6 +67,5 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	      struct pmod_error *err);
 
 /* Owned parts released by pmod_ctx_free. */
-void ctx_policy_free(struct pmod_ctx *ctx);
 
 #endif

@@ -162,7 +162,7 @@ int depmod_config_load(struct pmod_ctx *ctx, const char *const *paths,
 			rooted[n] = owned[n];
 		}
 	}
-	r = config_files_list(ctx, rooted, n, &files, &nfiles);
+	r = config_files_list(ctx_log_sink(ctx), rooted, n, &files, &nfiles);
 	for (size_t i = 0; i < n; i++)
 		free(owned[i]);
 	if (r < 0)
