@@ -174,6 +174,16 @@ const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx)
 	return &ctx->log;
 }
 
+const char *ctx_moddir(const struct pmod_ctx *ctx)
+{
+	return ctx->moddir;
+}
+
+size_t ctx_max_module_size(const struct pmod_ctx *ctx)
+{
+	return ctx->max_module_size;
+}
+
 struct privilege *ctx_privilege(struct pmod_ctx *ctx)
 {
 	return &ctx->privilege;

@@ -58,6 +58,11 @@ void ctx_log(struct pmod_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The sink handed to the layers below the context (they never see it). */
 const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx);
+/* The directory holding one module tree per release ("/lib/modules" or
+ * the one the caller chose), under no root. */
+const char *ctx_moddir(const struct pmod_ctx *ctx);
+/* Decompressed modules larger than this are refused. */
+size_t ctx_max_module_size(const struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
 

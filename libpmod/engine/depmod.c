@@ -19,7 +19,7 @@ static bool up_to_date(struct pmod_ctx *ctx, const struct depmod_modules *mods)
 	char path[PATH_MAX];
 	struct stat dep, st;
 
-	snprintf(path, sizeof(path), "%s/modules.dep", ctx->module_dir);
+	snprintf(path, sizeof(path), "%s/modules.dep", pmod_ctx_module_dir(ctx));
 	if (stat(path, &dep) < 0)
 		return false;
 	for (size_t i = 0; i < mods->count; i++)
@@ -33,14 +33,14 @@ static char *output_dir(struct pmod_ctx *ctx, const char *outdir)
 	char cwd[PATH_MAX], *out;
 
 	if (outdir == NULL)
-		return strdup(ctx->module_dir);
+		return strdup(pmod_ctx_module_dir(ctx));
 	if (outdir[0] == '/') {
-		if (asprintf(&out, "%s%s%s/%s", ctx->root, outdir, ctx->moddir,
-			     ctx->kernel_release) < 0)
+		if (asprintf(&out, "%s%s%s/%s", pmod_ctx_root(ctx), outdir, ctx_moddir(ctx),
+			     pmod_ctx_kernel_release(ctx)) < 0)
 			return NULL;
 	} else {
 		if (getcwd(cwd, sizeof(cwd)) == NULL ||
-		    asprintf(&out, "%s/%s%s/%s", cwd, outdir, ctx->moddir, ctx->kernel_release) < 0)
+		    asprintf(&out, "%s/%s%s/%s", cwd, outdir, ctx_moddir(ctx), pmod_ctx_kernel_release(ctx)) < 0)
 			return NULL;
 	}
 	return out;

@@ -99,7 +99,7 @@ static int parse_line(struct pmod_ctx *ctx, struct depmod_config *cfg, char *lin
 
 		if (subdir == NULL)
 			goto bad;
-		if (release_matches(kver, ctx->kernel_release)) {
+		if (release_matches(kver, pmod_ctx_kernel_release(ctx))) {
 			size_t len = strlen(subdir);
 
 			while (len > 0 && subdir[len - 1] == '/')
@@ -114,11 +114,11 @@ static int parse_line(struct pmod_ctx *ctx, struct depmod_config *cfg, char *lin
 
 		if (dir == NULL)
 			goto bad;
-		if (release_matches(kver, ctx->kernel_release)) {
+		if (release_matches(kver, pmod_ctx_kernel_release(ctx))) {
 			char *rooted;
 
 			/* Configuration names paths of the system it describes. */
-			if (asprintf(&rooted, "%s%s", ctx->root, dir) < 0)
+			if (asprintf(&rooted, "%s%s", pmod_ctx_root(ctx), dir) < 0)
 				return -ENOMEM;
 			r = push_str(&cfg->externals, &cfg->nexternals, &cfg->capexternals, rooted);
 			free(rooted);
@@ -149,14 +149,14 @@ int depmod_config_load(struct pmod_ctx *ctx, const char *const *paths,
 	memset(cfg, 0, sizeof(*cfg));
 	if (paths == NULL) {
 		for (size_t i = 0; i < sizeof(default_dirs) / sizeof(default_dirs[0]); i++) {
-			if (asprintf(&owned[n], "%s%s", ctx->root, default_dirs[i]) < 0)
+			if (asprintf(&owned[n], "%s%s", pmod_ctx_root(ctx), default_dirs[i]) < 0)
 				return pmod_fail(err, -ENOMEM, "out of memory");
 			rooted[n] = owned[n];
 			n++;
 		}
 	} else {
 		for (; paths[n] != NULL && n < 64; n++) {
-			if (asprintf(&owned[n], "%s%s", paths[n][0] == '/' ? ctx->root : "",
+			if (asprintf(&owned[n], "%s%s", paths[n][0] == '/' ? pmod_ctx_root(ctx) : "",
 				     paths[n]) < 0)
 				return pmod_fail(err, -ENOMEM, "out of memory");
 			rooted[n] = owned[n];
@@ -406,16 +406,16 @@ next:
 int depmod_scan(struct pmod_ctx *ctx, const struct depmod_config *cfg,
 		struct depmod_modules *mods, struct pmod_error *err)
 {
-	struct scan sc = { .ctx = ctx, .cfg = cfg, .mods = mods, .root_len = strlen(ctx->root) };
+	struct scan sc = { .ctx = ctx, .cfg = cfg, .mods = mods, .root_len = strlen(pmod_ctx_root(ctx)) };
 	int r;
 
 	memset(mods, 0, sizeof(*mods));
-	r = walk(&sc, ctx->module_dir, "", 0, 0);
+	r = walk(&sc, pmod_ctx_module_dir(ctx), "", 0, 0);
 	for (size_t i = 0; r == 0 && i < cfg->nexternals; i++)
 		r = walk(&sc, cfg->externals[i], NULL, i, 0);
 	free(sc.slots);
 	if (r < 0)
-		return pmod_fail(err, r, "scanning %s: %s", ctx->module_dir, strerror(-r));
+		return pmod_fail(err, r, "scanning %s: %s", pmod_ctx_module_dir(ctx), strerror(-r));
 	depmod_sort_by_order(ctx, mods);
 	return 0;
 }
@@ -425,13 +425,13 @@ int depmod_scan_files(struct pmod_ctx *ctx, const char *const *files,
 {
 	static const struct depmod_config none;
 	struct scan sc = { .ctx = ctx, .cfg = &none, .mods = mods };
-	size_t dirlen = strlen(ctx->module_dir);
+	size_t dirlen = strlen(pmod_ctx_module_dir(ctx));
 	int r = 0;
 
 	memset(mods, 0, sizeof(*mods));
 	for (size_t i = 0; r == 0 && files[i] != NULL; i++) {
 		const char *f = files[i];
-		const char *rel = strncmp(f, ctx->module_dir, dirlen) == 0 && f[dirlen] == '/'
+		const char *rel = strncmp(f, pmod_ctx_module_dir(ctx), dirlen) == 0 && f[dirlen] == '/'
 					  ? f + dirlen + 1 : NULL;
 
 		if (f[0] != '/') {
@@ -483,9 +483,9 @@ void depmod_sort_by_order(struct pmod_ctx *ctx, struct depmod_modules *mods)
 	size_t *slots;
 	const char *p, *end;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/modules.order", ctx->module_dir) >= sizeof(path) ||
+	if ((size_t)snprintf(path, sizeof(path), "%s/modules.order", pmod_ctx_module_dir(ctx)) >= sizeof(path) ||
 	    mapped_file_map(path, &mf, &err) < 0) {
-		ctx_log(ctx, LOG_WARNING, "could not open modules.order at %s: %s", ctx->module_dir,
+		ctx_log(ctx, LOG_WARNING, "could not open modules.order at %s: %s", pmod_ctx_module_dir(ctx),
 			strerror(errno ? errno : ENOENT));
 		goto sort;
 	}

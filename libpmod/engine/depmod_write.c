@@ -265,11 +265,11 @@ static int build_builtin(struct pmod_ctx *ctx, const struct pmod_depmod_options 
 	const char *p, *end;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "%s/modules.builtin", ctx->module_dir);
+	snprintf(path, sizeof(path), "%s/modules.builtin", pmod_ctx_module_dir(ctx));
 	*present = mapped_file_map(path, &mf, &e) == 0;
 	if (!*present) {
 		ctx_log(ctx, LOG_WARNING, "could not open modules.builtin at %s: %s",
-			ctx->module_dir, strerror(-e.code));
+			pmod_ctx_module_dir(ctx), strerror(-e.code));
 		return 0;
 	}
 	p = (const char *)mf.data;
@@ -305,11 +305,11 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 	size_t nseen = 0, capseen = 0;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", ctx->module_dir);
+	snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", pmod_ctx_module_dir(ctx));
 	*present = mapped_file_map(path, &mf, &e) == 0;
 	if (!*present) {
 		ctx_log(ctx, LOG_WARNING, "could not open modules.builtin.modinfo at %s: %s",
-			ctx->module_dir, strerror(-e.code));
+			pmod_ctx_module_dir(ctx), strerror(-e.code));
 		return 0;
 	}
 	p = (const char *)mf.data;

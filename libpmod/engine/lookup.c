@@ -56,7 +56,7 @@ static int path_from_depline(struct pmod_ctx *ctx, const char *name, const char 
 	if (line[0] == '/')
 		n = snprintf(path, size, "%.*s", (int)len, line);
 	else
-		n = snprintf(path, size, "%s/%.*s", ctx->module_dir, (int)len, line);
+		n = snprintf(path, size, "%s/%.*s", pmod_ctx_module_dir(ctx), (int)len, line);
 	if (n < 0 || (size_t)n >= size)
 		return pmod_fail(err, -ENAMETOOLONG, "path of %s is too long", name);
 	return 0;

@@ -74,7 +74,7 @@ static char *module_path(struct pmod_ctx *ctx, const char *rel, size_t len)
 
 	if (rel[0] == '/')
 		return strndup(rel, len);
-	if (asprintf(&path, "%s/%.*s", ctx->module_dir, (int)len, rel) < 0)
+	if (asprintf(&path, "%s/%.*s", pmod_ctx_module_dir(ctx), (int)len, rel) < 0)
 		return NULL;
 	return path;
 }

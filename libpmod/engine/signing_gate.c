@@ -79,7 +79,7 @@ static int module_elf(struct pmod_ctx *ctx, struct module_file *mf, const struct
 	struct elf_reader elf;
 	int r;
 
-	r = module_file_bytes(mf, ctx->max_module_size, mb, err);
+	r = module_file_bytes(mf, ctx_max_module_size(ctx), mb, err);
 	if (r < 0)
 		return r;
 	return elf_reader_init(&elf, (*mb)->data, (*mb)->size, err);

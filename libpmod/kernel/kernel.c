@@ -692,7 +692,7 @@ static int insert_from_memory(struct pmod_ctx *ctx, struct module_file *mf, cons
 	void *image;
 	int r;
 
-	r = module_file_bytes(mf, ctx->max_module_size, &mb, err);
+	r = module_file_bytes(mf, ctx_max_module_size(ctx), &mb, err);
 	if (r < 0)
 		return r;
 	image = (void *)mb->data;
