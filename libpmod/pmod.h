@@ -290,11 +290,12 @@ enum pmod_lookup_flags {
 struct pmod_found {
 	char *name;		/* module name */
 	char *path;		/* absolute path; NULL for a built-in module */
-	bool builtin;
+	bool builtin;		/* a key of modules.builtin.bin */
 };
 
 /* Resolve a name, alias or "symbol:NAME" through the indexes of the module
- * directory, in kmod's order (no configuration files are consulted here).
+ * directory, in kmod's order: pmod_resolve's walk without its
+ * configuration steps (no configuration files are consulted here).
  * *found is malloc'ed (free with pmod_found_free); *count may be 0.
  * A missing or empty index is "no match"; a corrupt one is an error. */
 int pmod_lookup(struct pmod_ctx *ctx, const char *request, unsigned flags,
@@ -400,10 +401,11 @@ struct pmod_resolved {
 	bool builtin;		/* a key of modules.builtin.bin */
 };
 
-/* kmod's lookup order (kmod-facts §7.1), the first step that yields
- * anything winning: config aliases, modules.dep, modules.symbols (for
- * "symbol:"), install/remove commands, modules.alias, modules.builtin,
- * modules.builtin.alias. *count may be 0. *found: pmod_resolved_free. */
+/* kmod's lookup order, the first step that yields anything winning:
+ * config aliases, modules.dep, modules.symbols (for "symbol:"),
+ * install/remove commands, modules.alias, modules.builtin,
+ * modules.builtin.alias. pmod_lookup is the same walk without the
+ * configuration steps. *count may be 0. *found: pmod_resolved_free. */
 int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
 		 struct pmod_resolved **found, size_t *count, struct pmod_error *err);
 /* A module file given by path: its name from the file name, the file as
