@@ -177,39 +177,58 @@ enum pmod_key_id_kind {
 	PMOD_KEY_ID_ISSUER_SERIAL,	/* PKCS#7 signer named by issuer + serial */
 	PMOD_KEY_ID_SUBJECT_KEY_ID,	/* PKCS#7 signer named by subjectKeyIdentifier */
 };
+
+/* Who signed a module and with which hash, as its signature says: what
+ * modinfo shows and what verification reports. Held by value, so that it
+ * can be copied and kept; longer values than the arrays hold are cut (a
+ * legacy trailer's always fit: its lengths are single bytes). */
+#define PMOD_SIGNER_NAME_MAX 256
+#define PMOD_SIGNER_KEY_ID_MAX 256
+#define PMOD_SIGNER_HASH_MAX 64
+struct pmod_signer {
+	enum pmod_key_id_kind key_id_kind;
+	/* PKCS#7: the issuer's commonName, empty when the issuer has none
+	 * or the signer is named by subjectKeyIdentifier (a verification
+	 * result then names the subject of the certificate that matched);
+	 * legacy trailers: the signer bytes. NUL-terminated; name_len
+	 * excludes the terminator and counts any NUL bytes the name holds,
+	 * so what precedes the first NUL is the printable name. */
+	char name[PMOD_SIGNER_NAME_MAX];
+	size_t name_len;
+	/* issuer+serial: the serial number, big-endian, no leading zeros;
+	 * subjectKeyIdentifier: its bytes; legacy: the raw key id. */
+	unsigned char key_id[PMOD_SIGNER_KEY_ID_MAX];
+	size_t key_id_len;
+	char hash_algo[PMOD_SIGNER_HASH_MAX];	/* "sha256", ...; "" when unknown */
+	bool weak_hash;			/* sha1 and older (md5, md4, ripemd160) */
+};
+
 struct pmod_signature {
 	enum pmod_sig_id_type id_type;
 	const char *id_type_name;	/* "PKCS#7", "X509", "PGP" */
-	/* PKCS#7: the commonName of the issuer (empty when named by
-	 * subjectKeyIdentifier or when the issuer has no CN). */
-	const unsigned char *signer;
-	size_t signer_len;
-	enum pmod_key_id_kind key_id_kind;
-	/* issuer+serial: the serial number, big-endian, no leading zeros;
-	 * subjectKeyIdentifier: its bytes. */
-	const unsigned char *key_id;
-	size_t key_id_len;
-	const char *hash_algo;		/* "sha256", ...; "unknown" if unnamed */
-	const unsigned char *sig;
+	struct pmod_signer signer;
+	const unsigned char *sig;	/* the signature value */
 	size_t sig_len;
 	size_t signed_len;		/* bytes of the image the signature covers */
 	const unsigned char *blob;	/* PKCS#7 DER (id_type PKCS7) */
 	size_t blob_len;
 };
 /* 0 with *sig set when signed; -ENODATA when unsigned; -EBADMSG (with err
- * filled) when a trailer is present but cannot be parsed. */
+ * filled) when a trailer is present but cannot be parsed. The signature is
+ * decoded on the first call (libcrypto is loaded then, for PKCS#7 only),
+ * never when the image is opened; *sig belongs to the image. */
 int pmod_image_signature(struct pmod_image *image, const struct pmod_signature **sig,
 			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- signature verification */
 /* Whether a module's signature verifies with a certificate of the trust
- * store (peios.md §3): the files of /usr/lib/pmod/keys/ (the
- * distribution's) and /etc/pmod/keys/ (the administrator's) under the
- * context's root, one X.509 certificate each, PEM or DER, read once per
- * context. Files that are not usable certificates are skipped with a
- * warning naming them. Trust is direct (no chains) and validity dates are
- * not checked, as in the kernel. What is verified is the module as the
- * kernel sees it: decompressed, up to its signature. */
+ * store: the files of /usr/lib/pmod/keys/ (the distribution's) and
+ * /etc/pmod/keys/ (the administrator's) under the context's root, one
+ * X.509 certificate each, PEM or DER, read once per context. Files that
+ * are not usable certificates are skipped with a warning naming them.
+ * Trust is direct (no chains) and validity dates are not checked, as in
+ * the kernel. What is verified is the module as the kernel sees it:
+ * decompressed, up to its signature. */
 
 enum pmod_verdict {
 	PMOD_VERDICT_VALID = 0,		/* verifies with a trusted certificate */
@@ -227,20 +246,10 @@ struct pmod_verify_result {
 	int error;
 	enum pmod_verdict verdict;
 	/* Who signed, as the signature names it (what modinfo shows), for
-	 * every verdict but unsigned and malformed. signer is the issuer's
-	 * commonName, or for a signer named by subjectKeyIdentifier the
-	 * subject commonName of the matching certificate ("" without one);
-	 * NUL-terminated, signer_len excludes the NUL (a name may hold NUL
-	 * bytes; longer names are cut). key_id: the serial number
-	 * (big-endian, no leading zeros) or the subjectKeyIdentifier; longer
-	 * ones are cut at sizeof(key_id). */
-	enum pmod_key_id_kind key_id_kind;
-	char signer[128];
-	size_t signer_len;
-	unsigned char key_id[64];
-	size_t key_id_len;
-	char hash_algo[32];		/* "sha256", ...; "" when unknown */
-	bool weak_hash;			/* sha1 and older (md5, md4, ripemd160) */
+	 * every verdict but unsigned and malformed; for a signer named by
+	 * subjectKeyIdentifier, name is the subject commonName of the
+	 * matching certificate ("" without one). */
+	struct pmod_signer signer;
 	/* valid and bad-signature: the trust-store file whose key was used.
 	 * Belongs to the context. */
 	const char *certificate;
@@ -260,7 +269,7 @@ int pmod_image_verify(struct pmod_image *image, struct pmod_verify_result *resul
  * reserved for failures of the whole batch). */
 int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t count,
 		      unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err);
-/* The signing gate before a module file is loaded (peios.md §3), judged
+/* The signing gate before a module file is loaded, judged
  * by the effective signing policy (pmod_ctx_signing_policy). 0: the load
  * may go on: the signature is valid, or the policy is warn (then a warning
  * naming the file, the verdict and the policy is logged). -EKEYREJECTED
@@ -303,11 +312,12 @@ enum pmod_lookup_flags {
 struct pmod_found {
 	char *name;		/* module name */
 	char *path;		/* absolute path; NULL for a built-in module */
-	bool builtin;
+	bool builtin;		/* a key of modules.builtin.bin */
 };
 
 /* Resolve a name, alias or "symbol:NAME" through the indexes of the module
- * directory, in kmod's order (no configuration files are consulted here).
+ * directory, in kmod's order: pmod_resolve's walk without its
+ * configuration steps (no configuration files are consulted here).
  * *found is malloc'ed (free with pmod_found_free); *count may be 0.
  * A missing or empty index is "no match"; a corrupt one is an error. */
 int pmod_lookup(struct pmod_ctx *ctx, const char *request, unsigned flags,
@@ -414,10 +424,11 @@ struct pmod_resolved {
 	bool builtin;		/* a key of modules.builtin.bin */
 };
 
-/* kmod's lookup order (kmod-facts §7.1), the first step that yields
- * anything winning: config aliases, modules.dep, modules.symbols (for
- * "symbol:"), install/remove commands, modules.alias, modules.builtin,
- * modules.builtin.alias. *count may be 0. *found: pmod_resolved_free. */
+/* kmod's lookup order, the first step that yields anything winning:
+ * config aliases, modules.dep, modules.symbols (for "symbol:"),
+ * install/remove commands, modules.alias, modules.builtin,
+ * modules.builtin.alias. pmod_lookup is the same walk without the
+ * configuration steps. *count may be 0. *found: pmod_resolved_free. */
 int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
 		 struct pmod_resolved **found, size_t *count, struct pmod_error *err);
 /* A module file given by path: its name from the file name, the file as

@@ -214,7 +214,7 @@ static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
 		return;
 	}
 	pmod_image_free(image);
-	signer_len = (int)(v.signer_len > 80 ? 80 : v.signer_len);
+	signer_len = (int)(v.signer.name_len > 80 ? 80 : v.signer.name_len);
 	switch (v.verdict) {
 	case PMOD_VERDICT_UNSIGNED:
 		pmod_fail(err, code,
@@ -233,13 +233,13 @@ static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
 		pmod_fail(err, code,
 			  "the kernel rejected the module's signature: its signer '%.*s' is in "
 			  "pmod's trust store but the kernel does not hold that key or cannot "
-			  "check %s (see dmesg)", signer_len, v.signer,
-			  v.hash_algo[0] ? v.hash_algo : "its hash");
+			  "check %s (see dmesg)", signer_len, v.signer.name,
+			  v.signer.hash_algo[0] ? v.signer.hash_algo : "its hash");
 		break;
 	default:
 		pmod_fail(err, code,
 			  "the kernel rejected the module's signature: no trusted key matches "
-			  "its signer '%.*s'", signer_len, v.signer);
+			  "its signer '%.*s'", signer_len, v.signer.name);
 		break;
 	}
 }

@@ -134,7 +134,7 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 {
 	static const char digits[] = "0123456789abcdef";
 	const struct pmod_verify_result *v = rec->verdict;
-	char key[2 * sizeof(v->key_id) + 1];
+	char key[2 * sizeof(v->signer.key_id) + 1];
 	size_t len, k = 0;
 
 	if (v == NULL) {
@@ -146,19 +146,19 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 		return;
 	/* signer_len may be cut or hold NULs: what precedes the first NUL
 	 * is what modinfo shows too. */
-	len = strnlen(v->signer, sizeof(v->signer));
-	if (len > 0 && len < sizeof(v->signer))
-		field(o, "signer", v->signer);
-	for (size_t i = 0; i < v->key_id_len && i < sizeof(v->key_id); i++) {
-		key[k++] = digits[v->key_id[i] >> 4];
-		key[k++] = digits[v->key_id[i] & 15];
+	len = strnlen(v->signer.name, sizeof(v->signer.name));
+	if (len > 0 && len < sizeof(v->signer.name))
+		field(o, "signer", v->signer.name);
+	for (size_t i = 0; i < v->signer.key_id_len && i < sizeof(v->signer.key_id); i++) {
+		key[k++] = digits[v->signer.key_id[i] >> 4];
+		key[k++] = digits[v->signer.key_id[i] & 15];
 	}
 	key[k] = '\0';
 	if (k > 0)
 		field(o, "key", key);
-	if (strnlen(v->hash_algo, sizeof(v->hash_algo)) < sizeof(v->hash_algo) &&
-	    v->hash_algo[0] != '\0')
-		field(o, "hash", v->hash_algo);
+	if (strnlen(v->signer.hash_algo, sizeof(v->signer.hash_algo)) < sizeof(v->signer.hash_algo) &&
+	    v->signer.hash_algo[0] != '\0')
+		field(o, "hash", v->signer.hash_algo);
 	/* The trust-store file whose key judged it. */
 	if (v->certificate != NULL)
 		field(o, "certificate", v->certificate);

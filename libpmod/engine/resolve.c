@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* From a name on modprobe's command line to the modules it means, in
- * kmod's order (kmod-facts §7.1): configuration aliases first, so they can
- * shadow real names, then the indexes, the install/remove commands in
- * between. The first source that yields anything wins. */
+/* From a name to the modules it means. One walk serves both modinfo's
+ * index-only lookup and modprobe's resolution: configuration aliases come
+ * first, so that they can shadow real names, then the indexes, with the
+ * install/remove commands in between; the first source that yields
+ * anything wins. That is the order kmod follows, and both tools must
+ * agree with it and with each other. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -97,16 +99,6 @@ int resolve_dep_path(struct pmod_ctx *ctx, const char *name, char **path,
 	return 1;
 }
 
-bool resolve_is_builtin(struct pmod_ctx *ctx, const char *name)
-{
-	struct index_reader *idx;
-	const char *value;
-
-	if (ctx_index(ctx, CTX_INDEX_BUILTIN, &idx, NULL) < 0 || idx == NULL)
-		return false;
-	return index_reader_lookup(idx, name, &value, NULL) == 0;
-}
-
 /* A module reached by name through an alias: its file if modules.dep has
  * it, otherwise maybe built in. */
 static int add_named(struct pmod_ctx *ctx, struct resolved_list *l, const char *name,
@@ -157,7 +149,8 @@ static int from_wild_index(struct pmod_ctx *ctx, enum ctx_index which, const cha
 	return r;
 }
 
-/* A name that only install or remove lines know (kmod's exact match). */
+/* A name that only install or remove lines know: matched exactly, not as
+ * a pattern. */
 static int from_commands(const struct pmod_config *cfg, const char *key,
 			 struct resolved_list *l, struct pmod_error *err)
 {
@@ -170,8 +163,9 @@ static int from_commands(const struct pmod_config *cfg, const char *key,
 	return 0;
 }
 
-int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
-		 struct pmod_resolved **found, size_t *count, struct pmod_error *err)
+int resolve_walk(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
+		 bool name_only, struct pmod_resolved **found, size_t *count,
+		 struct pmod_error *err)
 {
 	struct resolved_list l = { 0 };
 	char key[PATH_MAX];
@@ -190,14 +184,17 @@ int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char
 		if (r > 0)
 			r = list_add(&l, key, path, NULL, false, err);
 	}
-	if (r >= 0 && l.count == 0 && strncmp(key, "symbol:", 7) == 0)
+	if (r >= 0 && l.count == 0 && !name_only && strncmp(key, "symbol:", 7) == 0)
 		r = from_wild_index(ctx, CTX_INDEX_SYMBOLS, key, false, &l, err);
 	if (r >= 0 && l.count == 0)
 		r = from_commands(cfg, key, &l, err);
-	if (r >= 0 && l.count == 0)
+	if (r >= 0 && l.count == 0 && !name_only)
 		r = from_wild_index(ctx, CTX_INDEX_ALIAS, key, false, &l, err);
-	if (r >= 0 && l.count == 0 && resolve_is_builtin(ctx, key))
-		r = list_add(&l, key, NULL, NULL, true, err);
+	if (r >= 0 && l.count == 0) {
+		r = builtin_index_has(ctx, key, err);
+		if (r > 0)
+			r = list_add(&l, key, NULL, NULL, true, err);
+	}
 	if (r >= 0 && l.count == 0)
 		r = from_wild_index(ctx, CTX_INDEX_BUILTIN_ALIAS, key, true, &l, err);
 	if (r < 0) {
@@ -207,6 +204,12 @@ int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char
 	*found = l.items;
 	*count = l.count;
 	return 0;
+}
+
+int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
+		 struct pmod_resolved **found, size_t *count, struct pmod_error *err)
+{
+	return resolve_walk(ctx, cfg, request, false, found, count, err);
 }
 
 int pmod_resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,

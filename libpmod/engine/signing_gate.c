@@ -23,12 +23,13 @@
 static void describe(const struct pmod_verify_result *res, char *buf, size_t size)
 {
 	static const char digits[] = "0123456789abcdef";
-	char key[2 * sizeof(res->key_id) + 1];
+	const struct pmod_signer *who = &res->signer;
+	char key[2 * sizeof(who->key_id) + 1];
 	size_t k = 0;
 
-	for (size_t i = 0; i < res->key_id_len; i++) {
-		key[k++] = digits[res->key_id[i] >> 4];
-		key[k++] = digits[res->key_id[i] & 15];
+	for (size_t i = 0; i < who->key_id_len; i++) {
+		key[k++] = digits[who->key_id[i] >> 4];
+		key[k++] = digits[who->key_id[i] & 15];
 	}
 	key[k] = '\0';
 	switch (res->verdict) {
@@ -37,11 +38,13 @@ static void describe(const struct pmod_verify_result *res, char *buf, size_t siz
 		break;
 	case PMOD_VERDICT_UNTRUSTED:
 		/* %.*s with the length: the name may hold anything; cut at
-		 * the first control byte so it cannot forge a log line. */
+		 * the first control byte so it cannot forge a log line. A
+		 * key id is shown up to 64 bytes, enough to name any real
+		 * key. */
 		snprintf(buf, size,
-			 "signer \"%.*s\", key %s: no certificate in " TRUST_STORE_DISTRIBUTION_DIR
+			 "signer \"%.*s\", key %.128s: no certificate in " TRUST_STORE_DISTRIBUTION_DIR
 			 " or " TRUST_STORE_ADMIN_DIR " names it",
-			 (int)strcspn(res->signer, "\n\r\t\033\""), res->signer, key);
+			 (int)strcspn(who->name, "\n\r\t\033\""), who->name, key);
 		break;
 	case PMOD_VERDICT_BAD_SIGNATURE:
 		snprintf(buf, size, "%s, certificate %s", res->reason,
@@ -133,9 +136,9 @@ int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
 	}
 	*judged = true;
 	if (res->verdict == PMOD_VERDICT_VALID) {
-		if (res->weak_hash)
+		if (res->signer.weak_hash)
 			ctx_log(ctx, LOG_WARNING, "%s: signature valid but made with the weak hash %s",
-				mf->path, res->hash_algo);
+				mf->path, res->signer.hash_algo);
 		return 0;
 	}
 	describe(res, detail, sizeof(detail));

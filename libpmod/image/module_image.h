@@ -38,7 +38,9 @@ struct pmod_image {
 
 	struct lazy_part signature_part;
 	struct pmod_signature signature;
-	void *signature_state;		/* owned by image_signature.c */
+	/* A copy of the signature value when it is not a slice of the image's
+	 * bytes; owned by image_signature.c. */
+	unsigned char *signature_copy;
 };
 
 /* Returns the remembered result of a part, copying its reason to err. */

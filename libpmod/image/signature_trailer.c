@@ -18,6 +18,12 @@ const char *signature_trailer_hash_name(unsigned hash)
 	return hash < sizeof(hash_names) / sizeof(hash_names[0]) ? hash_names[hash] : NULL;
 }
 
+bool signature_trailer_hash_weak(unsigned hash)
+{
+	/* md4, md5, sha1 and rmd160: the codes before sha256. */
+	return hash < 4;
+}
+
 const char *signature_trailer_id_type_name(unsigned id_type)
 {
 	return id_type < sizeof(id_type_names) / sizeof(id_type_names[0])

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The fixed end of a signed module, as Linux appends it (see
- * doc/signing-policy.md):
+/* The fixed end of a signed module, as Linux's sign-file writes it:
  *   ... [struct module_signature, 12 bytes][magic, 28 bytes]
- * read from the last 40 bytes alone, so that a verifier reading a file can
+ * where struct module_signature is algo, hash, id_type, signer_len,
+ * key_id_len (one byte each), three bytes of padding and sig_len (32-bit
+ * big-endian). It is read from the last 40 bytes alone, so that a verifier reading a file can
  * find the signature without reading the module body first. Shared by
  * modinfo's signature fields (image_signature.c) and verification
  * (signature_verify.c), which must agree on what is signed. */
 #ifndef PMOD_SIGNATURE_TRAILER_H
 #define PMOD_SIGNATURE_TRAILER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +40,7 @@ int signature_trailer_parse(const uint8_t *tail, size_t tail_len, uint64_t file_
  * (which signature_trailer_parse refuses). */
 const char *signature_trailer_hash_name(unsigned hash);
 const char *signature_trailer_id_type_name(unsigned id_type);
+/* sha1 and older (md4, md5, rmd160). */
+bool signature_trailer_hash_weak(unsigned hash);
 
 #endif

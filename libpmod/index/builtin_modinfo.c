@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* modules.builtin.modinfo: the .modinfo of every built-in module, as
+/* Built-in modules: modules.builtin.bin names them, and
+ * modules.builtin.modinfo holds the .modinfo of every one of them, as
  * NUL-terminated "MODNAME.key=value" strings, one module's run contiguous. */
 #include <errno.h>
 #include <limits.h>
@@ -7,8 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin_modinfo.h"
 #include "context.h"
 #include "error.h"
+
+int builtin_index_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
+{
+	struct index_reader *idx;
+	const char *value;
+	int r;
+
+	r = ctx_index(ctx, CTX_INDEX_BUILTIN, &idx, err);
+	if (r < 0 || idx == NULL)
+		return r;
+	r = index_reader_lookup(idx, name, &value, err);
+	if (r == -ENODATA)
+		return 0;
+	return r < 0 ? r : 1;
+}
 
 static int builtin_file(struct pmod_ctx *ctx, struct pmod_error *err)
 {

@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "builtin_modinfo.h"
 #include "config.h"
 #include "context.h"
 #include "elf_reader.h"
@@ -184,25 +185,13 @@ static int sys_module_path(char *buf, size_t size, const char *name, const char 
 static bool is_builtin(struct pmod_ctx *ctx, const char *name)
 {
 	struct pmod_error err = { 0 };
-	struct index_reader *idx;
-	const char *value;
-	int r;
+	int r = builtin_index_has(ctx, name, &err);
 
-	r = ctx_index(ctx, CTX_INDEX_BUILTIN, &idx, &err);
-	if (r < 0) {
-		/* A corrupt index must not stop an unload: say so and go on
-		 * with what /sys says. */
-		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s",
-			ctx->module_dir, err.text);
-		return false;
-	}
-	if (idx == NULL)
-		return false;
-	r = index_reader_lookup(idx, name, &value, &err);
-	if (r < 0 && r != -ENODATA)
-		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s",
-			ctx->module_dir, err.text);
-	return r == 0;
+	/* A corrupt index must not stop an unload: say so and go on with
+	 * what /sys says. */
+	if (r < 0)
+		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s", ctx->module_dir, err.text);
+	return r > 0;
 }
 
 int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name)

@@ -8,8 +8,7 @@ struct signature_cache {
 	unsigned char *prefix;		/* the blob without its signature value */
 	size_t blob_len;
 	size_t sig_len;
-	struct signer_fields fields;	/* pointing into storage */
-	unsigned char *storage;
+	struct pmod_signer signer;
 };
 
 /* The DER header of a primitive OCTET STRING of n bytes, in out; its length. */
@@ -31,14 +30,14 @@ static size_t octet_string_header(size_t n, unsigned char out[6])
 }
 
 bool signature_cache_lookup(const struct signature_cache *cache, const unsigned char *blob,
-			    size_t blob_len, struct signer_fields *fields, size_t *sig_len)
+			    size_t blob_len, struct pmod_signer *signer, size_t *sig_len)
 {
 	/* Same length and the same bytes up to the value: the DER parses the
 	 * same way, down to the same signer, and the value is the tail. */
 	if (cache == NULL || cache->blob_len != blob_len ||
 	    memcmp(cache->prefix, blob, blob_len - cache->sig_len) != 0)
 		return false;
-	*fields = cache->fields;
+	*signer = cache->signer;
 	*sig_len = cache->sig_len;
 	return true;
 }
@@ -62,34 +61,27 @@ bool signature_value_ends_blob(const unsigned char *blob, size_t blob_len,
 
 void signature_cache_store(struct signature_cache **cachep, const unsigned char *blob,
 			   size_t blob_len, bool single_plain_signer,
-			   const struct signer_fields *f, const unsigned char *sig,
+			   const struct pmod_signer *signer, const unsigned char *sig,
 			   size_t sig_len)
 {
 	struct signature_cache *c;
-	size_t hash_len, prefix_len;
+	size_t prefix_len;
 
 	if (!single_plain_signer || !signature_value_ends_blob(blob, blob_len, sig, sig_len))
 		return;
 	prefix_len = blob_len - sig_len;
-
-	hash_len = strlen(f->hash_algo) + 1;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return;
 	c->prefix = malloc(prefix_len);
-	c->storage = malloc(f->signer_len + f->key_id_len + hash_len);
-	if (c->prefix == NULL || c->storage == NULL) {
+	if (c->prefix == NULL) {
 		signature_cache_free(c);
 		return;
 	}
 	memcpy(c->prefix, blob, prefix_len);
 	c->blob_len = blob_len;
 	c->sig_len = sig_len;
-	c->fields = *f;
-	c->fields.signer = memcpy(c->storage, f->signer, f->signer_len);
-	c->fields.key_id = memcpy(c->storage + f->signer_len, f->key_id, f->key_id_len);
-	c->fields.hash_algo = memcpy(c->storage + f->signer_len + f->key_id_len, f->hash_algo,
-				     hash_len);
+	c->signer = *signer;
 	signature_cache_free(*cachep);
 	*cachep = c;
 }
@@ -99,6 +91,5 @@ void signature_cache_free(struct signature_cache *c)
 	if (c == NULL)
 		return;
 	free(c->prefix);
-	free(c->storage);
 	free(c);
 }

@@ -12,21 +12,12 @@
 
 struct signature_cache;
 
-/* What a decode yields besides the signature value. */
-struct signer_fields {
-	const unsigned char *signer;
-	size_t signer_len;
-	enum pmod_key_id_kind key_id_kind;
-	const unsigned char *key_id;
-	size_t key_id_len;
-	const char *hash_algo;
-};
-
 /* A hit when blob is the remembered one with only its trailing signature
- * value changed: *fields then point into the cache (copy them before the
- * next store) and *sig_len is the length of the value at the blob's end. */
+ * value changed: *signer is then what the decode said about the signer
+ * (everything it yields besides the value), and *sig_len is the length of
+ * the value at the blob's end. */
 bool signature_cache_lookup(const struct signature_cache *cache, const unsigned char *blob,
-			    size_t blob_len, struct signer_fields *fields, size_t *sig_len);
+			    size_t blob_len, struct pmod_signer *signer, size_t *sig_len);
 
 /* Remember a blob OpenSSL decoded, when it is safe to: the decoder consumed
  * the whole blob, there is one signer without unsigned attributes, and the
@@ -34,7 +25,7 @@ bool signature_cache_lookup(const struct signature_cache *cache, const unsigned 
  * other byte is structure or signer data). Quietly does nothing otherwise. */
 void signature_cache_store(struct signature_cache **cache, const unsigned char *blob,
 			   size_t blob_len, bool single_plain_signer,
-			   const struct signer_fields *fields, const unsigned char *sig,
+			   const struct pmod_signer *signer, const unsigned char *sig,
 			   size_t sig_len);
 
 /* True when sig (sig_len bytes inside blob) is the last thing in the blob,

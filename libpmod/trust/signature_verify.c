@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Module signature verification (peios.md §3). The signed bytes are the
- * module up to its PKCS#7 blob, decompressed. Linux's sign-file writes CMS
- * without signed attributes, so the signature value is the signer's key
- * operation over the digest of those bytes: the common case is one
- * EVP_Digest pass and one EVP_PKEY_verify with a context prepared once per
- * signer (the fast path). Anything else (signed attributes, RSA-PSS,
- * several signers, an unusual algorithm pairing) goes through OpenSSL's
- * own CMS_verify with the matching certificates, which checks the
- * messageDigest attribute and the signature over the attributes' DER.
- * Nothing here is hand-written crypto. */
+/* Module signature verification against the trust store. The signed
+ * bytes are the module up to its PKCS#7 blob, decompressed. Linux's
+ * sign-file writes CMS without signed attributes, so the signature value
+ * is the signer's key operation over the digest of those bytes: the
+ * common case is one EVP_Digest pass and one EVP_PKEY_verify with a
+ * context prepared once per signer (the fast path). Anything else (signed
+ * attributes, RSA-PSS, several signers, an unusual algorithm pairing)
+ * goes through OpenSSL's own CMS_verify with the matching certificates,
+ * which checks the messageDigest attribute and the signature over the
+ * attributes' DER. Nothing here is hand-written crypto. Who signed is
+ * read by pkcs7_signer.h, the same reading modinfo shows. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "context.h"
 #include "error.h"
 #include "module_image.h"
+#include "pkcs7_signer.h"
 #include "signature_cache.h"
 #include "signature_trailer.h"
 #include "signature_verify.h"
@@ -209,99 +211,16 @@ fail:
 
 /* ---------------------------------------------------------------- signer */
 
-static bool weak_hash(int nid)
-{
-	switch (nid) {
-	case NID_md2: case NID_md4: case NID_md5: case NID_md5_sha1:
-	case NID_mdc2: case NID_ripemd160: case NID_sha1:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Who the signer info names, and its digest, as modinfo shows them.
- * *md_nid: the digest's NID. -EBADMSG when it names nobody. */
-static int fill_signer(const struct lazy_crypto *c, CMS_SignerInfo *si,
-		       struct pmod_verify_result *f, int *md_nid)
-{
-	ASN1_OCTET_STRING *keyid = NULL;
-	X509_NAME *issuer = NULL;
-	ASN1_INTEGER *serial = NULL;
-	X509_ALGOR *digest = NULL;
-	const ASN1_OBJECT *obj = NULL;
-
-	if (c->CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
-		return -EBADMSG;
-	if (keyid != NULL) {
-		int len = c->ASN1_STRING_length(keyid);
-
-		f->key_id_kind = PMOD_KEY_ID_SUBJECT_KEY_ID;
-		f->key_id_len = len < 0 ? 0 : (size_t)len;
-		if (f->key_id_len > sizeof(f->key_id))
-			f->key_id_len = sizeof(f->key_id);
-		memcpy(f->key_id, c->ASN1_STRING_get0_data(keyid), f->key_id_len);
-	} else if (issuer != NULL && serial != NULL) {
-		int idx = c->X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
-		BIGNUM *bn;
-		unsigned char *buf;
-		size_t n;
-
-		f->key_id_kind = PMOD_KEY_ID_ISSUER_SERIAL;
-		if (idx >= 0) {
-			const ASN1_STRING *cn =
-				c->X509_NAME_ENTRY_get_data(c->X509_NAME_get_entry(issuer, idx));
-			int len = cn ? c->ASN1_STRING_length(cn) : 0;
-
-			f->signer_len = len < 0 ? 0 : (size_t)len;
-			if (f->signer_len > sizeof(f->signer) - 1)
-				f->signer_len = sizeof(f->signer) - 1;
-			if (f->signer_len > 0)
-				memcpy(f->signer, c->ASN1_STRING_get0_data(cn), f->signer_len);
-			f->signer[f->signer_len] = '\0';
-		}
-		bn = c->ASN1_INTEGER_to_BN(serial, NULL);
-		if (bn == NULL)
-			return -EBADMSG;
-		/* BN_num_bytes(), a macro over BN_num_bits(). */
-		n = ((size_t)c->BN_num_bits(bn) + 7) / 8;
-		buf = malloc(n + 1);
-		if (buf == NULL) {
-			c->BN_free(bn);
-			return -ENOMEM;
-		}
-		n = (size_t)c->BN_bn2bin(bn, buf);
-		c->BN_free(bn);
-		f->key_id_len = n < sizeof(f->key_id) ? n : sizeof(f->key_id);
-		memcpy(f->key_id, buf, f->key_id_len);
-		free(buf);
-	} else {
-		return -EBADMSG;
-	}
-
-	*md_nid = NID_undef;
-	c->CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
-	if (digest != NULL)
-		c->X509_ALGOR_get0(&obj, NULL, NULL, digest);
-	if (obj != NULL) {
-		*md_nid = c->OBJ_obj2nid(obj);
-		if (c->OBJ_obj2txt(f->hash_algo, sizeof(f->hash_algo), obj, 0) <= 0)
-			f->hash_algo[0] = '\0';
-	}
-	f->weak_hash = weak_hash(*md_nid);
-	return 0;
-}
-
 /* A signer named by subjectKeyIdentifier carries no name: show the
  * certificate's. */
-static void name_from_cert(struct pmod_verify_result *f, const struct trust_cert *tc)
+static void name_from_cert(struct pmod_signer *f, const struct trust_cert *tc)
 {
 	if (f->key_id_kind != PMOD_KEY_ID_SUBJECT_KEY_ID)
 		return;
-	f->signer_len = tc->subject_cn_len < sizeof(f->signer) - 1 ? tc->subject_cn_len
-								    : sizeof(f->signer) - 1;
-	memcpy(f->signer, tc->subject_cn, f->signer_len);
-	f->signer[f->signer_len] = '\0';
+	f->name_len = tc->subject_cn_len < sizeof(f->name) - 1 ? tc->subject_cn_len
+								: sizeof(f->name) - 1;
+	memcpy(f->name, tc->subject_cn, f->name_len);
+	f->name[f->name_len] = '\0';
 }
 
 /* The signature algorithm is the plain one for this key and digest: RSA
@@ -354,7 +273,7 @@ static int memo_verdict(struct verifier *v, const struct verify_input *in,
 	unsigned digest_len = 0;
 	int r;
 
-	*res = m->fields;
+	res->signer = m->signer;
 	if (m->ncand == 0)
 		return set_verdict(res, PMOD_VERDICT_UNTRUSTED, NULL);
 	r = digest_input(v, in, signed_len, m->md, digest, &digest_len, err);
@@ -365,7 +284,7 @@ static int memo_verdict(struct verifier *v, const struct verify_input *in,
 			const struct trust_cert *tc = &v->store->certs[m->cand[i].cert];
 
 			res->certificate = tc->path;
-			name_from_cert(res, tc);
+			name_from_cert(&res->signer, tc);
 			return set_verdict(res, PMOD_VERDICT_VALID, NULL);
 		}
 	}
@@ -379,7 +298,7 @@ static int memo_verdict(struct verifier *v, const struct verify_input *in,
  * the fast path can verify. false when it cannot be prepared (then the
  * caller takes the CMS_verify path). */
 static bool memo_store(struct verifier *v, const unsigned char *blob, size_t blob_len,
-		       size_t sig_len, const struct pmod_verify_result *fields, int md_nid,
+		       size_t sig_len, const struct pmod_signer *signer, int md_nid,
 		       const size_t *cand, size_t ncand, struct pmod_error *err)
 {
 	const struct lazy_crypto *c = v->c;
@@ -412,7 +331,7 @@ static bool memo_store(struct verifier *v, const unsigned char *blob, size_t blo
 	memcpy(m->prefix, blob, prefix_len);
 	m->blob_len = blob_len;
 	m->sig_len = sig_len;
-	m->fields = *fields;
+	m->signer = *signer;
 	m->valid = true;
 	return true;
 fail:
@@ -474,7 +393,7 @@ static int cms_verify_path(struct verifier *v, const struct verify_input *in,
 			return r;
 		if (ok == 1) {
 			res->certificate = v->store->certs[cand[i]].path;
-			name_from_cert(res, &v->store->certs[cand[i]]);
+			name_from_cert(&res->signer, &v->store->certs[cand[i]]);
 			return set_verdict(res, PMOD_VERDICT_VALID, NULL);
 		}
 	}
@@ -491,13 +410,12 @@ static int check_pkcs7(struct verifier *v, const struct verify_input *in,
 {
 	const struct lazy_crypto *c = v->c;
 	const unsigned char *p = blob;
-	STACK_OF(CMS_SignerInfo) *signers;
-	ASN1_OCTET_STRING *value;
+	struct pkcs7_signer ps;
 	CMS_SignerInfo *si;
 	CMS_ContentInfo *cms;
 	size_t cand[VERIFY_MAX_CANDIDATES], ncand, others[VERIFY_MAX_SIGNERS], nothers = 0;
 	bool all_named = true, plain;
-	int nsigners, md_nid, r = 0;
+	int nsigners, r = 0;
 
 	cms = c->d2i_CMS_ContentInfo(NULL, &p, (long)blob_len);
 	if (cms == NULL) {
@@ -519,16 +437,13 @@ static int check_pkcs7(struct verifier *v, const struct verify_input *in,
 			    "the PKCS#7 structure carries content of its own (a module signature is detached)");
 		goto out;
 	}
-	signers = c->CMS_get0_SignerInfos(cms);
-	/* sk_CMS_SignerInfo_num() would call OPENSSL_sk_num() directly. */
-	nsigners = signers == NULL ? 0
-		   : c->OPENSSL_sk_num(ossl_check_const_CMS_SignerInfo_sk_type(signers));
+	nsigners = pkcs7_signer_count(c, cms);
 	if (nsigners <= 0) {
 		set_verdict(res, PMOD_VERDICT_MALFORMED, "the PKCS#7 signature has no signer");
 		goto out;
 	}
-	si = c->OPENSSL_sk_value(ossl_check_const_CMS_SignerInfo_sk_type(signers), 0);
-	r = fill_signer(c, si, res, &md_nid);
+	si = pkcs7_signer_at(c, cms, 0);
+	r = pkcs7_signer_decode(c, si, &ps);
 	if (r == -ENOMEM) {
 		pmod_fail(err, r, "out of memory");
 		goto out;
@@ -538,8 +453,8 @@ static int check_pkcs7(struct verifier *v, const struct verify_input *in,
 		set_verdict(res, PMOD_VERDICT_MALFORMED, "the PKCS#7 signer has no identifier");
 		goto out;
 	}
-	value = c->CMS_SignerInfo_get0_signature(si);
-	if (value == NULL || c->ASN1_STRING_length(value) <= 0) {
+	res->signer = ps.facts;
+	if (ps.value == NULL || ps.value_len == 0) {
 		set_verdict(res, PMOD_VERDICT_MALFORMED, "the PKCS#7 signer carries no signature");
 		goto out;
 	}
@@ -553,8 +468,7 @@ static int check_pkcs7(struct verifier *v, const struct verify_input *in,
 		goto out;
 	}
 	for (int i = 1; i < nsigners; i++) {
-		CMS_SignerInfo *other = c->OPENSSL_sk_value(
-			ossl_check_const_CMS_SignerInfo_sk_type(signers), i);
+		CMS_SignerInfo *other = pkcs7_signer_at(c, cms, i);
 
 		if (trust_store_match(v->store, c, other, &others[nothers], 1) == 0)
 			all_named = false;
@@ -562,25 +476,24 @@ static int check_pkcs7(struct verifier *v, const struct verify_input *in,
 			nothers++;
 	}
 	if (ncand > 0)
-		name_from_cert(res, &v->store->certs[cand[0]]);
+		name_from_cert(&res->signer, &v->store->certs[cand[0]]);
 
 	/* One signer, no attributes, the value last in the blob: the memo
 	 * can describe every module signed the same way. */
 	plain = nsigners == 1 && c->CMS_signed_get_attr_count(si) <= 0 &&
 		c->CMS_unsigned_get_attr_count(si) <= 0 &&
-		signature_value_ends_blob(blob, blob_len, c->ASN1_STRING_get0_data(value),
-					  (size_t)c->ASN1_STRING_length(value));
+		signature_value_ends_blob(blob, blob_len, ps.value, ps.value_len);
 	if (ncand == 0 || !all_named) {
 		if (plain)
-			memo_store(v, blob, blob_len, (size_t)c->ASN1_STRING_length(value), res,
-				   md_nid, NULL, 0, err);
+			memo_store(v, blob, blob_len, ps.value_len, &res->signer, ps.md_nid,
+				   NULL, 0, err);
 		set_verdict(res, PMOD_VERDICT_UNTRUSTED, NULL);
 		goto out;
 	}
 	for (size_t i = 0; i < ncand && plain; i++)
-		plain = sigalg_fits(c, si, md_nid, v->store->certs[cand[i]].key_type);
-	if (plain && memo_store(v, blob, blob_len, (size_t)c->ASN1_STRING_length(value), res,
-				md_nid, cand, ncand, err)) {
+		plain = sigalg_fits(c, si, ps.md_nid, v->store->certs[cand[i]].key_type);
+	if (plain && memo_store(v, blob, blob_len, ps.value_len, &res->signer, ps.md_nid, cand,
+				ncand, err)) {
 		r = memo_verdict(v, in, blob, blob_len, signed_len, res, err);
 		goto out;
 	}
@@ -620,8 +533,9 @@ int verifier_check(struct verifier *v, const struct verify_input *in,
 	if (r < 0)
 		return set_verdict(res, PMOD_VERDICT_MALFORMED, "%s", why.text);
 	if (t.id_type != PMOD_SIG_ID_PKCS7) {
-		snprintf(res->hash_algo, sizeof(res->hash_algo), "%s",
+		snprintf(res->signer.hash_algo, sizeof(res->signer.hash_algo), "%s",
 			 signature_trailer_hash_name(t.hash));
+		res->signer.weak_hash = signature_trailer_hash_weak(t.hash);
 		return set_verdict(res, PMOD_VERDICT_MALFORMED,
 				   "a legacy %s signature: only PKCS#7 signatures can be verified",
 				   signature_trailer_id_type_name(t.id_type));

@@ -31,7 +31,7 @@ struct verify_memo {
 	unsigned char *prefix;		/* the blob without its signature value */
 	size_t prefix_cap;
 	size_t blob_len, sig_len;
-	struct pmod_verify_result fields;	/* signer, key id, hash */
+	struct pmod_signer signer;
 	EVP_MD *md;
 	size_t ncand;
 	struct {

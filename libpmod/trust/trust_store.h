@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The certificates module signatures are checked against (peios.md §3):
- * every file of /usr/lib/pmod/keys/ and /etc/pmod/keys/ under the
- * context's root, one X.509 certificate each, PEM or DER. Loaded once per
- * context, on the first signature that needs it, and read-only afterwards
- * (verification threads share it). A file that is not one usable
- * certificate is skipped with a warning naming it: one bad file must not
- * take the whole store down, and its owner must learn about it. */
+/* The certificates module signatures are checked against: every file of
+ * /usr/lib/pmod/keys/ (the distribution's) and /etc/pmod/keys/ (the
+ * administrator's) under the context's root, one X.509 certificate each,
+ * PEM or DER. Loaded once per context, on the first signature that needs
+ * it, and read-only afterwards (verification threads share it). A file
+ * that is not one usable certificate is skipped with a warning naming it:
+ * one bad file must not take the whole store down, and its owner must
+ * learn about it. */
 #ifndef PMOD_TRUST_STORE_H
 #define PMOD_TRUST_STORE_H
 

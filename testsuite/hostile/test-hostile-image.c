@@ -343,9 +343,9 @@ static void run_parsers(const void *data, size_t size, const char *label, struct
 	check_result("pmod_image_signature", label, r, &o->err[AT_SIGNATURE]);
 	if (r == 0) {
 		touch_str(sig->id_type_name);
-		touch_str(sig->hash_algo);
-		touch(sig->signer, sig->signer_len);
-		touch(sig->key_id, sig->key_id_len);
+		touch_str(sig->signer.hash_algo);
+		touch(sig->signer.name, sig->signer.name_len + 1);
+		touch(sig->signer.key_id, sig->signer.key_id_len);
 		touch(sig->sig, sig->sig_len);
 		if (sig->blob != NULL)
 			touch(sig->blob, sig->blob_len);

@@ -363,8 +363,9 @@ static void test_record_format(void **state)
 	 * is the signature's text), key id in hex, hash, certificate. */
 	{
 		struct pmod_verify_result v = {
-			.verdict = PMOD_VERDICT_UNTRUSTED, .signer = "Evil\" signer=x",
-			.key_id = { 0x0a, 0xbc }, .key_id_len = 2, .hash_algo = "sha256",
+			.verdict = PMOD_VERDICT_UNTRUSTED,
+			.signer = { .name = "Evil\" signer=x", .key_id = { 0x0a, 0xbc },
+				    .key_id_len = 2, .hash_algo = "sha256" },
 		};
 
 		rec.verdict = &v;

@@ -206,11 +206,13 @@ static void legacy_signature(void **state)
 	assert_int_equal(pmod_image_signature(img, &sig, &err), 0);
 	assert_int_equal(sig->id_type, PMOD_SIG_ID_X509);
 	assert_string_equal(sig->id_type_name, "X509");
-	assert_int_equal(sig->signer_len, 6);
-	assert_memory_equal(sig->signer, "Signer", 6);
-	assert_int_equal(sig->key_id_kind, PMOD_KEY_ID_RAW);
-	assert_memory_equal(sig->key_id, key_id, 3);
-	assert_string_equal(sig->hash_algo, "sha384");
+	assert_int_equal(sig->signer.name_len, 6);
+	assert_string_equal(sig->signer.name, "Signer");
+	assert_int_equal(sig->signer.key_id_kind, PMOD_KEY_ID_RAW);
+	assert_int_equal(sig->signer.key_id_len, 3);
+	assert_memory_equal(sig->signer.key_id, key_id, 3);
+	assert_string_equal(sig->signer.hash_algo, "sha384");
+	assert_false(sig->signer.weak_hash);
 	assert_memory_equal(sig->sig, sig_bytes, 5);
 	assert_int_equal(sig->signed_len, plain_len);
 	pmod_image_free(img);
@@ -236,24 +238,24 @@ static void pkcs7_signature(bool by_keyid, bool ec, const char *md)
 	assert_int_equal(pmod_image_signature(img, &sig, &err), 0);
 	assert_int_equal(sig->id_type, PMOD_SIG_ID_PKCS7);
 	assert_string_equal(sig->id_type_name, "PKCS#7");
-	assert_string_equal(sig->hash_algo, md);
+	assert_string_equal(sig->signer.hash_algo, md);
 	assert_int_equal(sig->sig_len, fs.sig_len);
 	assert_memory_equal(sig->sig, fs.sig, fs.sig_len);
 	assert_int_equal(sig->signed_len, plain_len);
 	assert_int_equal(sig->blob_len, fs.der_len);
 	if (by_keyid) {
-		assert_int_equal(sig->key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
-		assert_int_equal(sig->key_id_len, fs.skid_len);
-		assert_memory_equal(sig->key_id, fs.skid, fs.skid_len);
-		assert_int_equal(sig->signer_len, 0);
+		assert_int_equal(sig->signer.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
+		assert_int_equal(sig->signer.key_id_len, fs.skid_len);
+		assert_memory_equal(sig->signer.key_id, fs.skid, fs.skid_len);
+		assert_int_equal(sig->signer.name_len, 0);
 	} else {
-		assert_int_equal(sig->key_id_kind, PMOD_KEY_ID_ISSUER_SERIAL);
+		assert_int_equal(sig->signer.key_id_kind, PMOD_KEY_ID_ISSUER_SERIAL);
 		/* The serial without its leading zero byte. */
-		assert_int_equal(sig->key_id_len, fs.serial_len);
-		assert_memory_equal(sig->key_id, fs.serial, fs.serial_len);
-		assert_int_equal(sig->key_id[0], 0xC0);
-		assert_int_equal(sig->signer_len, strlen("pmod unit key"));
-		assert_memory_equal(sig->signer, "pmod unit key", sig->signer_len);
+		assert_int_equal(sig->signer.key_id_len, fs.serial_len);
+		assert_memory_equal(sig->signer.key_id, fs.serial, fs.serial_len);
+		assert_int_equal(sig->signer.key_id[0], 0xC0);
+		assert_int_equal(sig->signer.name_len, strlen("pmod unit key"));
+		assert_string_equal(sig->signer.name, "pmod unit key");
 	}
 	pmod_image_free(img);
 	fixture_signed_free(&fs);

@@ -2,7 +2,10 @@
 /* pmod_lookup against libkmod (the oracle) on the real Debian tree and its
  * kmod-built indexes: every module name, every alias, every symbol and
  * every built-in module must resolve to the same modules, with the same
- * paths, in the same order. Needs PMOD_TEST_ROOT and PMOD_TEST_ABI. */
+ * paths, in the same order. modprobe's pmod_resolve without configuration
+ * must give exactly what pmod_lookup gives, so that modinfo and modprobe
+ * never disagree about what a name means. Needs PMOD_TEST_ROOT and
+ * PMOD_TEST_ABI. */
 #include <errno.h>
 #include <libkmod.h>
 #include <limits.h>
@@ -105,6 +108,27 @@ static void add_concrete_aliases(struct requests *r, const char *dir, const char
 	free(pats.items);
 }
 
+/* The same modules, files and built-in flags, in the same order. */
+static bool same_as_resolve(struct pmod_ctx *ctx, const char *request,
+			    const struct pmod_found *found, size_t n)
+{
+	struct pmod_resolved *res;
+	struct pmod_error err;
+	size_t rn;
+	bool same;
+
+	if (pmod_resolve(ctx, NULL, request, &res, &rn, &err) < 0)
+		return false;
+	same = rn == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(res[i].name, found[i].name) == 0 &&
+		       (res[i].path == NULL) == (found[i].path == NULL) &&
+		       (res[i].path == NULL || strcmp(res[i].path, found[i].path) == 0) &&
+		       res[i].builtin == found[i].builtin;
+	pmod_resolved_free(res, rn);
+	return same;
+}
+
 static void compare_tree(const char *tree_root, bool concrete)
 {
 	static const char *const no_config[] = { NULL };
@@ -176,6 +200,8 @@ static void compare_tree(const char *tree_root, bool concrete)
 		}
 		if (k != n && mismatches++ < 10)
 			print_error("%s: kmod %zu results, pmod %zu\n", req.items[i], k, n);
+		if (!same_as_resolve(pctx, req.items[i], found, n) && mismatches++ < 10)
+			print_error("%s: pmod_lookup and pmod_resolve differ\n", req.items[i]);
 		total_results += n;
 		kmod_module_unref_list(list);
 		pmod_found_free(found, n);

@@ -56,11 +56,11 @@ static void expect(const struct pmod_signature *sig, const struct signed_module 
 {
 	assert_int_equal(sig->sig_len, m->fs.sig_len);
 	assert_memory_equal(sig->sig, m->fs.sig, m->fs.sig_len);
-	assert_int_equal(sig->signer_len, strlen(cn));
-	assert_memory_equal(sig->signer, cn, sig->signer_len);
-	assert_int_equal(sig->key_id_len, m->fs.serial_len);
-	assert_memory_equal(sig->key_id, m->fs.serial, m->fs.serial_len);
-	assert_string_equal(sig->hash_algo, "sha256");
+	assert_int_equal(sig->signer.name_len, strlen(cn));
+	assert_string_equal(sig->signer.name, cn);
+	assert_int_equal(sig->signer.key_id_len, m->fs.serial_len);
+	assert_memory_equal(sig->signer.key_id, m->fs.serial, m->fs.serial_len);
+	assert_string_equal(sig->signer.hash_algo, "sha256");
 }
 
 static void same_signer_other_value_and_other_signer(void **state)
@@ -103,9 +103,8 @@ static void lookup_rules(void **state)
 {
 	struct signed_module a, b, k;
 	struct signature_cache *cache = NULL;
-	struct signer_fields f = { .signer = (const unsigned char *)"x", .signer_len = 1,
-				   .key_id = (const unsigned char *)"k", .key_id_len = 1,
-				   .hash_algo = "sha256" }, out;
+	struct pmod_signer f = { .name = "x", .name_len = 1, .key_id = "k", .key_id_len = 1,
+				 .hash_algo = "sha256" }, out;
 	size_t sig_len;
 
 	make(&a, "pmod unit key", false);
@@ -126,7 +125,9 @@ static void lookup_rules(void **state)
 	assert_non_null(cache);
 	assert_true(signature_cache_lookup(cache, b.fs.der, b.fs.der_len, &out, &sig_len));
 	assert_int_equal(sig_len, a.fs.sig_len);
-	assert_memory_equal(out.signer, "x", 1);
+	assert_string_equal(out.name, "x");
+	assert_int_equal(out.key_id_len, 1);
+	assert_string_equal(out.hash_algo, "sha256");
 	/* Different length, or one changed structure byte: no hit. */
 	assert_false(signature_cache_lookup(cache, k.fs.der, k.fs.der_len, &out, &sig_len));
 	assert_false(signature_cache_lookup(cache, b.fs.der, b.fs.der_len - 1, &out, &sig_len));
@@ -152,10 +153,10 @@ static void keyid_signers_memoised_too(void **state)
 	sb = sig_of(ctx, &b, &ib);
 	/* Different keys: different subjectKeyIdentifiers, so no memo hit
 	 * may hand a's key id to b. */
-	assert_int_equal(sa->key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
-	assert_int_equal(sb->key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
-	assert_memory_equal(sa->key_id, a.fs.skid, a.fs.skid_len);
-	assert_memory_equal(sb->key_id, b.fs.skid, b.fs.skid_len);
+	assert_int_equal(sa->signer.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
+	assert_int_equal(sb->signer.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
+	assert_memory_equal(sa->signer.key_id, a.fs.skid, a.fs.skid_len);
+	assert_memory_equal(sb->signer.key_id, b.fs.skid, b.fs.skid_len);
 	assert_memory_equal(sb->sig, b.fs.sig, b.fs.sig_len);
 	pmod_image_free(ia);
 	pmod_image_free(ib);

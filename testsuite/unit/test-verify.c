@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Signature verification (doc/signing-policy.md) on generated modules
+/* Signature verification against the trust store, on generated modules
  * signed with throwaway keys: every key type and hash, both ways of naming
  * the signer, certificates as PEM and DER in both trust-store directories,
  * and every way a signature or a store can be wrong. */
@@ -214,22 +214,22 @@ static void expect_verdict(const struct fixture_key *k, const char *md, unsigned
 	if (res.verdict != want)
 		fail_msg("%s, not %s: %s", pmod_verdict_name(res.verdict), pmod_verdict_name(want),
 			 res.reason);
-	assert_string_equal(res.hash_algo, md);
-	assert_int_equal(res.weak_hash, weak);
+	assert_string_equal(res.signer.hash_algo, md);
+	assert_int_equal(res.signer.weak_hash, weak);
 	if (flags & FIXTURE_SIGN_KEYID) {
-		assert_int_equal(res.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
-		assert_int_equal(res.key_id_len, fs.skid_len);
-		assert_memory_equal(res.key_id, fs.skid, fs.skid_len);
+		assert_int_equal(res.signer.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
+		assert_int_equal(res.signer.key_id_len, fs.skid_len);
+		assert_memory_equal(res.signer.key_id, fs.skid, fs.skid_len);
 	} else {
-		assert_int_equal(res.key_id_kind, PMOD_KEY_ID_ISSUER_SERIAL);
-		assert_int_equal(res.key_id_len, fs.serial_len);
-		assert_memory_equal(res.key_id, fs.serial, fs.serial_len);
+		assert_int_equal(res.signer.key_id_kind, PMOD_KEY_ID_ISSUER_SERIAL);
+		assert_int_equal(res.signer.key_id_len, fs.serial_len);
+		assert_memory_equal(res.signer.key_id, fs.serial, fs.serial_len);
 	}
 	if (cert_file != NULL) {
 		assert_non_null(res.certificate);
 		assert_non_null(strstr(res.certificate, cert_file));
 		/* Named by SKID, the name comes from the certificate. */
-		assert_non_null(strstr(res.signer, "pmod test"));
+		assert_non_null(strstr(res.signer.name, "pmod test"));
 	} else {
 		assert_null(res.certificate);
 	}
@@ -303,6 +303,57 @@ static void signed_attributes(void **state)
 	pmod_ctx_free(ctx);
 }
 
+/* What modinfo shows and what verification reports about the signer come
+ * from one decoder: the same kind, key id, hash and weakness, and the
+ * same name unless the signer is named by subjectKeyIdentifier (the
+ * signature then names nobody, and the verdict names the certificate). */
+static void signature_and_verdict_agree(const struct fixture_key *k, const char *md,
+					unsigned flags, const char *cert_cn)
+{
+	struct pmod_ctx *ctx = new_ctx(root);
+	const struct pmod_signature *sig;
+	struct pmod_verify_result res;
+	struct fixture_signed fs;
+	struct pmod_image *img;
+	struct pmod_error err;
+	uint8_t *bytes;
+	size_t len;
+
+	signed_module(k, md, flags, &bytes, &len, &fs);
+	assert_int_equal(pmod_image_new_from_memory(ctx, bytes, len, &img, &err), 0);
+	assert_int_equal(pmod_image_signature(img, &sig, &err), 0);
+	assert_int_equal(pmod_image_verify(img, &res, &err), 0);
+	assert_int_equal(sig->signer.key_id_kind, res.signer.key_id_kind);
+	assert_int_equal(sig->signer.key_id_len, res.signer.key_id_len);
+	assert_memory_equal(sig->signer.key_id, res.signer.key_id, res.signer.key_id_len);
+	assert_string_equal(sig->signer.hash_algo, md);
+	assert_string_equal(res.signer.hash_algo, md);
+	assert_int_equal(sig->signer.weak_hash, res.signer.weak_hash);
+	assert_int_equal(sig->signer.weak_hash, strcmp(md, "sha1") == 0);
+	if (flags & FIXTURE_SIGN_KEYID) {
+		assert_int_equal(sig->signer.name_len, 0);
+		assert_string_equal(sig->signer.name, "");
+		assert_string_equal(res.signer.name, cert_cn);
+	} else {
+		assert_int_equal(sig->signer.name_len, res.signer.name_len);
+		assert_string_equal(sig->signer.name, res.signer.name);
+		assert_string_equal(res.signer.name, cert_cn);
+	}
+	pmod_image_free(img);
+	fixture_signed_free(&fs);
+	free(bytes);
+	pmod_ctx_free(ctx);
+}
+
+static void one_signer_decoder(void **state)
+{
+	signature_and_verdict_agree(rsa2048, "sha256", 0, "pmod test RSA-2048");
+	signature_and_verdict_agree(rsa2048, "sha1", 0, "pmod test RSA-2048");
+	signature_and_verdict_agree(p384, "sha384", FIXTURE_SIGN_KEYID, "pmod test P-384");
+	/* Untrusted: the facts are still the signature's. */
+	signature_and_verdict_agree(stranger, "sha512", 0, "pmod test stranger");
+}
+
 /* ---------------------------------------------------------------- not valid */
 
 static void stranger_is_untrusted(void **state)
@@ -317,8 +368,8 @@ static void stranger_is_untrusted(void **state)
 	expect_verdict(stranger, "sha256", FIXTURE_SIGN_KEYID, PMOD_VERDICT_UNTRUSTED, NULL, false);
 	signed_module(stranger, "sha256", 0, &bytes, &len, &fs);
 	assert_int_equal(verify_memory(ctx, bytes, len, &res), 0);
-	assert_string_equal(res.signer, "pmod test stranger");
-	assert_int_equal(res.signer_len, strlen("pmod test stranger"));
+	assert_string_equal(res.signer.name, "pmod test stranger");
+	assert_int_equal(res.signer.name_len, strlen("pmod test stranger"));
 	fixture_signed_free(&fs);
 	free(bytes);
 	pmod_ctx_free(ctx);
@@ -335,7 +386,7 @@ static void empty_store_is_untrusted(void **state)
 	signed_module(rsa2048, "sha256", 0, &bytes, &len, &fs);
 	assert_int_equal(verify_memory(ctx, bytes, len, &res), 0);
 	assert_int_equal(res.verdict, PMOD_VERDICT_UNTRUSTED);
-	assert_string_equal(res.signer, "pmod test RSA-2048");
+	assert_string_equal(res.signer.name, "pmod test RSA-2048");
 	fixture_signed_free(&fs);
 	free(bytes);
 	pmod_ctx_free(ctx);
@@ -610,12 +661,12 @@ static void verify_files_batch(void **state)
 			assert_int_equal(res[i].error, 0);
 			assert_int_equal(res[i].verdict, i == 17 ? PMOD_VERDICT_BAD_SIGNATURE
 								  : PMOD_VERDICT_VALID);
-			assert_string_equal(res[i].signer, i % 3 == 2 ? "pmod test P-256"
+			assert_string_equal(res[i].signer.name, i % 3 == 2 ? "pmod test P-256"
 								      : "pmod test RSA-4096");
 		}
 		assert_int_equal(res[N].verdict, PMOD_VERDICT_VALID);
-		assert_int_equal(res[N].key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
-		assert_string_equal(res[N].signer, "pmod test P-384");
+		assert_int_equal(res[N].signer.key_id_kind, PMOD_KEY_ID_SUBJECT_KEY_ID);
+		assert_string_equal(res[N].signer.name, "pmod test P-384");
 		assert_int_equal(res[N + 1].verdict, PMOD_VERDICT_VALID);
 		assert_int_equal(res[N + 2].error, 0);
 		assert_int_equal(res[N + 2].verdict, PMOD_VERDICT_BAD_SIGNATURE);
@@ -639,6 +690,7 @@ int main(void)
 		cmocka_unit_test(p384_sha384_pem),
 		cmocka_unit_test(sha1_is_valid_but_weak),
 		cmocka_unit_test(signed_attributes),
+		cmocka_unit_test(one_signer_decoder),
 		cmocka_unit_test(stranger_is_untrusted),
 		cmocka_unit_test(empty_store_is_untrusted),
 		cmocka_unit_test(unsigned_module_is_unsigned),

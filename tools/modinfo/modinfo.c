@@ -185,15 +185,17 @@ static void put_modinfo(const struct options *o, const struct pmod_modinfo *e, s
 
 static void put_signature(const struct options *o, const struct pmod_signature *sig)
 {
+	const struct pmod_signer *who = &sig->signer;
+	const char *hash = who->hash_algo[0] ? who->hash_algo : "unknown";
+
 	if (wants(o, "sig_id"))
 		put_text_entry(o, "sig_id", sig->id_type_name, strlen(sig->id_type_name));
 	if (wants(o, "signer"))
-		put_text_entry(o, "signer", (const char *)sig->signer,
-			       strnlen((const char *)sig->signer, sig->signer_len));
-	if (sig->key_id_len > 0 && wants(o, "sig_key"))
-		put_hex_entry(o, "sig_key", sig->key_id, sig->key_id_len);
+		put_text_entry(o, "signer", who->name, strnlen(who->name, who->name_len));
+	if (who->key_id_len > 0 && wants(o, "sig_key"))
+		put_hex_entry(o, "sig_key", who->key_id, who->key_id_len);
 	if (wants(o, "sig_hashalgo"))
-		put_text_entry(o, "sig_hashalgo", sig->hash_algo, strlen(sig->hash_algo));
+		put_text_entry(o, "sig_hashalgo", hash, strlen(hash));
 	if (sig->sig_len > 0 && wants(o, "signature"))
 		put_hex_entry(o, "signature", sig->sig, sig->sig_len);
 }
@@ -497,15 +499,17 @@ static void put_verdict(const char *path, const struct pmod_verify_result *res)
 	printf("%s: %s", path, pmod_verdict_name(res->verdict));
 	if (res->verdict == PMOD_VERDICT_VALID || res->verdict == PMOD_VERDICT_UNTRUSTED ||
 	    res->verdict == PMOD_VERDICT_BAD_SIGNATURE) {
+		const struct pmod_signer *who = &res->signer;
+
 		fputs(" signer=", stdout);
-		put_quoted(res->signer, res->signer_len);
+		put_quoted(who->name, who->name_len);
 		fputs(" key=", stdout);
-		for (size_t i = 0; i < res->key_id_len; i++) {
-			putchar(digits[res->key_id[i] >> 4]);
-			putchar(digits[res->key_id[i] & 15]);
+		for (size_t i = 0; i < who->key_id_len; i++) {
+			putchar(digits[who->key_id[i] >> 4]);
+			putchar(digits[who->key_id[i] & 15]);
 		}
-		printf(" hash=%s", res->hash_algo[0] ? res->hash_algo : "unknown");
-		if (res->weak_hash)
+		printf(" hash=%s", who->hash_algo[0] ? who->hash_algo : "unknown");
+		if (who->weak_hash)
 			fputs(" weak-hash", stdout);
 	}
 	if (res->certificate != NULL) {
@@ -519,7 +523,8 @@ static void put_verdict(const char *path, const struct pmod_verify_result *res)
 	putchar('\n');
 }
 
-/* Exit status 0 only when every module is valid (peios.md §3). */
+/* Exit status 0 only when every module is valid: anything else is a
+ * module the signing gate would question. */
 static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *const *args,
 			  int nargs)
 {
