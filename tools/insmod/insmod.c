@@ -169,6 +169,7 @@ int main(int argc, char *argv[])
 	int r;
 
 	tool_output_init(progname, LOG_WARNING);
+	tool_output_escape_messages();
 	r = parse_args(argc, argv, &copts, &a);
 	if (r != 0)
 		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -697,6 +697,7 @@ int main(int argc, char *argv[])
 	int r;
 
 	tool_output_init(progname, LOG_WARNING);
+	tool_output_escape_messages();
 	/* Asked of the command line exactly as the kernel would give it,
 	 * before MODPROBE_OPTIONS is added. */
 	o.demand = pmod_demand_invocation(argc, argv);

@@ -120,6 +120,7 @@ int main(int argc, char *argv[])
 	int r, failed = 0;
 
 	tool_output_init(progname, LOG_ERR);
+	tool_output_escape_messages();
 	r = parse_args(argc, argv, &copts, &force);
 	if (r != 0)
 		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
