@@ -3,7 +3,7 @@
  * the module's dependencies in load order, each preceded by its softdep
  * "pre" modules and followed by its "post" ones, then the module itself;
  * every step carries its options and whether an install command replaces
- * it. The plan is data; pmod_probe walks it against the kernel. */
+ * it. The plan is data; probe_module walks it against the kernel. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
