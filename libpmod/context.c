@@ -119,8 +119,6 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	trust_store_free(ctx->trust_store);
 	ctx_policy_free(ctx);
 	ctx_privilege_release(ctx);
-	free(ctx->request);
-	free(ctx->demand_rule);
 	free(ctx->root);
 	free(ctx->moddir);
 	free(ctx->basedir);

@@ -25,6 +25,13 @@ struct privilege_scope {
 	bool enabled_here;		/* we enabled it: disable it again */
 };
 
+/* The caller's authority: SeLoadDriverPrivilege in the Peios token
+ * (present is enough: it is enabled around each kernel call and restored
+ * after), or CAP_SYS_MODULE in the effective set where there is no token
+ * (syscall 1000 answers ENOSYS). -EPERM with err saying so, or the
+ * negative errno of a failure to ask. Internal: pmod_load and pmod_unload
+ * apply it (gate.c). */
+int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
 /* Where the authority comes from, asking the system the first time. */
 enum privilege_authority privilege_authority(struct pmod_ctx *ctx);
 /* Enable SeLoadDriverPrivilege just before a kernel call when it is
