@@ -269,18 +269,9 @@ int pmod_image_verify(struct pmod_image *image, struct pmod_verify_result *resul
  * reserved for failures of the whole batch). */
 int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t count,
 		      unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err);
-/* The signing gate before a module file is loaded, judged
- * by the effective signing policy (pmod_ctx_signing_policy). 0: the load
- * may go on: the signature is valid, or the policy is warn (then a warning
- * naming the file, the verdict and the policy is logged). -EKEYREJECTED
- * under enforce for anything but valid, with err naming the module, the
- * verdict and the policy, and a refusal recorded. result (may be NULL)
- * receives the verdict. A file that cannot be read returns its error.
- * pmod_kernel_insert applies the same gate to the file it loads (opened
- * once: the bytes judged are the bytes loaded), so a caller that loads
- * does not call this first; it is for dry runs and questions. */
-int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
-		      struct pmod_error *err);
+/* Before a load, pmod_load judges every module file by the effective
+ * signing policy on the very bytes the kernel then receives; there is no
+ * separate public gate to call. */
 
 /* ---------------------------------------------------------------- parameters */
 
@@ -442,7 +433,7 @@ void pmod_resolved_free(struct pmod_resolved *found, size_t count);
 int pmod_module_dependencies(struct pmod_ctx *ctx, const char *name,
 			     struct pmod_resolved **deps, size_t *count, struct pmod_error *err);
 
-/* ---------------------------------------------------------------- probe and remove */
+/* ---------------------------------------------------------------- plans */
 
 enum pmod_step_kind {
 	PMOD_STEP_INSERT,	/* insmod path options */
@@ -471,13 +462,11 @@ enum pmod_probe_flags {
 	PMOD_PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
 	PMOD_PROBE_FORCE_MODVERSION = 1 << 5,
 	PMOD_PROBE_FORCE_VERMAGIC = 1 << 6,
-	/* -D only lists what would load: no signature verdicts in a dry run
-	 * (every other dry run, -n included, runs pmod_signing_gate on each
-	 * module file; a real load is always judged, by pmod_kernel_insert). */
+	/* Used inside pmod_load (-D: no signature verdicts); plans ignore it. */
 	PMOD_PROBE_NO_SIGNATURE_CHECK = 1 << 7,
 };
 
-/* The insert plan of one resolved module (kmod-facts §7.2): dependencies
+/* The insert plan of one resolved module: dependencies
  * in load order, softdeps pre and post, each with its options. It asks
  * the kernel nothing and executes nothing. */
 struct pmod_plan;
@@ -493,47 +482,168 @@ void pmod_plan_free(struct pmod_plan *plan);
  * "builtin NAME", "rmmod NAME" or "remove CMD". */
 typedef void (*pmod_step_fn)(void *data, const struct pmod_step *step);
 
-/* Results of pmod_probe besides 0 and negative errnos. */
-#define PMOD_PROBE_BLACKLISTED 1	/* reached through an alias and blacklisted: skipped */
+/* ---------------------------------------------------------------- load and unload */
+/* The only public way to put a module into the kernel or take one out.
+ * Every caller, the tools and any other program alike, goes through the
+ * same gates, inside the library, in this order, before the kernel is
+ * asked anything:
+ *   1. lockdown: /proc/sys/kernel/modules_disabled is 1 (a locked system
+ *      is reported as locked, not as a missing privilege);
+ *   2. the caller's authority: SeLoadDriverPrivilege in the Peios token,
+ *      or CAP_SYS_MODULE where there is no token;
+ *   3. for a demand or automatic load: AutoLoadPolicy, and the blacklist
+ *      (by real name too), applied to every module the request brings in
+ *      through an alias or a softdep (a refused target is refused, a
+ *      refused softdep is skipped; both are recorded); the modules.dep
+ *      dependencies of an allowed module are part of it;
+ *   4. forced loads (FORCE_MODVERSION/FORCE_VERMAGIC) are refused when the
+ *      signing policy is enforce: the kernel treats such a module as
+ *      unsigned;
+ *   5. each module file's signature, judged on the bytes the kernel then
+ *      receives (the file is opened once; the same descriptor or the same
+ *      decoded bytes go to the kernel).
+ * A dry run (DRY_RUN) passes every gate and stops only short of the
+ * kernel, so it refuses exactly what the real run refuses, with the same
+ * words. The one exception: the privilege (2) is not required for dry
+ * runs and LIST_ONLY, because reading and planning change nothing and need
+ * no authority. LIST_ONLY (modprobe -D, which initramfs builders run on
+ * locked systems) also asks the kernel nothing, so neither lockdown (1)
+ * nor signatures (5) apply to it; the policy gates (3, 4) do.
+ * Where the policy cannot be read, the strictest setting applies.
+ * Every load, unload and refusal leaves a record naming the request as
+ * given, whether it was a demand load, and the rule that decided. */
 
-/* Load one resolved module with everything it needs, in kmod's way:
- * already loaded or built in is success (-EEXIST with FIRST_TIME);
- * failures of softdeps are ignored; any other failure stops and is
- * returned with err saying why in words (pmod_explain_insert). params are
- * the command line's, appended to the target's options. */
-int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-	       const struct pmod_resolved *module, const char *params, unsigned flags,
-	       pmod_step_fn show, void *data, struct pmod_error *err);
-
-enum pmod_remove_flags {
-	PMOD_REMOVE_DRY_RUN = 1 << 0,		/* -n: execute nothing */
-	PMOD_REMOVE_IGNORE_COMMANDS = 1 << 1,	/* -i: the target's remove command and softdeps */
-	PMOD_REMOVE_HOLDERS = 1 << 2,		/* --remove-holders: holders first */
-	PMOD_REMOVE_FIRST_TIME = 1 << 3,	/* -ENOENT when the target is not loaded */
-	/* -f in a forced_unload build: PMOD_KERNEL_REMOVE_FORCE for every
-	 * module; -EOPNOTSUPP in other builds. */
-	PMOD_REMOVE_FORCE = 1 << 4,
+enum pmod_load_flags {
+	PMOD_LOAD_DRY_RUN = 1 << 0,		/* -n: every gate, no kernel call */
+	PMOD_LOAD_FIRST_TIME = 1 << 1,		/* -EEXIST when the target is in the kernel */
+	PMOD_LOAD_IGNORE_COMMANDS = 1 << 2,	/* -i: the target's install command and softdeps */
+	PMOD_LOAD_USE_BLACKLIST = 1 << 3,	/* -b: the blacklist by real name too */
+	PMOD_LOAD_FORCE_MODVERSION = 1 << 4,	/* ignore symbol versions */
+	PMOD_LOAD_FORCE_VERMAGIC = 1 << 5,	/* ignore the version magic */
+	PMOD_LOAD_DEMAND = 1 << 6,		/* the kernel's request_module */
+	PMOD_LOAD_AUTOMATIC = 1 << 7,		/* e.g. udev loading a device's driver: demand policy */
+	/* insmod: exactly this file (request is a path; an absolute one is
+	 * taken under the context's root), no dependencies, no configuration. */
+	PMOD_LOAD_FILE_ONLY = 1 << 8,
+	/* modprobe -D: list what would load (through show), even what is
+	 * loaded already; ask the kernel nothing, no signature verdicts. */
+	PMOD_LOAD_LIST_ONLY = 1 << 9,
 };
 
-struct pmod_remove_options {
-	unsigned flags;
-	/* -w: retry a busy module until this many ms passed (0: fail at once). */
-	unsigned wait_ms;
-	pmod_step_fn show;
-	void *data;
-	/* Out: set when the library refused before asking the kernel (not
-	 * loaded with FIRST_TIME, built in, in use); kmod reports those at
-	 * FATAL level. */
-	bool refused;
+/* Why a load or unload did not do everything, so that a tool can word it
+ * (kmod reports some of these as fatal) without parsing err.text. */
+enum pmod_outcome {
+	PMOD_OUTCOME_DONE = 0,
+	/* A gate refused the request as a whole before anything was looked
+	 * up: lockdown, privilege, AutoLoadPolicy=disabled, the forced-load
+	 * rule. The same gate would refuse any other request now. */
+	PMOD_OUTCOME_REFUSED,
+	/* The request could not be resolved (a corrupt index, a name that
+	 * cannot be made from it): err says why. */
+	PMOD_OUTCOME_LOOKUP_FAILED,
+	/* Nothing by that name, alias or symbol (err.code -ENOENT); for
+	 * FILE_ONLY the file could not be found (err.code its errno). */
+	PMOD_OUTCOME_NOT_FOUND,
+	/* The request resolved, and one or more of its modules failed or were
+	 * refused; each failure was passed to report (err holds the last). */
+	PMOD_OUTCOME_MODULE_FAILED,
+	/* FILE_ONLY and MODULE_ONLY: the kernel answered err.code (err
+	 * explains it). */
+	PMOD_OUTCOME_KERNEL,
+	/* MODULE_ONLY: the checks before the kernel refused: built in, not
+	 * loaded, in use, unloading not supported (err says which). */
+	PMOD_OUTCOME_CHECK_FAILED,
+	/* FILE_ONLY and MODULE_ONLY: anything else that stopped before the
+	 * kernel (the module's signature, the file unreadable); err says why. */
+	PMOD_OUTCOME_FAILED,
 };
 
-/* Unload one resolved module the way modprobe -r does (kmod-facts §7.4),
- * then every module it depended on that nothing uses any more, repeated
- * until none is left (kmod stops after one pass and leaves some loaded).
- * Forced only with PMOD_REMOVE_FORCE in a forced_unload build. */
-int pmod_remove(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-		const struct pmod_resolved *module, struct pmod_remove_options *opts,
+/* Called for each module of a request that failed (the request goes on
+ * with the others). fatal: kmod reports this one at its fatal level (an
+ * unload's "is builtin", "is not in kernel", "is in use"). */
+typedef void (*pmod_report_fn)(void *data, const char *module, const struct pmod_error *err,
+			       bool fatal);
+
+struct pmod_load_options {
+	size_t size;			/* sizeof(struct pmod_load_options) */
+	unsigned flags;			/* enum pmod_load_flags */
+	const char *params;		/* appended to the configured options; NULL for none */
+	/* modprobe.d etc.; NULL: the default configuration, read for this
+	 * call. FILE_ONLY uses none. */
+	const struct pmod_config *config;
+	pmod_step_fn show;		/* each step as it is executed, or would be */
+	void *show_data;
+	/* Each failed module; NULL logs "could not insert 'NAME': why" at
+	 * LOG_ERR through the context's log function. */
+	pmod_report_fn report;
+	void *report_data;
+	enum pmod_outcome outcome;	/* out */
+};
+
+/* Load what request names: a module name, an alias, "symbol:NAME", or a
+ * module file when it starts with '/' or "./" (with FILE_ONLY, always a
+ * file). Every module it resolves to is tried with everything it needs,
+ * in kmod's way: already loaded or built in is success (-EEXIST with
+ * FIRST_TIME); a module reached through an alias and blacklisted is
+ * skipped as a success (returns 1 when that was the last one); softdep
+ * failures are ignored. Returns 0 (or 1) or a negative errno, with err
+ * saying why and opts->outcome classifying it. */
+int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_options *opts,
+	      struct pmod_error *err);
+
+enum pmod_unload_flags {
+	PMOD_UNLOAD_DRY_RUN = 1 << 0,		/* -n: every gate, no kernel call */
+	PMOD_UNLOAD_IGNORE_COMMANDS = 1 << 1,	/* -i: the remove command and softdeps */
+	PMOD_UNLOAD_REMOVE_HOLDERS = 1 << 2,	/* --remove-holders: holders first */
+	PMOD_UNLOAD_FIRST_TIME = 1 << 3,	/* -ENOENT when the target is not loaded */
+	/* Forced unload (O_TRUNC): only in builds with -Dforced_unload=true
+	 * (pmod_forced_unload_available); elsewhere -EOPNOTSUPP before the
+	 * kernel is asked, and no code that could send O_TRUNC is compiled
+	 * in. With MODULE_ONLY the checks are skipped (the kernel decides). */
+	PMOD_UNLOAD_FORCE = 1 << 4,
+	/* rmmod: just this module, no configuration, no dependencies. The
+	 * request is a module name, or a module file when such a file exists
+	 * (its name is taken from the file name). Checked first: built in,
+	 * not loaded, in use (holders and refcount). */
+	PMOD_UNLOAD_MODULE_ONLY = 1 << 5,
+};
+
+struct pmod_unload_options {
+	size_t size;			/* sizeof(struct pmod_unload_options) */
+	unsigned flags;			/* enum pmod_unload_flags */
+	unsigned wait_ms;		/* -w: retry a busy module this long (0: fail at once) */
+	/* Remove commands and softdeps; NULL: the default configuration,
+	 * read for this call. MODULE_ONLY uses none. */
+	const struct pmod_config *config;
+	pmod_step_fn show;		/* "rmmod NAME", "remove CMD" as they happen */
+	void *show_data;
+	/* Each failed module; NULL logs err.text at LOG_ERR. */
+	pmod_report_fn report;
+	void *report_data;
+	enum pmod_outcome outcome;	/* out */
+};
+
+/* Unload what request names. Without MODULE_ONLY the way modprobe -r does
+ * it: post softdeps, holders (REMOVE_HOLDERS), the module or its remove
+ * command, then every module it depended on that nothing uses any more,
+ * repeated until none is left (kmod stops after one pass), then pre
+ * softdeps. Returns 0 or a negative errno (err, opts->outcome). */
+int pmod_unload(struct pmod_ctx *ctx, const char *request, struct pmod_unload_options *opts,
 		struct pmod_error *err);
+
+/* Whether a program was started the way the kernel's request_module
+ * starts modprobe: exactly "PROG -q -- NAME", from a kernel thread. A
+ * parent that cannot be examined counts as the kernel (the demand-load
+ * policy is the stricter reading). Give it main's argc and argv before
+ * anything (MODPROBE_OPTIONS included) is added to them. */
+bool pmod_demand_invocation(int argc, char *const argv[]);
+
+/* What modprobe does with an argument before loading or unloading it: a
+ * module file when it starts with '/' or "./" (its name from the file
+ * name), else pmod_resolve. *found: pmod_resolved_free; *count may be 0. */
+int pmod_resolve_request(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+			 const char *request, struct pmod_resolved **found, size_t *count,
+			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- the running kernel */
 /* The kernel boundary (kernel.c) is the only code that calls finit_module,
@@ -547,7 +657,7 @@ enum pmod_module_state {
 	PMOD_STATE_COMING,		/* loading, or built in but not indexed */
 	PMOD_STATE_GOING,
 };
-/* kmod's order (kmod-facts §6.4): modules.builtin.bin, then
+/* kmod's order: modules.builtin.bin, then
  * /sys/module/NAME/initstate, then the directory alone. Returns the state
  * (>= 0) or a negative errno for unreadable state. */
 int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name);
@@ -571,39 +681,6 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 void pmod_loaded_module_release(struct pmod_loaded_module *mod);
 void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count);
 
-enum pmod_insert_flags {
-	PMOD_INSERT_FORCE_MODVERSION = 1 << 0,	/* MODULE_INIT_IGNORE_MODVERSIONS */
-	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
-};
-/* Load a module file with its parameter string (NULL or "" for none).
- * The file is opened once; the signing gate (pmod_signing_gate) judges
- * what that descriptor holds, and the kernel gets the same descriptor
- * (finit_module) or the same decoded bytes (init_module), never the path
- * opened again. A file written in place meanwhile is refused (-ESTALE).
- * A compressed file goes to the kernel compressed only when
- * /sys/module/compression names its format; otherwise it is decompressed
- * here and passed with init_module. Returns 0 or the kernel's negative
- * errno; err says in words what went wrong (pmod_explain_insert). The
- * load's record names the signature verdict. */
-int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
-		       unsigned flags, struct pmod_error *err);
-/* The same, also saying whether the kernel answered (*kernel_answered
- * true: the result is the kernel's errno, err explains it) or the file
- * could not be opened, read or decompressed first, or a gate refused it
- * (false: err says why). */
-int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
-			  unsigned flags, bool *kernel_answered, struct pmod_error *err);
-/* Unload a module by name: delete_module(name, O_NONBLOCK). Never forced. */
-int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err);
-
-enum pmod_kernel_remove_flags {
-	/* O_TRUNC: only in builds with -Dforced_unload=true (development
-	 * variants); elsewhere -EOPNOTSUPP before the kernel is asked, and
-	 * no code that could send O_TRUNC is compiled in (peios.md §4). */
-	PMOD_KERNEL_REMOVE_FORCE = 1 << 0,
-};
-int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags,
-			  struct pmod_error *err);
 /* Whether this build has forced unload (meson option forced_unload). */
 bool pmod_forced_unload_available(void);
 /* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
@@ -670,53 +747,18 @@ const char *pmod_signing_policy_name(enum pmod_signing_policy policy);
 const char *pmod_autoload_policy_name(enum pmod_autoload_policy policy);
 const char *pmod_policy_source_name(enum pmod_policy_source source);
 
-/* ---------------------------------------------------------------- gates */
-/* What is checked before anything touches the kernel. Each refusal is
- * -EPERM with err saying why in words, and leaves a record (below). */
-
-enum pmod_operation {
-	PMOD_OPERATION_LOAD,
-	PMOD_OPERATION_UNLOAD,
-};
-
-/* Lockdown: /proc/sys/kernel/modules_disabled is 1 (Linux's ratchet,
- * which the Peios post-boot lock also sets). Nothing loads or unloads
- * until reboot. */
-int pmod_check_lockdown(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
-/* The caller's authority: SeLoadDriverPrivilege in the Peios token
- * (present is enough: it is enabled around each kernel call and restored
- * after), or CAP_SYS_MODULE in the effective set where there is no token
- * (syscall 1000 answers ENOSYS). A failure to ask is its negative errno. */
-int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
-/* Both, lockdown first (a locked system is reported as locked, not as a
- * missing privilege); a refusal is recorded (naming the request set with
- * pmod_ctx_set_request). */
-int pmod_gate(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
-/* Forced loads (PMOD_INSERT_FORCE_*) strip or bypass checks, and the
- * kernel treats such a module as unsigned: refused when the effective
- * signing policy is enforce. pmod_kernel_insert applies it too. */
-int pmod_check_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, struct pmod_error *err);
-
-/* ---------------------------------------------------------------- demand loads */
-/* The kernel's request_module runs "modprobe -q -- NAME" from a kernel
- * thread (real-kernel.md). */
-
-/* True when the parent process is a kernel thread: PF_KTHREAD in the
- * flags field of /proc/PPID/stat (the kernel boundary reads it). */
-bool pmod_kernel_parent_is_kernel_thread(struct pmod_ctx *ctx);
-/* AutoLoadPolicy for one demand load. module is what the request
- * resolved to, or NULL before resolving (then only "disabled" refuses).
- * 0: allowed; -EPERM: refused (err names the request and the rule, and a
- * record is left). The blacklist is the caller's PMOD_PROBE_BLACKLIST_NAMES. */
-int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
-			   const struct pmod_resolved *module, struct pmod_error *err);
-
 /* ---------------------------------------------------------------- records */
 /* Every load, unload and refusal leaves one record: what was asked, the
  * module and its file, the signature verdict, the policy in force, the
  * caller and the result. The library decides the content; by default it
  * goes to syslog(LOG_AUTHPRIV) (not to the user: the library still never
  * prints); a service can send it elsewhere with pmod_ctx_set_record_fn. */
+
+/* What a record or a refusal is about. */
+enum pmod_operation {
+	PMOD_OPERATION_LOAD,
+	PMOD_OPERATION_UNLOAD,
+};
 
 struct pmod_record {
 	/* "load", "unload", "refuse-load", "refuse-unload", and
@@ -726,7 +768,7 @@ struct pmod_record {
 	const char *module;	/* NULL when not known (refused before resolving) */
 	const char *path;	/* NULL for an unload or when not known */
 	/* The signature verdict when verification reached one: its name
-	 * (peios.md §3 spellings) and, when the signature names them, the
+	 * (pmod_verdict_name) and, when the signature names them, the
 	 * signer, key id and hash. NULL: signature says what happened. */
 	const struct pmod_verify_result *verdict;
 	/* Without a verdict: NULL is "not-checked" (no verification ran:
@@ -737,20 +779,45 @@ struct pmod_record {
 	 * go ahead name the AutoLoadPolicy rule that let them. */
 	const char *rule;
 	int result;		/* 0 or a negative errno */
+	/* The request as the caller gave it (e.g. an alias; NULL: none) and
+	 * whether it was a demand or automatic load. pmod_load and
+	 * pmod_unload fill these from the call's own request. */
+	const char *request;
+	bool demand;
 };
 /* record is one line, no newline; priority is LOG_NOTICE for what
  * happened, LOG_WARNING for failures and refusals. */
 typedef void (*pmod_record_fn)(void *data, int priority, const char *record);
 /* NULL restores the default (syslog, facility LOG_AUTHPRIV). */
 void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data);
-/* What the next records name as the request (the name as asked, e.g. an
- * alias) and whether it is a kernel demand load. request is copied. */
-int pmod_ctx_set_request(struct pmod_ctx *ctx, const char *request, bool demand);
 /* The record's text: "ACTION key=value ..." with every value that is not
- * plain quoted and escaped (a module name or a parent's command cannot
- * forge fields or lines). Returns the length it needed (like snprintf). */
+ * plain quoted and escaped with pmod_escape (a module name or a parent's
+ * command cannot forge fields or lines). Returns the length it needed
+ * (like snprintf). */
 int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *record, char *buf,
 		       size_t size);
+
+/* ---------------------------------------------------------------- escaping */
+/* One escaper for every string that someone else chose (a file name, a
+ * configuration value, a module's signer, an argument) on its way into a
+ * log line or onto a terminal: a newline in it cannot start a forged
+ * line, an escape sequence cannot move the cursor. */
+
+enum pmod_escape_flags {
+	/* The records' key=value form: a value that is not plain (letters,
+	 * digits and ._/:+,-@*?[]) is put in double quotes, with " and \
+	 * and every byte outside printable ASCII escaped. Without it, only
+	 * control bytes (below 0x20, and 0x7f) are escaped and nothing is
+	 * quoted, so ordinary names print exactly as they are. */
+	PMOD_ESCAPE_QUOTE = 1 << 0,
+};
+
+/* s written into buf (always NUL-terminated when size > 0) with escapes
+ * as \xNN (and \" \\ when quoting). max (0: no limit) caps the escaped
+ * text, quotes excepted; a string cut there ends in "...", inside the
+ * quotes when quoting. Returns the length the whole result needs, like
+ * snprintf. */
+size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- depmod */
 

@@ -120,8 +120,6 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	trust_store_free(ctx->trust_store);
 	policy_free(ctx->policy);
 	privilege_release(&ctx->privilege);
-	free(ctx->request);
-	free(ctx->demand_rule);
 	free(ctx->root);
 	free(ctx->moddir);
 	free(ctx->basedir);

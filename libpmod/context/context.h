@@ -44,12 +44,11 @@ struct pmod_ctx {
 	struct pmod_policy *policy;
 	/* The caller's authority, asked on first use. */
 	struct privilege privilege;
-	/* record.c: where records go (NULL: syslog), and what they name. */
+	/* record.c: where records go (NULL: syslog). What a record names
+	 * about its request is the request's own (struct request), not the
+	 * context's: callers share a context. */
 	pmod_record_fn record_fn;
 	void *record_data;
-	char *request;
-	bool demand;
-	char *demand_rule;		/* the AutoLoadPolicy rule that allowed it */
 };
 
 #define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)

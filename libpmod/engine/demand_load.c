@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* AutoLoadPolicy for the kernel's demand loads (peios.md §5): "enabled"
- * loads as Linux does, "disabled" refuses every one, "allow-list" loads
- * only when the requested name or the module it resolves to matches an
+/* AutoLoadPolicy for the kernel's demand loads (and automatic loads such
+ * as a device's driver, which follow the same policy): "enabled" loads as
+ * Linux does, "disabled" refuses every one, "allow-list" loads only when
+ * the requested name or the module it resolves to matches an
  * AutoLoadAllowList entry (a module name or an fnmatch pattern, e.g.
  * "fs-*" or "net-pf-10"). Names compare as modprobe compares them: '-'
- * and '_' are the same outside brackets. Explicit requests by an
- * administrator are not demand loads and never come here. */
+ * and '_' are the same outside brackets. The policy covers every module
+ * the request would bring in through an alias or a softdep, and the
+ * blacklist applies to all of them by real name; the modules.dep
+ * dependencies of an allowed module are part of it. Explicit requests by
+ * an administrator are not demand loads and never come here. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "context.h"
 #include "error.h"
+#include "gate.h"
 #include "policy.h"
 #include "record.h"
 
@@ -28,58 +34,106 @@ static bool matches(const char *pattern, const char *name)
 	       pmod_alias_normalize(name, nn, sizeof(nn)) >= 0 && fnmatch(np, nn, 0) == 0;
 }
 
-static int refuse(struct pmod_ctx *ctx, const char *request, const struct pmod_resolved *module,
-		  const char *rule, struct pmod_error *err)
-{
-	pmod_fail(err, -EPERM, "demand load of '%.64s'%s%.64s%s refused by %s", request,
-		  module ? " (module " : "", module ? module->name : "", module ? ")" : "", rule);
-	record_refusal(ctx, PMOD_OPERATION_LOAD, module ? module->name : NULL,
-		       module ? module->path : NULL, rule, -EPERM);
-	return -EPERM;
-}
+#define RULE_DISABLED "AutoLoadPolicy=disabled"
+#define RULE_NO_MATCH "AutoLoadPolicy=allow-list (no AutoLoadAllowList entry matches)"
 
-/* The load records that follow name the rule that let the demand load
- * through (an entry is the administrator's text; the record escapes it). */
-static int allow(struct pmod_ctx *ctx, const char *entry, struct pmod_error *err)
-{
-	char rule[320];
-
-	if (entry != NULL)
-		snprintf(rule, sizeof(rule), "AutoLoadPolicy=allow-list (AutoLoadAllowList entry %s)",
-			 entry);
-	else
-		snprintf(rule, sizeof(rule), "AutoLoadPolicy=enabled");
-	if (record_set_demand_rule(ctx, rule) < 0)
-		return pmod_fail(err, -ENOMEM, "out of memory");
-	return 0;
-}
-
-int pmod_demand_load_check(struct pmod_ctx *ctx, const char *request,
-			   const struct pmod_resolved *module, struct pmod_error *err)
+/* The policy's word on bringing in module (NULL: not resolved yet), asked
+ * for as `asked`: 0 with *entry the allow-list entry that matched or
+ * *rule the allowing rule (both NULL before resolving under allow-list),
+ * -EPERM with *rule the refusing rule, or the errno of a policy that
+ * cannot be read (*rule NULL). */
+static int judge(struct pmod_ctx *ctx, const char *asked, const char *module,
+		 const char **entry, const char **rule)
 {
 	const struct pmod_policy *p;
 	int r;
 
+	*entry = NULL;
+	*rule = NULL;
 	r = pmod_ctx_policy(ctx, &p);
 	if (r < 0)
-		return pmod_fail(err, r, "cannot read the module policy: %s", strerror(-r));
+		return r;
 	switch (pmod_policy_autoload(p)) {
 	case PMOD_AUTOLOAD_DISABLED:
-		return refuse(ctx, request, module, "AutoLoadPolicy=disabled", err);
+		*rule = RULE_DISABLED;
+		return -EPERM;
 	case PMOD_AUTOLOAD_ALLOW_LIST:
 		/* Before resolving only the request can be judged: wait for
 		 * the module. */
 		if (module == NULL)
 			return 0;
 		for (size_t i = 0; i < pmod_policy_allow_list_count(p); i++) {
-			const char *entry = pmod_policy_allow_list_entry(p, i);
+			const char *e = pmod_policy_allow_list_entry(p, i);
 
-			if (matches(entry, request) || matches(entry, module->name))
-				return allow(ctx, entry, err);
+			if (matches(e, asked) || matches(e, module)) {
+				*entry = e;
+				return 0;
+			}
 		}
-		return refuse(ctx, request, module,
-			      "AutoLoadPolicy=allow-list (no AutoLoadAllowList entry matches)", err);
+		*rule = RULE_NO_MATCH;
+		return -EPERM;
 	default:
-		return allow(ctx, NULL, err);
+		*rule = "AutoLoadPolicy=enabled";
+		return 0;
 	}
+}
+
+int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_resolved *module,
+		 struct pmod_error *err)
+{
+	const char *request = req->text ? req->text : "";
+	const char *entry, *rule;
+	int r;
+
+	r = judge(ctx, request, module ? module->name : NULL, &entry, &rule);
+	if (r < 0 && rule == NULL) {
+		/* Unknown policy: the strictest reading, which refuses. */
+		pmod_fail(err, -EPERM, "demand load of '%.64s' refused: the module policy cannot be read (%s)",
+			  request, strerror(-r));
+		record_refusal(ctx, req, PMOD_OPERATION_LOAD, module ? module->name : NULL,
+			       module ? module->path : NULL, "AutoLoadPolicy unreadable", -EPERM);
+		return -EPERM;
+	}
+	if (r < 0) {
+		pmod_fail(err, -EPERM, "demand load of '%.64s'%s%.64s%s refused by %s", request,
+			  module ? " (module " : "", module ? module->name : "", module ? ")" : "",
+			  rule);
+		record_refusal(ctx, req, PMOD_OPERATION_LOAD, module ? module->name : NULL,
+			       module ? module->path : NULL, rule, -EPERM);
+		return -EPERM;
+	}
+	/* The load records that follow name the rule that let the demand
+	 * load through (an entry is the administrator's text; the record
+	 * escapes it). Before resolving there is no verdict to name yet. */
+	if (entry != NULL)
+		snprintf(req->rule, sizeof(req->rule),
+			 "AutoLoadPolicy=allow-list (AutoLoadAllowList entry %s)", entry);
+	else if (rule != NULL)
+		snprintf(req->rule, sizeof(req->rule), "%s", rule);
+	return 0;
+}
+
+int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
+		       const struct pmod_config *cfg, const char *asked,
+		       const struct pmod_resolved *module, bool record)
+{
+	const char *entry, *rule;
+	int r;
+
+	if (pmod_config_blacklisted(cfg, module->name)) {
+		rule = "blacklist";
+	} else {
+		r = judge(ctx, asked, module->name, &entry, &rule);
+		if (r == 0)
+			return 0;
+		(void)entry;
+		if (rule == NULL)
+			rule = "AutoLoadPolicy unreadable";
+	}
+	if (record)
+		record_refusal(ctx, req, PMOD_OPERATION_LOAD, module->name, module->path, rule,
+			       -EPERM);
+	ctx_log(ctx, LOG_NOTICE, "demand load of '%s': not loading %s (%s)",
+		req->text ? req->text : "", module->name, rule);
+	return -EPERM;
 }

@@ -2,41 +2,58 @@
 /* The gates a load or unload passes before the kernel is asked, in the
  * order a person needs the answers: a locked system first (nothing else
  * matters until reboot), then the caller's authority, then what the
- * signing policy says about forced loads. Each refusal leaves a record. */
+ * policies say (demand loads, forced loads, signatures). Each refusal
+ * leaves a record naming the request it refused. */
 #include <errno.h>
 #include <stdio.h>
 
 #include "context.h"
 #include "error.h"
-#include "policy.h"
-#include "record.h"
 #include "gate.h"
+#include "kernel.h"
+#include "policy.h"
+#include "privilege.h"
+#include "record.h"
 
-int pmod_gate(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
+int gate_request(struct pmod_ctx *ctx, const struct request *req, enum pmod_operation op,
+		 bool privilege, struct pmod_error *err)
 {
 	int r;
 
 	r = pmod_check_lockdown(ctx, op, err);
 	if (r < 0) {
-		record_refusal(ctx, op, NULL, NULL, "lockdown", r);
+		record_refusal(ctx, req, op, NULL, NULL, "lockdown", r);
 		return r;
 	}
+	if (!privilege)
+		return 0;
 	r = privilege_check(ctx_privilege(ctx), op, err);
 	if (r < 0) {
-		record_refusal(ctx, op, NULL, NULL, "privilege", r);
+		record_refusal(ctx, req, op, NULL, NULL, "privilege", r);
 		return r;
 	}
 	return 0;
 }
 
-int gate_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, const char *module,
-		     const char *path, struct pmod_error *err)
+enum pmod_signing_policy gate_signing_policy(struct pmod_ctx *ctx)
+{
+	const struct pmod_policy *p;
+
+	/* The policy could not be read (out of memory): nobody can say the
+	 * administrator did not ask for enforce, so enforce it is. */
+	if (pmod_ctx_policy(ctx, &p) < 0)
+		return PMOD_SIGNING_ENFORCE;
+	return pmod_ctx_signing_policy(ctx);
+}
+
+int gate_forced_load(struct pmod_ctx *ctx, const struct request *req, unsigned insert_flags,
+		     const char *module, const char *path, struct pmod_error *err)
 {
 	const char *which;
 
 	if (!(insert_flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)))
 		return 0;
-	if (pmod_ctx_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+	if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
 		return 0;
 	if ((insert_flags & PMOD_INSERT_FORCE_MODVERSION) &&
 	    (insert_flags & PMOD_INSERT_FORCE_VERMAGIC))
@@ -48,17 +65,7 @@ int gate_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, const char *mo
 	pmod_fail(err, -EPERM,
 		  "forced loads are refused: the signing policy is enforce, and %s bypasses the "
 		  "kernel's checks so the kernel treats the module as unsigned", which);
-	record_refusal(ctx, PMOD_OPERATION_LOAD, module, path, "SigningPolicy=enforce: forced load",
-		       -EPERM);
+	record_refusal(ctx, req, PMOD_OPERATION_LOAD, module, path,
+		       "SigningPolicy=enforce: forced load", -EPERM);
 	return -EPERM;
-}
-
-int pmod_check_forced_load(struct pmod_ctx *ctx, unsigned insert_flags, struct pmod_error *err)
-{
-	return gate_forced_load(ctx, insert_flags, NULL, NULL, err);
-}
-
-int pmod_check_privilege(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
-{
-	return privilege_check(ctx_privilege(ctx), op, err);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Loading a module the way modprobe does (kmod-facts §7.2): the plan is
+/* Loading a module the way modprobe does: the plan is
  * the module's dependencies in load order, each preceded by its softdep
  * "pre" modules and followed by its "post" ones, then the module itself;
  * every step carries its options and whether an install command replaces
- * it. The plan is data; pmod_probe walks it against the kernel. */
+ * it. The plan is data; probe_module walks it against the kernel. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +12,13 @@
 #include <sys/wait.h>
 
 #include "error.h"
+#include "gate.h"
+#include "kernel.h"
 #include "modprobe_config.h"
 #include "probe.h"
 #include "record.h"
 #include "resolve.h"
+#include "signing_gate.h"
 
 /* One module as kmod's context knows it: the same name reached through
  * different aliases is a different object (the alias selects options). */
@@ -41,6 +44,11 @@ struct builder {
 	const struct pmod_config *cfg;
 	struct pmod_error *err;
 	struct pmod_plan *plan;
+	/* A demand load's request: every softdep it would bring in is
+	 * judged by AutoLoadPolicy and the blacklist first (NULL: an
+	 * explicit load or a plan, where kmod's rules alone apply). */
+	const struct request *demand;
+	bool dry_run;		/* skipped softdeps are not recorded */
 };
 
 static bool same(const char *a, const char *b)
@@ -111,7 +119,9 @@ static int append(struct builder *b, struct plan_node *n)
 
 /* The softdep targets of a module, each resolved through the full lookup
  * (they may be aliases), as nodes. A target that resolves to nothing is
- * skipped, as kmod does. */
+ * skipped, as kmod does; so is, in a demand load, every module a target
+ * resolves to that AutoLoadPolicy or the blacklist does not let in (with
+ * its own dependencies and softdeps: they never enter the plan). */
 static int softdep_nodes(struct builder *b, const char *const *names, size_t count,
 			 struct plan_node ***out, size_t *nout)
 {
@@ -130,7 +140,13 @@ static int softdep_nodes(struct builder *b, const char *const *names, size_t cou
 			continue;
 		}
 		for (size_t k = 0; k < nfound && r == 0; k++) {
-			struct plan_node **a = realloc(nodes, (n + 1) * sizeof(*a));
+			struct plan_node **a;
+
+			if (b->demand != NULL &&
+			    demand_check_extra(b->ctx, b->demand, b->cfg, names[i], &found[k],
+					       !b->dry_run) < 0)
+				continue;
+			a = realloc(nodes, (n + 1) * sizeof(*a));
 
 			if (a == NULL) {
 				r = pmod_fail(b->err, -ENOMEM, "out of memory");
@@ -282,11 +298,16 @@ static int make_steps(struct builder *b, const char *params)
 	return 0;
 }
 
-int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-		    const struct pmod_resolved *module, const char *params, unsigned flags,
-		    struct pmod_plan **out, struct pmod_error *err)
+static int build_plan(struct pmod_ctx *ctx, const struct request *req,
+		      const struct pmod_config *cfg, const struct pmod_resolved *module,
+		      const char *params, unsigned flags, struct pmod_plan **out,
+		      struct pmod_error *err)
 {
-	struct builder b = { .ctx = ctx, .cfg = cfg, .err = err };
+	struct builder b = {
+		.ctx = ctx, .cfg = cfg, .err = err,
+		.demand = req != NULL && req->demand ? req : NULL,
+		.dry_run = flags & PMOD_PROBE_DRY_RUN,
+	};
 	int r;
 
 	b.plan = calloc(1, sizeof(*b.plan));
@@ -305,6 +326,13 @@ int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 	}
 	*out = b.plan;
 	return 0;
+}
+
+int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
+		    const struct pmod_resolved *module, const char *params, unsigned flags,
+		    struct pmod_plan **out, struct pmod_error *err)
+{
+	return build_plan(ctx, NULL, cfg, module, params, flags, out, err);
 }
 
 size_t pmod_plan_count(const struct pmod_plan *plan)
@@ -399,7 +427,8 @@ static int run_command(struct pmod_ctx *ctx, const char *type, const char *name,
 /* An install or remove command stands in for the kernel call, so it
  * leaves a record too; it checks no signature itself (what it runs, if
  * it is modprobe or insmod, leaves its own records with verdicts). */
-static int record_command(struct pmod_ctx *ctx, const char *type, const char *name, int result)
+static int record_command(struct pmod_ctx *ctx, const struct request *req, const char *type,
+			  const char *name, int result)
 {
 	struct pmod_record rec = {
 		.action = strcmp(type, "install") == 0 ? "install-command" : "remove-command",
@@ -407,14 +436,16 @@ static int record_command(struct pmod_ctx *ctx, const char *type, const char *na
 		.result = result,
 	};
 
-	record_emit(ctx, &rec);
+	record_emit(ctx, req, &rec);
 	return result;
 }
 
-int probe_run_command(struct pmod_ctx *ctx, const char *type, const char *name,
-		      const char *command, const char *options, struct pmod_error *err)
+int probe_run_command(struct pmod_ctx *ctx, const struct request *req, const char *type,
+		      const char *name, const char *command, const char *options,
+		      struct pmod_error *err)
 {
-	return record_command(ctx, type, name, run_command(ctx, type, name, command, options, err));
+	return record_command(ctx, req, type, name,
+			      run_command(ctx, type, name, command, options, err));
 }
 
 static bool in_kernel(struct pmod_ctx *ctx, const char *name)
@@ -425,7 +456,7 @@ static bool in_kernel(struct pmod_ctx *ctx, const char *name)
 }
 
 /* kmod's words for a kernel answer come first, so scripts that match on
- * them keep working; pmod's explanation follows (kmod-facts §1.1). */
+ * them keep working; pmod's explanation follows. */
 static const char *kmod_insert_words(int error)
 {
 	switch (-error) {
@@ -435,11 +466,11 @@ static const char *kmod_insert_words(int error)
 	}
 }
 
-static int insert_file(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned kflags,
-		       struct pmod_error *err)
+static int insert_file(struct pmod_ctx *ctx, const struct request *req, const struct pmod_step *s,
+		       unsigned kflags, struct pmod_error *err)
 {
 	bool answered = false;
-	int r = pmod_kernel_insert_ex(ctx, s->path, s->options, kflags, &answered, err);
+	int r = kernel_insert(ctx, req, s->path, s->options, kflags, &answered, err);
 
 	if (r < 0 && answered && r != -EEXIST) {
 		struct pmod_error why = *err;
@@ -449,20 +480,20 @@ static int insert_file(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned
 	return r;
 }
 
-static int run_step(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned flags,
-		    struct pmod_error *err)
+static int run_step(struct pmod_ctx *ctx, const struct request *req, const struct pmod_step *s,
+		    unsigned flags, struct pmod_error *err)
 {
 	unsigned kflags = 0;
 
 	switch (s->kind) {
 	case PMOD_STEP_COMMAND:
-		return probe_run_command(ctx, "install", s->name, s->command, s->options, err);
+		return probe_run_command(ctx, req, "install", s->name, s->command, s->options, err);
 	case PMOD_STEP_INSERT:
 		if (flags & PMOD_PROBE_FORCE_MODVERSION)
 			kflags |= PMOD_INSERT_FORCE_MODVERSION;
 		if (flags & PMOD_PROBE_FORCE_VERMAGIC)
 			kflags |= PMOD_INSERT_FORCE_VERMAGIC;
-		return insert_file(ctx, s, kflags, err);
+		return insert_file(ctx, req, s, kflags, err);
 	case PMOD_STEP_BUILTIN:
 		return -EEXIST;
 	default:
@@ -472,9 +503,9 @@ static int run_step(struct pmod_ctx *ctx, const struct pmod_step *s, unsigned fl
 	}
 }
 
-int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-	       const struct pmod_resolved *module, const char *params, unsigned flags,
-	       pmod_step_fn show, void *data, struct pmod_error *err)
+int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct pmod_config *cfg,
+		 const struct pmod_resolved *module, const char *params, unsigned flags,
+		 pmod_step_fn show, void *data, struct pmod_error *err)
 {
 	bool ask_kernel = !(flags & PMOD_PROBE_IGNORE_LOADED);
 	struct pmod_plan *plan;
@@ -490,11 +521,11 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 		/* A quiet success for modprobe (kmod's rule), but a refusal
 		 * all the same: it is recorded. */
 		if (!(flags & PMOD_PROBE_DRY_RUN))
-			record_refusal(ctx, PMOD_OPERATION_LOAD, module->name, module->path,
+			record_refusal(ctx, req, PMOD_OPERATION_LOAD, module->name, module->path,
 				       "blacklist", -EPERM);
-		return PMOD_PROBE_BLACKLISTED;
+		return PROBE_BLACKLISTED;
 	}
-	r = pmod_probe_plan(ctx, cfg, module, params, flags, &plan, err);
+	r = build_plan(ctx, req, cfg, module, params, flags, &plan, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < plan->norder; i++) {
@@ -513,10 +544,10 @@ int pmod_probe(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 			 * the kernel. */
 			r = 0;
 			if (!(flags & PMOD_PROBE_DRY_RUN))
-				r = run_step(ctx, s, flags, err);
+				r = run_step(ctx, req, s, flags, err);
 			else if (s->kind == PMOD_STEP_INSERT &&
 				 !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
-				r = pmod_signing_gate(ctx, s->path, NULL, err);
+				r = signing_gate_path(ctx, req, s->path, NULL, err);
 		}
 		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
 			pmod_fail(err, -EEXIST, "Module already in kernel");

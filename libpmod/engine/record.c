@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Records: one line per load, unload and refusal, for the people who
- * audit a machine (seeds: "Tainting and observability"). The content is
- * decided here so that every caller of the library leaves the same
- * record; where it goes is the context's record function, syslog by
+ * audit a machine. The content is decided here so that every caller of
+ * the library leaves the same record; where it goes is the context's record function, syslog by
  * default with facility LOG_AUTHPRIV: these are security records (who put
  * code into the kernel), and authpriv is the facility whose log is
  * readable by administrators only. The library still never prints: a
  * record is not a message to the user.
  *
  * Form: ACTION key=value ..., values quoted and escaped unless they are
- * plain, so that a module name, a path or a parent's command name (all
- * chosen by someone else) cannot add fields or lines. */
+ * plain (pmod_escape), so that a module name, a path or a parent's command
+ * name (all chosen by someone else) cannot add fields or lines.
+ *
+ * The request a record names (as asked, demand or not, and the
+ * AutoLoadPolicy rule that let a demand load in) belongs to one call of
+ * pmod_load or pmod_unload: it is that call's struct request, handed down
+ * to whatever leaves a record, never state of the shared context. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,59 +58,23 @@ static void putf(struct out *o, const char *fmt, ...)
 		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-static bool plain(const char *v)
-{
-	if (v[0] == '\0')
-		return false;
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("._/:+,-@*?[]", c) != NULL))
-			return false;
-	}
-	return true;
-}
-
-/* " key=value", the value quoted with \" \\ and \xNN escapes when it is
- * not plain. A value is cut at MAX_VALUE characters of output (escapes
- * counted as written), so that hostile values (a request, a path, a
- * signer, a parent's name) can fill at most their share of the record and
- * never push the fields after them, the result above all, off its end. */
+/* " key=value", the value through pmod_escape's quoted form. A value is
+ * cut at MAX_VALUE characters of output (escapes counted as written), so
+ * that hostile values (a request, a path, a signer, a parent's name) can
+ * fill at most their share of the record and never push the fields after
+ * them, the result above all, off its end. */
 #define MAX_VALUE 400
 /* Every variable field at its cap still fits, with the fixed ones. */
 #define RECORD_MAX 4096
 
 static void field(struct out *o, const char *key, const char *value)
 {
-	size_t len = strlen(value), used = 0;
-	const unsigned char *p;
+	char esc[MAX_VALUE + 8];
+	size_t n;
 
 	putf(o, " %s=", key);
-	if (len <= MAX_VALUE && plain(value)) {
-		put(o, value, len);
-		return;
-	}
-	/* A value cut to fit stays a whole quoted field. */
-	put(o, "\"", 1);
-	for (p = (const unsigned char *)value; *p; p++) {
-		char esc[8];
-		int n;
-
-		if (*p == '"' || *p == '\\')
-			n = snprintf(esc, sizeof(esc), "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			n = snprintf(esc, sizeof(esc), "\\x%02x", *p);
-		else
-			n = snprintf(esc, sizeof(esc), "%c", *p);
-		if (used + (size_t)n > MAX_VALUE)
-			break;
-		put(o, esc, (size_t)n);
-		used += (size_t)n;
-	}
-	if (*p != '\0')
-		put(o, "...", 3);
-	put(o, "\"", 1);
+	n = pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, esc, sizeof(esc));
+	put(o, esc, n < sizeof(esc) ? n : sizeof(esc) - 1);
 }
 
 static void result_field(struct out *o, int result)
@@ -175,8 +143,8 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 	if (size > 0)
 		buf[0] = '\0';
 	put(&o, rec->action ? rec->action : "?", strlen(rec->action ? rec->action : "?"));
-	if (ctx->request != NULL)
-		field(&o, "request", ctx->request);
+	if (rec->request != NULL)
+		field(&o, "request", rec->request);
 	field(&o, "module", rec->module ? rec->module : "-");
 	field(&o, "path", rec->path ? rec->path : "-");
 	signature_fields(&o, rec);
@@ -185,11 +153,9 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 		field(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
 		field(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
 	}
-	field(&o, "demand", ctx->demand ? "yes" : "no");
+	field(&o, "demand", rec->demand ? "yes" : "no");
 	if (rec->rule != NULL)
 		field(&o, "rule", rec->rule);
-	else if (ctx->demand && ctx->demand_rule != NULL)
-		field(&o, "rule", ctx->demand_rule);
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
 	snprintf(num, sizeof(num), "%u", (unsigned)getuid());
@@ -224,42 +190,25 @@ void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
 	ctx->record_data = data;
 }
 
-int pmod_ctx_set_request(struct pmod_ctx *ctx, const char *request, bool demand)
-{
-	char *copy = NULL;
-
-	if (request != NULL && (copy = strdup(request)) == NULL)
-		return -ENOMEM;
-	free(ctx->request);
-	ctx->request = copy;
-	ctx->demand = demand;
-	/* A new request has not been judged yet. */
-	record_set_demand_rule(ctx, NULL);
-	return 0;
-}
-
-int record_set_demand_rule(struct pmod_ctx *ctx, const char *rule)
-{
-	char *copy = NULL;
-
-	if (rule != NULL && (copy = strdup(rule)) == NULL)
-		return -ENOMEM;
-	free(ctx->demand_rule);
-	ctx->demand_rule = copy;
-	return 0;
-}
-
-void record_emit(struct pmod_ctx *ctx, const struct pmod_record *rec)
+void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *rec)
 {
 	char text[RECORD_MAX];
 	pmod_record_fn fn = ctx->record_fn ? ctx->record_fn : syslog_record;
+	struct pmod_record full = *rec;
 
-	pmod_record_format(ctx, rec, text, sizeof(text));
+	if (req != NULL) {
+		full.request = req->text;
+		full.demand = req->demand;
+		/* A demand load that goes ahead names the rule that let it. */
+		if (full.rule == NULL && req->demand && req->rule[0] != '\0')
+			full.rule = req->rule;
+	}
+	pmod_record_format(ctx, &full, text, sizeof(text));
 	fn(ctx->record_data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 
-void record_refusal(struct pmod_ctx *ctx, enum pmod_operation op, const char *module,
-		    const char *path, const char *rule, int code)
+void record_refusal(struct pmod_ctx *ctx, const struct request *req, enum pmod_operation op,
+		    const char *module, const char *path, const char *rule, int code)
 {
 	struct pmod_record rec = {
 		.action = op == PMOD_OPERATION_LOAD ? "refuse-load" : "refuse-unload",
@@ -269,5 +218,5 @@ void record_refusal(struct pmod_ctx *ctx, enum pmod_operation op, const char *mo
 		.result = code < 0 ? code : -EPERM,
 	};
 
-	record_emit(ctx, &rec);
+	record_emit(ctx, req, &rec);
 }

@@ -3,6 +3,8 @@
 #ifndef PMOD_RECORD_H
 #define PMOD_RECORD_H
 
+#include <stdbool.h>
+
 #include "pmod.h"
 
 /* signature= where no verification ran (unloads, install commands). */
@@ -11,15 +13,24 @@
  * libcrypto missing). */
 #define RECORD_SIGNATURE_UNVERIFIABLE "unverifiable"
 
-/* Formats the record and hands it to the context's record function
+/* One call of pmod_load or pmod_unload: what its records name. It lives
+ * on that call's stack and is handed to everything below that leaves a
+ * record, so that two requests on one context never mix. */
+struct request {
+	const char *text;	/* the request as asked (a name, an alias, a path) */
+	bool demand;		/* a demand or automatic load */
+	/* The AutoLoadPolicy rule that let the demand load in ("" until
+	 * one did); named by the records of what it then loads. */
+	char rule[320];
+};
+
+/* Formats the record, with what req says about the request (req may be
+ * NULL: no request), and hands it to the context's record function
  * (syslog by default). */
-void record_emit(struct pmod_ctx *ctx, const struct pmod_record *record);
+void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *record);
 /* A refusal before the kernel: "refuse-load"/"refuse-unload" with the
  * rule and the error. */
-/* The AutoLoadPolicy rule that let a demand load go ahead, named by the
- * records that follow (a copy is kept; NULL forgets it). */
-int record_set_demand_rule(struct pmod_ctx *ctx, const char *rule);
-void record_refusal(struct pmod_ctx *ctx, enum pmod_operation op, const char *module,
-		    const char *path, const char *rule, int code);
+void record_refusal(struct pmod_ctx *ctx, const struct request *req, enum pmod_operation op,
+		    const char *module, const char *path, const char *rule, int code);
 
 #endif

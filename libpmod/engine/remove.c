@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Unloading a module the way modprobe -r does (kmod-facts §7.4): post
+/* Unloading a module the way modprobe -r does: post
  * softdeps, holders (on request), the module or its remove command, the
  * dependencies nothing uses any more, pre softdeps. Unlike kmod, the
  * dependency clean-up repeats until no dependency of the module is left
  * unused, nearest dependencies first, so a dependency held only by another
  * dependency is freed too (kmod leaves stp and llc after removing 8021q).
- * Nothing is ever forced (peios.md §4). */
+ * Nothing is forced but in development builds made with
+ * -Dforced_unload=true. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "kernel.h"
 #include "modprobe_config.h"
 #include "probe.h"
 #include "resolve.h"
@@ -23,8 +25,9 @@
 
 struct remover {
 	struct pmod_ctx *ctx;
+	const struct request *req;
 	const struct pmod_config *cfg;
-	struct pmod_remove_options *opts;
+	struct remove_options *opts;
 	struct timespec deadline;
 	/* Removed so far (or, in a dry run, would have been): a dry run
 	 * counts them as gone when it decides what else is unused. */
@@ -34,7 +37,7 @@ struct remover {
 
 static bool dry_run(const struct remover *rm)
 {
-	return rm->opts->flags & PMOD_REMOVE_DRY_RUN;
+	return rm->opts->flags & REMOVE_DRY_RUN;
 }
 
 static void show(struct remover *rm, enum pmod_step_kind kind, const char *name,
@@ -79,16 +82,16 @@ static bool before_deadline(const struct remover *rm, struct timespec *now)
 
 /* delete_module, retried on EAGAIN until the -w deadline with a delay
  * that starts at 1 ms and doubles, cut to fit what is left. */
-static int kernel_remove(struct remover *rm, const char *name, struct pmod_error *err)
+static int remove_with_retry(struct remover *rm, const char *name, struct pmod_error *err)
 {
 	long delay_ns = 1000000;
 	struct timespec now;
 	int r;
 
 	for (;;) {
-		r = pmod_kernel_remove_ex(rm->ctx, name,
-					  (rm->opts->flags & PMOD_REMOVE_FORCE) ?
-					  PMOD_KERNEL_REMOVE_FORCE : 0, err);
+		r = kernel_remove(rm->ctx, rm->req, name,
+				  (rm->opts->flags & REMOVE_FORCE) ? PMOD_KERNEL_REMOVE_FORCE : 0,
+				  err);
 		if (r != -EAGAIN || rm->opts->wait_ms == 0 || !before_deadline(rm, &now))
 			return r;
 		{
@@ -125,7 +128,7 @@ static int remove_one(struct remover *rm, const char *name, struct pmod_error *e
 	note_removed(rm, name);
 	if (dry_run(rm))
 		return 0;
-	return kernel_remove(rm, name, err);
+	return remove_with_retry(rm, name, err);
 }
 
 /* Would the module be unused once everything removed so far is gone? In a
@@ -229,7 +232,7 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 	size_t npre = 0, npost = 0;
 	const char *cmd = NULL;
 	unsigned flags = rm->opts->flags;
-	bool use_config = !(flags & PMOD_REMOVE_IGNORE_COMMANDS);
+	bool use_config = !(flags & REMOVE_IGNORE_COMMANDS);
 	int state, r;
 
 	if (depth > MAX_REMOVE_DEPTH) {
@@ -248,13 +251,13 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 			return refuse(rm, nested, err, -ENOENT, "is builtin", name);
 		}
 		if (state < 0 || state == PMOD_STATE_ABSENT) {
-			if ((flags & PMOD_REMOVE_FIRST_TIME) && !nested)
+			if ((flags & REMOVE_FIRST_TIME) && !nested)
 				return refuse(rm, nested, err, -ENOENT, "is not in kernel", name);
 			return 0;
 		}
 	}
 	remove_list(rm, post, npost, false, depth, err);
-	if (flags & PMOD_REMOVE_HOLDERS) {
+	if (flags & REMOVE_HOLDERS) {
 		struct pmod_loaded_module u = { 0 };
 
 		if (pmod_kernel_module_usage(rm->ctx, name, &u, NULL) == 0)
@@ -290,7 +293,7 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 			memmove(p, p + 13, strlen(p + 13) + 1);
 		show(rm, PMOD_STEP_REMOVE_COMMAND, name, shown);
 		free(shown);
-		r = dry_run(rm) ? 0 : probe_run_command(rm->ctx, "remove", name, cmd, "", err);
+		r = dry_run(rm) ? 0 : probe_run_command(rm->ctx, rm->req, "remove", name, cmd, "", err);
 	} else {
 		r = remove_one(rm, name, err);
 		if (r < 0) {
@@ -307,11 +310,11 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 	return 0;
 }
 
-int pmod_remove(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-		const struct pmod_resolved *module, struct pmod_remove_options *opts,
-		struct pmod_error *err)
+int remove_resolved(struct pmod_ctx *ctx, const struct request *req,
+		    const struct pmod_config *cfg, const struct pmod_resolved *module,
+		    struct remove_options *opts, struct pmod_error *err)
 {
-	struct remover rm = { .ctx = ctx, .cfg = cfg, .opts = opts };
+	struct remover rm = { .ctx = ctx, .req = req, .cfg = cfg, .opts = opts };
 	int r;
 
 	opts->refused = false;

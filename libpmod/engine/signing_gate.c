@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The signing gate (peios.md §3): what the effective SigningPolicy says
+/* The signing gate: what the effective SigningPolicy says
  * about a module file before the kernel is asked to load it. enforce
  * refuses anything but a valid signature; warn says what is wrong and lets
  * the load go on (the kernel then decides, as on Linux). The policy itself
@@ -14,6 +14,7 @@
 #include "context.h"
 #include "elf_reader.h"
 #include "error.h"
+#include "gate.h"
 #include "module_file.h"
 #include "record.h"
 #include "signature_verify.h"
@@ -57,8 +58,8 @@ static void describe(const struct pmod_verify_result *res, char *buf, size_t siz
 }
 
 /* A refusal, with the verdict when there is one. */
-static void refuse(struct pmod_ctx *ctx, const char *name, const char *path, const char *rule,
-		   const struct pmod_verify_result *res, int code)
+static void refuse(struct pmod_ctx *ctx, const struct request *req, const char *name,
+		   const char *path, const char *rule, const struct pmod_verify_result *res, int code)
 {
 	struct pmod_record rec = {
 		.action = "refuse-load",
@@ -70,7 +71,7 @@ static void refuse(struct pmod_ctx *ctx, const char *name, const char *path, con
 		.result = code,
 	};
 
-	record_emit(ctx, &rec);
+	record_emit(ctx, req, &rec);
 }
 
 /* The module's bytes as the kernel will get them, and whether they are an
@@ -88,10 +89,10 @@ static int module_elf(struct pmod_ctx *ctx, struct module_file *mf, const struct
 	return elf_reader_init(&elf, (*mb)->data, (*mb)->size, err);
 }
 
-int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
+int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
 		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err)
 {
-	enum pmod_signing_policy policy = pmod_ctx_signing_policy(ctx);
+	enum pmod_signing_policy policy = gate_signing_policy(ctx);
 	const struct module_bytes *mb;
 	struct verify_input in = { .fd = -1 };
 	struct verifier v;
@@ -110,7 +111,7 @@ int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
 		 * unjudged file reach the kernel. */
 		if (policy != PMOD_SIGNING_ENFORCE)
 			return 0;
-		refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
+		refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 		return pmod_fail(err, r,
 				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
 				 name, why.text);
@@ -124,7 +125,7 @@ int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
 		/* No verdict at all (libcrypto missing, no memory): enforce
 		 * cannot let the module through unjudged. */
 		if (policy == PMOD_SIGNING_ENFORCE) {
-			refuse(ctx, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
+			refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 			return pmod_fail(err, r,
 					 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
 					 name, why.text);
@@ -145,7 +146,7 @@ int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
 	if (policy == PMOD_SIGNING_ENFORCE) {
 		snprintf(rule, sizeof(rule), "SigningPolicy enforce: signature %s",
 			 pmod_verdict_name(res->verdict));
-		refuse(ctx, name, mf->path, rule, res, -EKEYREJECTED);
+		refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
 		return pmod_fail(err, -EKEYREJECTED,
 				 "module %s: signature %s; refused: SigningPolicy is enforce (%s)",
 				 name, pmod_verdict_name(res->verdict), detail);
@@ -155,8 +156,8 @@ int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
 	return 0;
 }
 
-int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify_result *result,
-		      struct pmod_error *err)
+int signing_gate_path(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		      struct pmod_verify_result *result, struct pmod_error *err)
 {
 	struct pmod_verify_result local, *res = result ? result : &local;
 	struct module_file mf;
@@ -168,16 +169,16 @@ int pmod_signing_gate(struct pmod_ctx *ctx, const char *path, struct pmod_verify
 	r = module_file_open(&mf, path, &why);
 	if (r < 0) {
 		memset(res, 0, sizeof(*res));
-		if (pmod_ctx_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+		if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
 			return 0;
 		if (pmod_module_name(path, name, sizeof(name)) < 0)
 			snprintf(name, sizeof(name), "(unnamed)");
-		refuse(ctx, name, path, "SigningPolicy enforce: not verified", NULL, r);
+		refuse(ctx, req, name, path, "SigningPolicy enforce: not verified", NULL, r);
 		return pmod_fail(err, r,
 				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
 				 name, why.text);
 	}
-	r = signing_gate_file(ctx, &mf, res, &judged, err);
+	r = signing_gate_file(ctx, req, &mf, res, &judged, err);
 	module_file_close(&mf);
 	return r;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The signing gate on a module file already open (signing_gate.c): the
- * kernel boundary judges the very descriptor it then loads from. */
+/* The signing gate (signing_gate.c): the kernel boundary judges the very
+ * descriptor it then loads from; a dry run judges the file the same way. */
 #ifndef PMOD_SIGNING_GATE_H
 #define PMOD_SIGNING_GATE_H
 
@@ -8,13 +8,22 @@
 
 #include "module_file.h"
 #include "pmod.h"
+#include "record.h"
 
-/* pmod_signing_gate on mf's bytes (decoded from its descriptor, cached in
- * mf for the load that follows). *judged is true when *res holds a
- * verdict; false when none could be reached (not a module, libcrypto
- * missing), which warn lets through. Refusals are recorded here with the
- * verdict. */
-int signing_gate_file(struct pmod_ctx *ctx, struct module_file *mf,
+/* The signing policy's verdict on mf's bytes (decoded from its
+ * descriptor, cached in mf for the load that follows). 0: the load may go
+ * on (valid, or the policy is warn, which logs a warning naming the file,
+ * the verdict and the policy). -EKEYREJECTED under enforce for anything
+ * but valid, with err naming the module, the verdict and the policy.
+ * *judged is true when *res holds a verdict; false when none could be
+ * reached (not a module, libcrypto missing), which warn lets through and
+ * enforce refuses. Refusals are recorded here with the verdict. */
+int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
 		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err);
+/* The same on a file opened here (dry runs: the judgement a load would
+ * get); result may be NULL. A file that cannot be opened is refused under
+ * enforce and let through under warn (the load would then fail). */
+int signing_gate_path(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		      struct pmod_verify_result *result, struct pmod_error *err);
 
 #endif

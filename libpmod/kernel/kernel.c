@@ -529,9 +529,9 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
  * the path (its name is taken from it) and verdict what the signing gate
  * found in the bytes the kernel was given (NULL: no verdict reached); an
  * unload checks no signature. */
-static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const char *module,
-			       const char *path, const struct pmod_verify_result *verdict,
-			       int result)
+static void record_kernel_call(struct pmod_ctx *ctx, const struct request *req,
+			       const char *action, const char *module, const char *path,
+			       const struct pmod_verify_result *verdict, int result)
 {
 	struct pmod_record rec = { .action = action, .path = path, .result = result };
 	char name[64];
@@ -544,7 +544,7 @@ static void record_kernel_call(struct pmod_ctx *ctx, const char *action, const c
 		rec.verdict = verdict;
 		rec.signature = RECORD_SIGNATURE_UNVERIFIABLE;
 	}
-	record_emit(ctx, &rec);
+	record_emit(ctx, req, &rec);
 }
 
 /* ---------------------------------------------------------------- insert */
@@ -573,9 +573,9 @@ static bool kernel_decompresses(enum pmod_compression c)
 
 /* Each call into the kernel runs inside the privilege scope: a present
  * but disabled SeLoadDriverPrivilege is enabled just before and put back
- * right after, whatever the kernel answered (peios.md §1). A failure to
+ * right after, whatever the kernel answered. A failure to
  * enable it is returned with *asked false: the kernel was not called. */
-static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, int flags,
+static int sys_finit_module(struct pmod_ctx *ctx, const struct request *req, int fd, const char *params, int flags,
 			    bool *asked, struct pmod_error *err)
 {
 	struct privilege_scope scope;
@@ -584,7 +584,7 @@ static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, in
 	*asked = false;
 	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
-		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		record_refusal(ctx, req, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
@@ -593,7 +593,7 @@ static int sys_finit_module(struct pmod_ctx *ctx, int fd, const char *params, in
 	return r;
 }
 
-static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const char *params,
+static int sys_init_module(struct pmod_ctx *ctx, const struct request *req, void *image, size_t len, const char *params,
 			   bool *asked, struct pmod_error *err)
 {
 	struct privilege_scope scope;
@@ -602,7 +602,7 @@ static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const 
 	*asked = false;
 	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
-		record_refusal(ctx, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+		record_refusal(ctx, req, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
@@ -611,7 +611,7 @@ static int sys_init_module(struct pmod_ctx *ctx, void *image, size_t len, const 
 	return r;
 }
 
-static int sys_delete_module(struct pmod_ctx *ctx, const char *name, unsigned flags,
+static int sys_delete_module(struct pmod_ctx *ctx, const struct request *req, const char *name, unsigned flags,
 			     bool *asked, struct pmod_error *err)
 {
 	struct privilege_scope scope;
@@ -620,7 +620,7 @@ static int sys_delete_module(struct pmod_ctx *ctx, const char *name, unsigned fl
 	*asked = false;
 	r = privilege_raise(ctx_privilege(ctx), &scope, err);
 	if (r < 0) {
-		record_refusal(ctx, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
+		record_refusal(ctx, req, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
 		return r;
 	}
 	*asked = true;
@@ -673,8 +673,9 @@ static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pm
  * init_module: the same bytes the signing gate judged (module_file
  * caches them). A forced load strips a private copy. *kernel_error tells
  * a kernel answer from a read error. */
-static int insert_from_memory(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
-			      unsigned flags, bool *kernel_error, struct pmod_error *err)
+static int insert_from_memory(struct pmod_ctx *ctx, const struct request *req,
+			      struct module_file *mf, const char *params, unsigned flags,
+			      bool *kernel_error, struct pmod_error *err)
 {
 	const struct module_bytes *mb;
 	uint8_t *copy = NULL;
@@ -695,7 +696,7 @@ static int insert_from_memory(struct pmod_ctx *ctx, struct module_file *mf, cons
 			goto out;
 		image = copy;
 	}
-	r = sys_init_module(ctx, image, mb->size, params, kernel_error, err);
+	r = sys_init_module(ctx, req, image, mb->size, params, kernel_error, err);
 out:
 	free(copy);
 	return r;
@@ -703,8 +704,9 @@ out:
 
 /* The kernel gets mf: its descriptor when it takes the file as it is,
  * else the bytes decoded from it. Nothing here opens the path again. */
-static int insert_file(struct pmod_ctx *ctx, struct module_file *mf, const char *params,
-		       unsigned flags, bool *kernel_error, struct pmod_error *err)
+static int insert_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
+		       const char *params, unsigned flags, bool *kernel_error,
+		       struct pmod_error *err)
 {
 	int kflags = 0, r;
 
@@ -713,30 +715,24 @@ static int insert_file(struct pmod_ctx *ctx, struct module_file *mf, const char 
 	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
 		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
 	if (mf->compression == PMOD_COMPRESSION_NONE) {
-		r = sys_finit_module(ctx, mf->fd, params, kflags, kernel_error, err);
+		r = sys_finit_module(ctx, req, mf->fd, params, kflags, kernel_error, err);
 		/* Kernels before 3.8 have only init_module. */
 		if (r == -ENOSYS && *kernel_error) {
 			*kernel_error = false;
-			r = insert_from_memory(ctx, mf, params, flags, kernel_error, err);
+			r = insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
 		}
 		return r;
 	}
 	if (kernel_decompresses(mf->compression))
-		return sys_finit_module(ctx, mf->fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
+		return sys_finit_module(ctx, req, mf->fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
 					kernel_error, err);
-	return insert_from_memory(ctx, mf, params, flags, kernel_error, err);
-}
-
-int pmod_kernel_insert(struct pmod_ctx *ctx, const char *path, const char *params,
-		       unsigned flags, struct pmod_error *err)
-{
-	return pmod_kernel_insert_ex(ctx, path, params, flags, NULL, err);
+	return insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
 }
 
 /* One open file from the signing gate to the kernel (module_file.h): the
  * verdict is on the bytes the kernel gets, and the record names it. */
-int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *params,
-			  unsigned flags, bool *kernel_answered, struct pmod_error *err)
+int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		  const char *params, unsigned flags, bool *kernel_answered, struct pmod_error *err)
 {
 	struct pmod_verify_result verdict;
 	bool kernel_error = false, judged = false;
@@ -747,12 +743,12 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 		*kernel_answered = false;
 	if (params == NULL)
 		params = "";
-	/* The tools refuse this earlier; a library caller that did not
-	 * ask is stopped here, before the kernel. */
+	/* pmod_load refuses this for the whole request first; kept here so
+	 * that no path to the kernel skips it. */
 	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
 		char name[64];
 
-		r = gate_forced_load(ctx, flags,
+		r = gate_forced_load(ctx, req, flags,
 				     pmod_module_name(path, name, sizeof(name)) >= 0 ? name : NULL,
 				     path, err);
 		if (r < 0)
@@ -763,7 +759,7 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 		return r;
 	/* The signing gate here, at the boundary, so that no caller of the
 	 * library can load around it, and on this very descriptor. */
-	r = signing_gate_file(ctx, &mf, &verdict, &judged, err);
+	r = signing_gate_file(ctx, req, &mf, &verdict, &judged, err);
 	if (r < 0)
 		goto out;
 	/* Written in place since it was opened: the kernel would read bytes
@@ -771,11 +767,11 @@ int pmod_kernel_insert_ex(struct pmod_ctx *ctx, const char *path, const char *pa
 	r = module_file_check_unchanged(&mf, err);
 	if (r < 0)
 		goto out;
-	r = insert_file(ctx, &mf, params, flags, &kernel_error, err);
+	r = insert_file(ctx, req, &mf, params, flags, &kernel_error, err);
 	if (r < 0 && kernel_error)
 		pmod_explain_insert(ctx, path, params, r, err);
 	if (kernel_error)
-		record_kernel_call(ctx, "load", path, path, judged ? &verdict : NULL, r);
+		record_kernel_call(ctx, req, "load", path, path, judged ? &verdict : NULL, r);
 out:
 	module_file_close(&mf);
 	if (kernel_answered != NULL)
@@ -790,13 +786,8 @@ bool pmod_forced_unload_available(void)
 	return PMOD_FORCED_UNLOAD;
 }
 
-int pmod_kernel_remove(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
-{
-	return pmod_kernel_remove_ex(ctx, name, 0, err);
-}
-
-int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags,
-			  struct pmod_error *err)
+int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *name,
+		  unsigned flags, struct pmod_error *err)
 {
 	unsigned kflags = O_NONBLOCK;
 	bool asked;
@@ -811,17 +802,17 @@ int pmod_kernel_remove_ex(struct pmod_ctx *ctx, const char *name, unsigned flags
 		 * refcount check is bypassed; the kernel may well crash. */
 		kflags |= O_TRUNC;
 #else
-		/* Standard builds have no code that sends O_TRUNC
-		 * (peios.md §4): this is the whole of forced unload here. */
+		/* Standard builds have no code that sends O_TRUNC (Peios
+		 * has no forced unload): this is the whole of it here. */
 		return pmod_fail(err, -EOPNOTSUPP, "forced unload is not available in this build");
 #endif
 	}
-	r = sys_delete_module(ctx, name, kflags, &asked, err);
+	r = sys_delete_module(ctx, req, name, kflags, &asked, err);
 	if (!asked)
 		return r;
 	if (r < 0)
 		pmod_explain_remove(ctx, name, r, err);
-	record_kernel_call(ctx, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
+	record_kernel_call(ctx, req, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
 			   NULL, NULL, r);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "pmod.h"
+#include "record.h"
 
 /* Longest module name the kernel accepts (MODULE_NAME_LEN - 1). */
 #define KERNEL_MODULE_NAME_MAX 55
@@ -37,5 +38,40 @@ struct kernel_process {
 int kernel_process_parse_stat(const char *line, struct kernel_process *proc);
 int kernel_process_read(pid_t pid, struct kernel_process *proc);
 bool kernel_process_is_kernel_thread(const struct kernel_process *proc);
+
+/* The kernel's request_module shape seen from the parent: a kernel thread
+ * (PF_KTHREAD), or a parent that cannot be examined (the stricter
+ * reading). */
+bool kernel_parent_may_be_kernel_thread(void);
+
+enum kernel_insert_flags {
+	PMOD_INSERT_FORCE_MODVERSION = 1 << 0,	/* MODULE_INIT_IGNORE_MODVERSIONS */
+	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
+};
+/* Load a module file with its parameter string (NULL or "" for none),
+ * after the request-level gates of pmod_load. The file is opened once;
+ * the forced-load rule and the signing gate judge what that descriptor
+ * holds, and the kernel gets the same descriptor (finit_module) or the
+ * same decoded bytes (init_module), never the path opened again. A file
+ * written in place meanwhile is refused (-ESTALE). A compressed file goes
+ * to the kernel compressed only when /sys/module/compression names its
+ * format; otherwise it is decompressed here and passed with init_module.
+ * Returns 0 or a negative errno; *kernel_answered (may be NULL) says
+ * whether it is the kernel's (err explains it, pmod_explain_insert) or the
+ * file, a gate or the privilege stopped it first (err says why). The
+ * load's record names the signature verdict. */
+int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		  const char *params, unsigned flags, bool *kernel_answered, struct pmod_error *err);
+
+enum kernel_remove_flags {
+	/* O_TRUNC: only in builds with -Dforced_unload=true (development
+	 * variants); elsewhere -EOPNOTSUPP before the kernel is asked, and
+	 * no code that could send O_TRUNC is compiled in. */
+	PMOD_KERNEL_REMOVE_FORCE = 1 << 0,
+};
+/* Unload a module by name: delete_module(name, O_NONBLOCK), after the
+ * request-level gates of pmod_unload. */
+int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *name,
+		  unsigned flags, struct pmod_error *err);
 
 #endif

@@ -122,14 +122,13 @@ bool kernel_process_is_kernel_thread(const struct kernel_process *proc)
 	return (proc->flags & PF_KTHREAD) != 0;
 }
 
-bool pmod_kernel_parent_is_kernel_thread(struct pmod_ctx *ctx)
+bool kernel_parent_may_be_kernel_thread(void)
 {
 	struct kernel_process parent;
 
-	(void)ctx;
-	/* An unreadable or garbled line is "not a kernel thread": the
-	 * caller is then treated as an administrator, whose explicit
-	 * request the demand-load policy does not restrict. */
-	return kernel_process_read(getppid(), &parent) == 0 &&
-	       kernel_process_is_kernel_thread(&parent);
+	/* An unreadable or garbled line cannot prove the parent is not the
+	 * kernel: the demand-load policy, the stricter reading, applies. */
+	if (kernel_process_read(getppid(), &parent) < 0)
+		return true;
+	return kernel_process_is_kernel_thread(&parent);
 }

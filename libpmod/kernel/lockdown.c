@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Lockdown (peios.md §6): once module operations are locked, nothing
+/* Lockdown: once module operations are locked, nothing
  * loads or unloads until reboot, and the tools say so plainly rather
  * than blaming a missing privilege.
  *
- * Two signs, read as follows (a project decision, see pmod-policy.conf(5)):
+ * Two signs, read as follows (pmod-policy.conf(5) says the same):
  *  - /proc/sys/kernel/modules_disabled = 1 is the kernel's ratchet: locked,
  *    refused before any work.
  *  - LockAfterBoot = 1 is the administrator's request that the kernel lock

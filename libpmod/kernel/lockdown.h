@@ -14,4 +14,10 @@
 bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_said_eperm,
 		      int code, struct pmod_error *err);
 
+/* Lockdown: /proc/sys/kernel/modules_disabled is 1 (the kernel's
+ * ratchet, which the Peios post-boot lock also sets): nothing loads or
+ * unloads until reboot. -EPERM with err saying so; records nothing
+ * (gate_request does). */
+int pmod_check_lockdown(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
+
 #endif

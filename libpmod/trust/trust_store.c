@@ -187,30 +187,35 @@ static int load_file(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct t
 	size_t size = 0;
 	bool extra;
 	int idx, r;
+	/* The file name as warnings show it: anyone who can name a file in
+	 * the store must not be able to forge a log line with it. */
+	char shown[1024];
+
+	pmod_escape(path, 0, sizeof(shown) - 8, shown, sizeof(shown));
 
 	r = read_cert_file(path, &data, &size, &why);
 	if (r == -ENOMEM)
 		goto fail;
 	if (r < 0) {
-		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", path, why);
+		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
 		goto skip;
 	}
 	tc.cert = parse_cert(c, data, size, &extra, &why);
 	free(data);
 	if (tc.cert == NULL) {
-		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", path, why);
+		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
 		goto skip;
 	}
 	if (extra)
 		ctx_log(ctx, LOG_WARNING,
 			"trust store: %s: holds more than one certificate; only the first is used",
-			path);
+			shown);
 	tc.key = c->X509_get0_pubkey(tc.cert);
 	c->ERR_clear_error();
 	if (tc.key == NULL) {
 		ctx_log(ctx, LOG_WARNING,
 			"trust store: %s: the certificate's public key cannot be decoded; skipped",
-			path);
+			shown);
 		goto skip;
 	}
 	tc.key_type = c->EVP_PKEY_get_base_id(tc.key);
@@ -218,7 +223,7 @@ static int load_file(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct t
 	    tc.key_type != EVP_PKEY_EC) {
 		ctx_log(ctx, LOG_WARNING,
 			"trust store: %s: its key is %s, but module signatures use RSA or ECDSA; skipped",
-			path, key_type_name(tc.key_type));
+			shown, key_type_name(tc.key_type));
 		goto skip;
 	}
 	idx = c->X509_NAME_get_index_by_NID(c->X509_get_subject_name(tc.cert), NID_commonName,

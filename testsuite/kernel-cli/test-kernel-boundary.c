@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "kernel.h"
 #include "pmod.h"
 
 static char fake[256];
@@ -274,11 +275,11 @@ static void test_remove_refuses_bad_names(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(pmod_kernel_remove(ctx, "a/b", &err), -EINVAL);
-	assert_int_equal(pmod_kernel_remove(ctx, "", &err), -EINVAL);
+	assert_int_equal(kernel_remove(ctx, NULL, "a/b", 0, &err), -EINVAL);
+	assert_int_equal(kernel_remove(ctx, NULL, "", 0, &err), -EINVAL);
 	snprintf(path, sizeof(path), "%s/calls.log", fake);
 	assert_int_not_equal(stat(path, &st), 0);	/* nothing reached the kernel */
-	assert_int_equal(pmod_kernel_remove(ctx, "notloaded", &err), -ENOENT);
+	assert_int_equal(kernel_remove(ctx, NULL, "notloaded", 0, &err), -ENOENT);
 	assert_string_equal(err.text, "the module is not loaded");
 	assert_int_equal(stat(path, &st), 0);
 }
@@ -291,21 +292,21 @@ static void test_insert_bad_files(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/sys", fake);
-	assert_int_equal(pmod_kernel_insert_ex(ctx, path, NULL, 0, &answered, &err), -EISDIR);
+	assert_int_equal(kernel_insert(ctx, NULL, path, NULL, 0, &answered, &err), -EISDIR);
 	assert_false(answered);
 	snprintf(path, sizeof(path), "%s/none.ko", fake);
-	assert_int_equal(pmod_kernel_insert_ex(ctx, path, NULL, 0, &answered, &err), -ENOENT);
+	assert_int_equal(kernel_insert(ctx, NULL, path, NULL, 0, &answered, &err), -ENOENT);
 	assert_false(answered);
 	/* Not an ELF file: the (fake) kernel says ENOEXEC, explained. */
 	put("garbage.ko", "this is not a module", 20);
 	snprintf(path, sizeof(path), "%s/garbage.ko", fake);
-	assert_int_equal(pmod_kernel_insert_ex(ctx, path, "", 0, &answered, &err), -ENOEXEC);
+	assert_int_equal(kernel_insert(ctx, NULL, path, "", 0, &answered, &err), -ENOEXEC);
 	assert_true(answered);
 	assert_non_null(strstr(err.text, "not a valid module file"));
 	/* A zstd magic with nothing behind it: a read error, nothing sent. */
 	put("trunc.ko.zst", "\x28\xb5\x2f\xfd\x00", 5);
 	snprintf(path, sizeof(path), "%s/trunc.ko.zst", fake);
-	assert_true(pmod_kernel_insert_ex(ctx, path, "", 0, &answered, &err) < 0);
+	assert_true(kernel_insert(ctx, NULL, path, "", 0, &answered, &err) < 0);
 	assert_false(answered);
 	assert_true(err.text[0] != '\0');
 }

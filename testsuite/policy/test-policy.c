@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "context.h"
+#include "gate.h"
 #include "kernel.h"
 #include "policy.h"
 #include "pmod.h"
@@ -342,7 +343,8 @@ static void test_record_format(void **state)
 
 	(void)state;
 	ctx = ctx_with("AutoLoadPolicy = allow-list\n");
-	assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
+	rec.request = "fs-ext4";
+	rec.demand = true;
 	n = pmod_record_format(ctx, &rec, buf, sizeof(buf));
 	assert_int_equal((size_t)n, strlen(buf));
 	assert_non_null(strstr(buf, "load request=fs-ext4 module=\"evil\\x0amodule=x\""));
@@ -391,7 +393,7 @@ static void test_record_format(void **state)
 		memset(hostile, '\x01', sizeof(hostile) - 1);
 		hostile[sizeof(hostile) - 1] = '\0';
 		rec.module = rec.path = rec.rule = hostile;
-		assert_int_equal(pmod_ctx_set_request(ctx, hostile, true), 0);
+		rec.request = hostile;
 		n = pmod_record_format(ctx, &rec, big, sizeof(big));
 		assert_true((size_t)n < sizeof(big));
 		assert_non_null(strstr(big, " result=ok"));
@@ -399,7 +401,7 @@ static void test_record_format(void **state)
 		rec.module = "m";
 		rec.path = "/p";
 		rec.rule = NULL;
-		assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
+		rec.request = "fs-ext4";
 	}
 	/* Too small a buffer: cut, terminated, the needed length returned. */
 	n = pmod_record_format(ctx, &rec, small, sizeof(small));
@@ -419,6 +421,15 @@ static void discard(void *data, int priority, const char *record)
 	(*count)++;
 }
 
+/* AutoLoadPolicy's verdict on one demand request, as pmod_load asks it. */
+static int demand(struct pmod_ctx *ctx, const char *request, const struct pmod_resolved *m,
+		  struct pmod_error *err)
+{
+	struct request req = { .text = request, .demand = true };
+
+	return demand_check(ctx, &req, m, err);
+}
+
 static void test_demand_decisions(void **state)
 {
 	struct pmod_resolved ext4 = { .name = "ext4", .path = "/x/ext4.ko", .alias = "fs-ext4" };
@@ -430,20 +441,20 @@ static void test_demand_decisions(void **state)
 	(void)state;
 	ctx = ctx_with("AutoLoadPolicy = allow-list\nAutoLoadAllowList = fs-* snd-hda-intel\n");
 	pmod_ctx_set_record_fn(ctx, discard, &records);
-	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", NULL, &err), 0);
-	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", &ext4, &err), 0);
+	assert_int_equal(demand(ctx, "fs-ext4", NULL, &err), 0);
+	assert_int_equal(demand(ctx, "fs-ext4", &ext4, &err), 0);
 	/* The module's name matches ('-' and '_' alike). */
-	assert_int_equal(pmod_demand_load_check(ctx, "pci:v00008086d*", &hda, &err), 0);
+	assert_int_equal(demand(ctx, "pci:v00008086d*", &hda, &err), 0);
 	/* Neither the request nor the module matches. */
 	records = 0;
-	assert_int_equal(pmod_demand_load_check(ctx, "net-pf-10", &ext4, &err), -EPERM);
+	assert_int_equal(demand(ctx, "net-pf-10", &ext4, &err), -EPERM);
 	assert_int_equal(records, 1);
 	pmod_ctx_free(ctx);
 
 	ctx = ctx_with("AutoLoadPolicy = allow-list\nAutoLoadAllowList = loop\n");
 	pmod_ctx_set_record_fn(ctx, discard, &records);
 	records = 0;
-	assert_int_equal(pmod_demand_load_check(ctx, "net-pf-10", &ext4, &err), -EPERM);
+	assert_int_equal(demand(ctx, "net-pf-10", &ext4, &err), -EPERM);
 	assert_non_null(strstr(err.text, "'net-pf-10'"));
 	assert_non_null(strstr(err.text, "allow-list"));
 	assert_int_equal(records, 1);
@@ -452,42 +463,54 @@ static void test_demand_decisions(void **state)
 	ctx = ctx_with("AutoLoadPolicy = disabled\n");
 	pmod_ctx_set_record_fn(ctx, discard, &records);
 	records = 0;
-	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", NULL, &err), -EPERM);
+	assert_int_equal(demand(ctx, "fs-ext4", NULL, &err), -EPERM);
 	assert_non_null(strstr(err.text, "AutoLoadPolicy=disabled"));
 	assert_int_equal(records, 1);
 	pmod_ctx_free(ctx);
 
 	ctx = ctx_with("AutoLoadPolicy = enabled\n");
-	assert_int_equal(pmod_demand_load_check(ctx, "anything", &ext4, &err), 0);
+	assert_int_equal(demand(ctx, "anything", &ext4, &err), 0);
 	pmod_ctx_free(ctx);
 }
 
-/* A demand load that goes ahead: its records name the rule that let it. */
+/* A demand load that goes ahead: its records name the rule that let it.
+ * The rule belongs to the request: another request on the same context
+ * names none until it is judged. */
+static void keep_last(void *data, int priority, const char *record)
+{
+	(void)priority;
+	snprintf(data, 4096, "%s", record);
+}
+
 static void test_demand_rule_recorded(void **state)
 {
 	struct pmod_resolved ext4 = { .name = "ext4", .path = "/x/ext4.ko", .alias = "fs-ext4" };
 	struct pmod_record rec = { .action = "load", .module = "ext4", .path = "/x/ext4.ko" };
+	struct request first = { .text = "fs-ext4", .demand = true };
+	struct request second = { .text = "fs-xfs", .demand = true };
 	struct pmod_error err;
 	struct pmod_ctx *ctx;
 	char buf[4096];
 
 	(void)state;
 	ctx = ctx_with("AutoLoadPolicy = allow-list\nAutoLoadAllowList = fs-*\n");
-	assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
-	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", &ext4, &err), 0);
-	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	pmod_ctx_set_record_fn(ctx, keep_last, buf);
+	assert_int_equal(demand_check(ctx, &first, &ext4, &err), 0);
+	record_emit(ctx, &first, &rec);
+	assert_non_null(strstr(buf, "load request=fs-ext4 "));
 	assert_non_null(strstr(buf, " demand=yes rule=\"AutoLoadPolicy=allow-list "
 				    "(AutoLoadAllowList entry fs-*)\" "));
-	/* A new request has not been judged. */
-	assert_int_equal(pmod_ctx_set_request(ctx, "fs-xfs", true), 0);
-	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	/* Another request, not judged yet, on the same context. */
+	record_emit(ctx, &second, &rec);
+	assert_non_null(strstr(buf, "load request=fs-xfs "));
 	assert_null(strstr(buf, " rule="));
 	pmod_ctx_free(ctx);
 
 	ctx = ctx_with("AutoLoadPolicy = enabled\n");
-	assert_int_equal(pmod_ctx_set_request(ctx, "fs-ext4", true), 0);
-	assert_int_equal(pmod_demand_load_check(ctx, "fs-ext4", &ext4, &err), 0);
-	pmod_record_format(ctx, &rec, buf, sizeof(buf));
+	pmod_ctx_set_record_fn(ctx, keep_last, buf);
+	first.rule[0] = '\0';
+	assert_int_equal(demand_check(ctx, &first, &ext4, &err), 0);
+	record_emit(ctx, &first, &rec);
 	assert_non_null(strstr(buf, " rule=\"AutoLoadPolicy=enabled\" "));
 	pmod_ctx_free(ctx);
 }
@@ -503,7 +526,7 @@ static void test_no_forced_unload(void **state)
 	if (pmod_forced_unload_available())
 		skip();
 	ctx = ctx_with(NULL);
-	assert_int_equal(pmod_kernel_remove_ex(ctx, "a", PMOD_KERNEL_REMOVE_FORCE, &err), -EOPNOTSUPP);
+	assert_int_equal(kernel_remove(ctx, NULL, "a", PMOD_KERNEL_REMOVE_FORCE, &err), -EOPNOTSUPP);
 	assert_non_null(strstr(err.text, "not available"));
 	pmod_ctx_free(ctx);
 }

@@ -13,6 +13,7 @@
 static const char *progname = "pmod";
 static int max_priority = LOG_ERR;
 static bool to_syslog;
+static bool escape_messages;
 
 void tool_output_init(const char *name, int priority)
 {
@@ -61,10 +62,22 @@ static const char *priority_label(int priority)
 	}
 }
 
+void tool_output_escape_messages(void)
+{
+	escape_messages = true;
+}
+
 static void emit(int priority, const char *message)
 {
+	/* Room for every byte of a full message escaped as \xNN. */
+	char safe[4 * 2048 + 8];
+
 	if (priority > max_priority)
 		return;
+	if (escape_messages) {
+		pmod_escape(message, 0, 0, safe, sizeof(safe));
+		message = safe;
+	}
 	if (to_syslog)
 		syslog(priority, "%s: %s", priority_label(priority), message);
 	else

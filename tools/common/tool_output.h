@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every pmod tool prints the same way: kmod's message format
- * ("PROG: PRIO: message", kmod-facts §1), optional syslog, the verbosity
+ * ("PROG: PRIO: message", as kmod's tools print them), optional syslog, the verbosity
  * filter, and the version lines. The library's log messages go through
  * tool_log_fn so they look like the tool's own. */
 #ifndef PMOD_TOOL_OUTPUT_H
@@ -17,6 +17,11 @@ void tool_output_init(const char *progname, int max_priority);
 /* -s: messages go to syslog (LOG_DAEMON) instead of stderr. Also used
  * when stderr is closed. */
 void tool_output_use_syslog(void);
+/* Every message becomes exactly one line: control bytes in it (a newline
+ * in a module name, a file name or an argument) are written as \xNN
+ * (pmod_escape), on the terminal and in syslog alike. The loaders turn it
+ * on; their messages never mean to span lines. */
+void tool_output_escape_messages(void);
 /* -v raises the level by one, -q sets LOG_EMERG (nothing but the exit
  * status). */
 void tool_output_set_priority(int max_priority);
@@ -31,7 +36,7 @@ void tool_log_fn(void *data, int priority, const char *message);
 void tool_output_attach(struct pmod_ctx *ctx);
 
 /* rmmod -f, modprobe -r -f: the one-line notice that the force is
- * ignored (peios.md §4). Shown at every verbosity but -q's: the user asked
+ * ignored (Peios has no forced unload). Shown at every verbosity but -q's: the user asked
  * for something that does not happen and must know. */
 void tool_notice_no_forced_unload(void);
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -34,7 +33,7 @@ static void usage(void)
 	       progname);
 }
 
-/* kmod's words for the errors the kernel gives a load (kmod-facts §1.2). */
+/* kmod's words for the errors the kernel gives a load. */
 static const char *insert_strerror(int error)
 {
 	switch (-error) {
@@ -48,7 +47,7 @@ static const char *insert_strerror(int error)
 
 /* The arguments joined with spaces; a value holding a space that is not
  * already quoted is quoted, so that the kernel keeps it whole
- * (kmod-facts §1.2). NULL when out of memory. */
+ * (as kmod does). NULL when out of memory. */
 static char *join_params(int argc, char *argv[])
 {
 	size_t len = 1;
@@ -74,7 +73,15 @@ static char *join_params(int argc, char *argv[])
 	return out;
 }
 
-int main(int argc, char *argv[])
+struct args {
+	unsigned flags;
+	const char *filename;
+	char *params;
+};
+
+/* 0 to go on, 1 for a successful early exit (-V, -h), -1 for a usage
+ * error (already said). */
+static int parse_args(int argc, char *argv[], struct pmod_ctx_options *copts, struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
@@ -87,102 +94,107 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pmod_ctx_options copts = { .size = sizeof(copts) };
-	struct pmod_error err = { 0 };
-	struct pmod_ctx *ctx;
-	const char *filename;
-	char *params, *path = NULL;
-	unsigned flags = 0;
-	bool answered = false;
-	struct stat st;
-	int c, r;
+	int c;
 
-	tool_output_init(progname, LOG_WARNING);
 	/* -p: accepted and ignored, as kmod 30 does (an old option). */
 	while ((c = getopt_long(argc, argv, "fpsvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			flags |= PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC;
+			a->flags |= PMOD_LOAD_FORCE_MODVERSION | PMOD_LOAD_FORCE_VERMAGIC;
 			break;
-		case 'M': flags |= PMOD_INSERT_FORCE_MODVERSION; break;
-		case 'G': flags |= PMOD_INSERT_FORCE_VERMAGIC; break;
-		case 'R': copts.root = optarg; break;
+		case 'M': a->flags |= PMOD_LOAD_FORCE_MODVERSION; break;
+		case 'G': a->flags |= PMOD_LOAD_FORCE_VERMAGIC; break;
+		case 'R': copts->root = optarg; break;
 		case 'p': break;
 		case 's': tool_output_use_syslog(); break;
 		case 'v': tool_output_set_priority(tool_output_priority() + 1); break;
 		case 'V':
 			tool_print_version();
-			return EXIT_SUCCESS;
+			return 1;
 		case 'h':
 			usage();
-			return EXIT_SUCCESS;
+			return 1;
 		default:
-			return EXIT_FAILURE;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		tool_log(LOG_ERR, "missing filename.");
-		return EXIT_FAILURE;
+		return -1;
 	}
-	filename = argv[optind];
-	if (strcmp(filename, "-") == 0) {
+	a->filename = argv[optind];
+	if (strcmp(a->filename, "-") == 0) {
 		tool_log(LOG_ERR, "this tool does not support loading from stdin!");
-		return EXIT_FAILURE;
+		return -1;
 	}
-	params = join_params(argc - optind - 1, argv + optind + 1);
-	if (params == NULL) {
+	a->params = join_params(argc - optind - 1, argv + optind + 1);
+	if (a->params == NULL) {
 		tool_log(LOG_ERR, "out of memory");
-		return EXIT_FAILURE;
+		return -1;
 	}
+	return 0;
+}
+
+/* Just before the kernel is asked (-v). */
+static void show_insert(void *data, const struct pmod_step *s)
+{
+	(void)data;
+	tool_log(LOG_INFO, "inserting %s with parameters \"%s\"", s->path, s->options);
+}
+
+/* kmod's line for each way a load can end. */
+static void say_failure(const char *filename, int r, const struct pmod_load_options *lo,
+			const struct pmod_error *err)
+{
+	switch (lo->outcome) {
+	case PMOD_OUTCOME_NOT_FOUND:
+		tool_log(LOG_ERR, "could not load module %s: %s", filename, strerror(-r));
+		break;
+	case PMOD_OUTCOME_KERNEL:
+		tool_log(LOG_ERR, "could not insert module %s: %s: %s", filename,
+			 insert_strerror(r), err->text);
+		break;
+	default:
+		tool_log(LOG_ERR, "could not insert module %s: %s", filename, err->text);
+		break;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
+	struct args a = { 0 };
+	struct pmod_error err = { 0 };
+	struct pmod_ctx *ctx;
+	int r;
+
+	tool_output_init(progname, LOG_WARNING);
+	tool_output_escape_messages();
+	r = parse_args(argc, argv, &copts, &a);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
-		free(params);
+		free(a.params);
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(ctx);
-	pmod_ctx_set_request(ctx, filename, false);
-	/* Lockdown, then the privilege, then what the signing policy says
-	 * about forcing: all before the file is even looked at. */
-	r = pmod_gate(ctx, PMOD_OPERATION_LOAD, &err);
-	if (r == 0)
-		r = pmod_check_forced_load(ctx, flags, &err);
-	if (r < 0) {
-		tool_log(LOG_ERR, "could not insert module %s: %s", filename, err.text);
-		goto out;
+	/* Every gate (lockdown, privilege, the forced-load rule, the
+	 * module's signature on the bytes the kernel gets) is the library's. */
+	{
+		struct pmod_load_options lo = {
+			.size = sizeof(lo),
+			.flags = a.flags | PMOD_LOAD_FILE_ONLY,
+			.params = a.params,
+			.show = show_insert,
+		};
+
+		r = pmod_load(ctx, a.filename, &lo, &err);
+		if (r < 0)
+			say_failure(a.filename, r, &lo, &err);
 	}
-	/* --root moves an absolute FILE; a relative one stays relative to
-	 * the working directory. */
-	if (filename[0] == '/' && pmod_ctx_root(ctx)[0] != '\0') {
-		if (asprintf(&path, "%s%s", pmod_ctx_root(ctx), filename) < 0)
-			path = NULL;
-	} else {
-		path = strdup(filename);
-	}
-	if (path == NULL) {
-		tool_log(LOG_ERR, "out of memory");
-		r = -ENOMEM;
-		goto out;
-	}
-	/* Nothing reaches the kernel for a file that is not there. */
-	if (stat(path, &st) < 0) {
-		r = -errno;
-		tool_log(LOG_ERR, "could not load module %s: %s", filename, strerror(errno));
-		goto out;
-	}
-	/* The signing policy's verdict comes from the library's kernel
-	 * boundary, on the file it loads (a refusal is not the kernel's
-	 * answer: the second message below). */
-	tool_log(LOG_INFO, "inserting %s with parameters \"%s\"", path, params);
-	r = pmod_kernel_insert_ex(ctx, path, params, flags, &answered, &err);
-	if (r < 0 && answered)
-		tool_log(LOG_ERR, "could not insert module %s: %s: %s", filename,
-			 insert_strerror(r), err.text);
-	else if (r < 0)
-		tool_log(LOG_ERR, "could not insert module %s: %s", filename, err.text);
-out:
-	free(path);
-	free(params);
+	free(a.params);
 	pmod_ctx_free(ctx);
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

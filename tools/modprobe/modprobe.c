@@ -35,8 +35,8 @@ struct options {
 	bool dry_run;		/* -n */
 	bool first_time, ignore_commands, use_blacklist, remove_holders, force;
 	bool force_modversion, force_vermagic;
-	/* A kernel demand load ("-q -- NAME" from a kernel thread) or
-	 * --demand: AutoLoadPolicy applies and so does the blacklist. */
+	/* A kernel demand load (pmod_demand_invocation) or --demand:
+	 * AutoLoadPolicy applies and so does the blacklist. */
 	bool demand;
 	unsigned wait_ms;
 	const char **config_paths;	/* -C, NULL-terminated */
@@ -136,26 +136,15 @@ static int show_config(struct run *run)
 
 /* ---------------------------------------------------------------- lookup */
 
-/* An argument starting with '/' or "./" is a module file (kmod 31 and
- * later); anything else is a name or alias. */
-static bool is_path(const char *arg)
-{
-	return arg[0] == '/' || strncmp(arg, "./", 2) == 0;
-}
-
-/* 0 with *found set (maybe *count 0), or < 0 after saying why. */
+/* 0 with *found set (maybe *count 0), or < 0 after saying why. The
+ * path-or-name rule is the library's. */
 static int lookup(struct run *run, const char *arg, struct pmod_resolved **found,
 		  size_t *count)
 {
 	struct pmod_error err;
 	int r;
 
-	if (is_path(arg)) {
-		*count = 1;
-		r = pmod_resolve_path(run->ctx, arg, found, &err);
-	} else {
-		r = pmod_resolve(run->ctx, run->cfg, arg, found, count, &err);
-	}
+	r = pmod_resolve_request(run->ctx, run->cfg, arg, found, count, &err);
 	if (r < 0)
 		tool_log(LOG_ERR, "%s: %s", arg, err.text);
 	return r;
@@ -217,48 +206,56 @@ static int show_symbols(struct run *run, const char *arg, bool exports)
 
 /* ---------------------------------------------------------------- insert */
 
-static unsigned probe_flags(const struct options *o)
+static unsigned load_flags(const struct options *o)
 {
 	unsigned flags = 0;
 
-	/* --show-depends lists and loads nothing: it pays for no signature
-	 * verification either. */
 	if (o->show_depends)
-		flags |= PMOD_PROBE_DRY_RUN | PMOD_PROBE_IGNORE_LOADED |
-			 PMOD_PROBE_NO_SIGNATURE_CHECK;
+		flags |= PMOD_LOAD_LIST_ONLY;
 	if (o->dry_run)
-		flags |= PMOD_PROBE_DRY_RUN;
+		flags |= PMOD_LOAD_DRY_RUN;
 	if (o->first_time)
-		flags |= PMOD_PROBE_FIRST_TIME;
+		flags |= PMOD_LOAD_FIRST_TIME;
 	if (o->ignore_commands)
-		flags |= PMOD_PROBE_IGNORE_COMMANDS;
-	/* A demand load is never allowed to reach a blacklisted module,
-	 * even by its real name (peios.md §5). */
-	if (o->use_blacklist || o->demand)
-		flags |= PMOD_PROBE_BLACKLIST_NAMES;
+		flags |= PMOD_LOAD_IGNORE_COMMANDS;
+	if (o->use_blacklist)
+		flags |= PMOD_LOAD_USE_BLACKLIST;
 	if (o->force || o->force_modversion)
-		flags |= PMOD_PROBE_FORCE_MODVERSION;
+		flags |= PMOD_LOAD_FORCE_MODVERSION;
 	if (o->force || o->force_vermagic)
-		flags |= PMOD_PROBE_FORCE_VERMAGIC;
+		flags |= PMOD_LOAD_FORCE_VERMAGIC;
+	if (o->demand)
+		flags |= PMOD_LOAD_DEMAND;
 	return flags;
 }
 
-/* Every module the argument resolves to is tried; as in kmod, the result
- * is the last one's. */
-static int insert(struct run *run, const char *arg, const char *params)
+static void report_insert(void *data, const char *module, const struct pmod_error *err,
+			  bool fatal)
+{
+	(void)data;
+	(void)fatal;
+	tool_log(LOG_ERR, "could not insert '%s': %s", module, err->text);
+}
+
+static void report_remove(void *data, const char *module, const struct pmod_error *err,
+			  bool fatal)
+{
+	const struct run *run = data;
+
+	(void)module;
+	if (fatal)
+		fatal_or_warn(run, "%s", err->text);
+	else
+		tool_log(LOG_ERR, "%s", err->text);
+}
+
+/* -R: the modules a name resolves to; reads only. */
+static int resolve_only(struct run *run, const char *arg)
 {
 	struct pmod_resolved *found;
-	struct pmod_error err;
 	size_t count;
-	int r, ret = 0;
+	int r;
 
-	if (pmod_ctx_set_request(run->ctx, arg, run->o->demand) < 0)
-		return -ENOMEM;
-	/* "disabled" refuses before anything is even looked up. */
-	if (run->o->demand && pmod_demand_load_check(run->ctx, arg, NULL, &err) < 0) {
-		tool_log(LOG_ERR, "could not insert '%s': %s", arg, err.text);
-		return err.code;
-	}
 	r = lookup(run, arg, &found, &count);
 	if (r < 0)
 		return r;
@@ -268,122 +265,92 @@ static int insert(struct run *run, const char *arg, const char *params)
 			      pmod_ctx_module_dir(run->ctx));
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < count; i++) {
-		if (run->o->resolve_only) {
-			printf("%s\n", found[i].name);
-			continue;
-		}
-		if (run->o->demand &&
-		    pmod_demand_load_check(run->ctx, arg, &found[i], &err) < 0) {
-			ret = err.code;
-			tool_log(LOG_ERR, "could not insert '%s': %s", found[i].name, err.text);
-			continue;
-		}
-		r = pmod_probe(run->ctx, run->cfg, &found[i], params, probe_flags(run->o),
-			       run->show ? show_step : NULL, NULL, &err);
-		if (r >= 0) {
-			ret = 0;	/* blacklisted is a quiet success */
-			continue;
-		}
-		ret = r;
-		tool_log(LOG_ERR, "could not insert '%s': %s", found[i].name, err.text);
-	}
+	for (size_t i = 0; i < count; i++)
+		printf("%s\n", found[i].name);
 	pmod_resolved_free(found, count);
-	return ret;
+	return 0;
+}
+
+/* The words for a request the library did not carry out; what failed
+ * module by module was said as it happened (report_*). A gate refused the
+ * whole run: REFUSED stops here (*stop). */
+static void say_outcome(struct run *run, const char *verb, const char *arg, const char *gated,
+			enum pmod_outcome outcome, const struct pmod_error *err, bool *stop)
+{
+	switch (outcome) {
+	case PMOD_OUTCOME_REFUSED:
+		tool_log(LOG_ERR, "could not %s '%s': %s", verb, gated, err->text);
+		*stop = true;
+		break;
+	case PMOD_OUTCOME_LOOKUP_FAILED:
+		tool_log(LOG_ERR, "%s: %s", arg, err->text);
+		break;
+	case PMOD_OUTCOME_NOT_FOUND:
+		fatal_or_warn(run, "%s", err->text);
+		break;
+	case PMOD_OUTCOME_MODULE_FAILED:
+	case PMOD_OUTCOME_DONE:
+		break;
+	default:
+		tool_log(LOG_ERR, "%s", err->text);
+		break;
+	}
+}
+
+/* Every module the argument resolves to is tried, through every gate, by
+ * the library; as in kmod, the result is the last one's. */
+static int insert(struct run *run, const char *arg, const char *params, const char *gated,
+		  bool *stop)
+{
+	struct pmod_load_options lo = {
+		.size = sizeof(lo),
+		.flags = load_flags(run->o),
+		.params = params,
+		.config = run->cfg,
+		.show = run->show ? show_step : NULL,
+		.report = report_insert,
+		.report_data = run,
+	};
+	struct pmod_error err = { 0 };
+	int r;
+
+	if (run->o->resolve_only)
+		return resolve_only(run, arg);
+	r = pmod_load(run->ctx, arg, &lo, &err);
+	if (r < 0)
+		say_outcome(run, "insert", arg, gated, lo.outcome, &err, stop);
+	return r < 0 ? r : 0;	/* blacklisted is a quiet success */
 }
 
 /* ---------------------------------------------------------------- remove */
 
-static int remove_one(struct run *run, const char *arg)
-{
-	struct pmod_remove_options ro = {
-		.wait_ms = run->o->wait_ms,
-		.show = run->show ? show_step : NULL,
-	};
-	struct pmod_resolved *found;
-	size_t count;
-	int r, ret = 0;
-
-	if (pmod_ctx_set_request(run->ctx, arg, false) < 0)
-		return -ENOMEM;
-	if (run->o->force)
-		ro.flags |= PMOD_REMOVE_FORCE;
-	if (run->o->dry_run || run->o->show_depends)
-		ro.flags |= PMOD_REMOVE_DRY_RUN;
-	if (run->o->ignore_commands)
-		ro.flags |= PMOD_REMOVE_IGNORE_COMMANDS;
-	if (run->o->remove_holders)
-		ro.flags |= PMOD_REMOVE_HOLDERS;
-	if (run->o->first_time)
-		ro.flags |= PMOD_REMOVE_FIRST_TIME;
-	r = lookup(run, arg, &found, &count);
-	if (r < 0)
-		return r;
-	if (count == 0) {
-		pmod_resolved_free(found, count);
-		fatal_or_warn(run, "Module %s not found.", arg);
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < count; i++) {
-		struct pmod_error err;
-
-		r = pmod_remove(run->ctx, run->cfg, &found[i], &ro, &err);
-		if (r >= 0)
-			continue;
-		ret = r;
-		if (ro.refused)
-			fatal_or_warn(run, "%s", err.text);
-		else
-			tool_log(LOG_ERR, "%s", err.text);
-	}
-	pmod_resolved_free(found, count);
-	return ret;
-}
-
-/* ---------------------------------------------------------------- gates */
-
-static char *join_params(char **args, int n);
-
-/* Does this run ask the kernel to change anything? Dry runs, -D, -R, -c
- * and the symbol dumps only read. */
-static bool changes_kernel(const struct options *o)
-{
-	return !(o->dry_run || o->show_depends || o->resolve_only || o->show_config ||
-		 o->show_modversions || o->show_exports);
-}
-
-/* Lockdown, privilege and the forced-load rule, before any
- * configuration or module is read. 0, or < 0 after saying why. */
-static int check_gates(struct run *run, int nargs, char **args)
+static int remove_one(struct run *run, const char *arg, const char *gated, bool *stop)
 {
 	const struct options *o = run->o;
-	enum pmod_operation op = o->remove ? PMOD_OPERATION_UNLOAD : PMOD_OPERATION_LOAD;
-	unsigned insert_flags = 0;
-	struct pmod_error err;
-	char *request;
+	struct pmod_unload_options uo = {
+		.size = sizeof(uo),
+		.wait_ms = o->wait_ms,
+		.config = run->cfg,
+		.show = run->show ? show_step : NULL,
+		.report = report_remove,
+		.report_data = run,
+	};
+	struct pmod_error err = { 0 };
 	int r;
 
-	if (!changes_kernel(o))
-		return 0;
-	/* A load takes one name and its parameters; -a and -r take names. */
-	request = join_params(args, o->remove || o->all ? nargs : (nargs > 0 ? 1 : 0));
-	if (request == NULL || pmod_ctx_set_request(run->ctx, request, o->demand) < 0) {
-		free(request);
-		tool_log(LOG_ERR, "out of memory");
-		return -ENOMEM;
-	}
-	r = pmod_gate(run->ctx, op, &err);
-	if (r == 0 && op == PMOD_OPERATION_LOAD) {
-		if (o->force || o->force_modversion)
-			insert_flags |= PMOD_INSERT_FORCE_MODVERSION;
-		if (o->force || o->force_vermagic)
-			insert_flags |= PMOD_INSERT_FORCE_VERMAGIC;
-		r = pmod_check_forced_load(run->ctx, insert_flags, &err);
-	}
+	if (o->force)
+		uo.flags |= PMOD_UNLOAD_FORCE;
+	if (o->dry_run || o->show_depends)
+		uo.flags |= PMOD_UNLOAD_DRY_RUN;
+	if (o->ignore_commands)
+		uo.flags |= PMOD_UNLOAD_IGNORE_COMMANDS;
+	if (o->remove_holders)
+		uo.flags |= PMOD_UNLOAD_REMOVE_HOLDERS;
+	if (o->first_time)
+		uo.flags |= PMOD_UNLOAD_FIRST_TIME;
+	r = pmod_unload(run->ctx, arg, &uo, &err);
 	if (r < 0)
-		tool_log(LOG_ERR, "could not %s '%s': %s", op == PMOD_OPERATION_LOAD ? "insert" : "remove",
-			 request, err.text);
-	free(request);
+		say_outcome(run, "remove", arg, gated, uo.outcome, &err, stop);
 	return r;
 }
 
@@ -553,7 +520,10 @@ static bool parse_wait(const char *s, unsigned *ms)
 	return true;
 }
 
-int main(int argc, char *argv[])
+/* Options and MODPROBE_OPTIONS into o, copts and *verbosity. 0 to go on,
+ * 1 for a successful early exit (-V, -h), -1 for an error (already said). */
+static int parse_options(int *argcp, char ***argvp, struct options *o,
+			 struct pmod_ctx_options *copts, int *verbosity)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -590,142 +560,169 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int argc, c;
+	char **argv;
+
+	if (prepend_env_options(argcp, argvp) < 0) {
+		tool_log(LOG_ERR, "Could not prepend options from command line");
+		return -1;
+	}
+	argc = *argcp;
+	argv = *argvp;
+	o->config_paths = calloc((size_t)argc + 1, sizeof(*o->config_paths));
+	if (o->config_paths == NULL)
+		return -1;
+	while ((c = getopt_long(argc, argv, "arw:ibfRDcnC:d:S:sqvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->all = true; break;
+		case 'r': o->remove = true; break;
+		case OPT_REMOVE_DEPENDENCIES:
+			tool_log(LOG_WARNING, "--remove-dependencies is deprecated: use --remove-holders");
+			/* fall through */
+		case OPT_REMOVE_HOLDERS:
+			o->remove = o->remove_holders = true;
+			break;
+		case 'w':
+			if (!parse_wait(optarg, &o->wait_ms)) {
+				tool_log(LOG_ERR, "unexpected wait value '%s'.", optarg);
+				return -1;
+			}
+			break;
+		case OPT_FIRST_TIME: o->first_time = true; break;
+		case 'i': o->ignore_commands = true; break;
+		case 'b': o->use_blacklist = true; break;
+		case 'f': o->force = true; break;
+		case OPT_FORCE_MODVERSION: o->force_modversion = true; break;
+		case OPT_FORCE_VERMAGIC: o->force_vermagic = true; break;
+		case 'R': o->resolve_only = true; break;
+		case 'D': o->show_depends = true; break;
+		case 'c': o->show_config = true; break;
+		case OPT_SHOW_MODVERSIONS: o->show_modversions = true; break;
+		case OPT_SHOW_EXPORTS: o->show_exports = true; break;
+		case 'n': o->dry_run = true; break;
+		case 'C':
+			o->config_paths[o->nconfig_paths++] = optarg;
+			append_env_option("-C", optarg);
+			break;
+		case 'd': copts->basedir = optarg; break;
+		case 'S': copts->kernel_release = optarg; break;
+		case OPT_ROOT: copts->root = optarg; break;
+		case OPT_DEMAND: o->demand = true; break;
+		case 's':
+			tool_output_use_syslog();
+			append_env_option("-s", NULL);
+			break;
+		case 'q':
+			*verbosity = LOG_EMERG;
+			append_env_option("-q", NULL);
+			break;
+		case 'v':
+			if (*verbosity < LOG_DEBUG)
+				(*verbosity)++;
+			append_env_option("-v", NULL);
+			break;
+		case 'V':
+			tool_print_version();
+			return 1;
+		case 'h':
+			usage();
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	if (optind >= argc && !o->show_config) {
+		tool_log(LOG_ERR, "missing parameters. See -h.");
+		return -1;
+	}
+	return 0;
+}
+
+/* A demand load takes one name and nothing else: the kernel's shape. */
+static bool demand_shape_ok(const struct options *o, int nargs)
+{
+	return !(o->remove || o->all || o->show_config || o->show_modversions ||
+		 o->show_exports || nargs != 1);
+}
+
+/* What a gate refusal names: a load's one name, or every name of -a/-r. */
+static char *gated_request(const struct options *o, char **args, int nargs)
+{
+	return join_params(args, o->remove || o->all || nargs == 0 ? nargs : 1);
+}
+
+/* The mode the options chose, on args (names, then a load's parameters). */
+static int run_mode(struct run *run, char **args, int nargs)
+{
+	struct options *o = (struct options *)run->o;
+	char *gated = gated_request(o, args, nargs), *params = NULL;
+	bool stop = false;
+	int r = 0;
+
+	if (gated == NULL)
+		return -ENOMEM;
+	if (o->show_config) {
+		r = show_config(run);
+	} else if (o->show_modversions || o->show_exports) {
+		r = show_symbols(run, args[0], !o->show_modversions);
+	} else if (o->remove) {
+		if (o->force && !pmod_forced_unload_available()) {
+			tool_notice_no_forced_unload();
+			o->force = false;
+		}
+		for (int i = 0; i < nargs && !stop; i++)
+			if (remove_one(run, args[i], gated, &stop) < 0)
+				r = -1;
+	} else if (o->all) {
+		for (int i = 0; i < nargs && !stop; i++)
+			if (insert(run, args[i], NULL, gated, &stop) < 0)
+				r = -1;
+	} else {
+		params = join_params(args + 1, nargs - 1);
+		r = params ? insert(run, args[0], params, gated, &stop) : -ENOMEM;
+	}
+	free(params);
+	free(gated);
+	return r;
+}
+
+int main(int argc, char *argv[])
+{
 	struct options o = { 0 };
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_config_options cfg_opts = { .size = sizeof(cfg_opts) };
 	struct run run = { .o = &o };
 	struct pmod_error err;
 	int verbosity = LOG_WARNING;
-	bool kernel_shape;
-	int c, r = 0;
+	int r;
 
 	tool_output_init(progname, LOG_WARNING);
-	/* The kernel's request_module runs exactly "modprobe -q -- NAME"
-	 * (it sets no MODPROBE_OPTIONS); whether the parent is a kernel
-	 * thread is asked once the context exists. */
-	kernel_shape = argc == 4 && strcmp(argv[1], "-q") == 0 && strcmp(argv[2], "--") == 0;
-	if (prepend_env_options(&argc, &argv) < 0) {
-		tool_log(LOG_ERR, "Could not prepend options from command line");
-		return EXIT_FAILURE;
-	}
-	o.config_paths = calloc((size_t)argc + 1, sizeof(*o.config_paths));
-	if (o.config_paths == NULL)
-		return EXIT_FAILURE;
-	while ((c = getopt_long(argc, argv, "arw:ibfRDcnC:d:S:sqvVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a': o.all = true; break;
-		case 'r': o.remove = true; break;
-		case OPT_REMOVE_DEPENDENCIES:
-			tool_log(LOG_WARNING, "--remove-dependencies is deprecated: use --remove-holders");
-			/* fall through */
-		case OPT_REMOVE_HOLDERS:
-			o.remove = o.remove_holders = true;
-			break;
-		case 'w':
-			if (!parse_wait(optarg, &o.wait_ms)) {
-				tool_log(LOG_ERR, "unexpected wait value '%s'.", optarg);
-				goto early_exit;
-			}
-			break;
-		case OPT_FIRST_TIME: o.first_time = true; break;
-		case 'i': o.ignore_commands = true; break;
-		case 'b': o.use_blacklist = true; break;
-		case 'f': o.force = true; break;
-		case OPT_FORCE_MODVERSION: o.force_modversion = true; break;
-		case OPT_FORCE_VERMAGIC: o.force_vermagic = true; break;
-		case 'R': o.resolve_only = true; break;
-		case 'D': o.show_depends = true; break;
-		case 'c': o.show_config = true; break;
-		case OPT_SHOW_MODVERSIONS: o.show_modversions = true; break;
-		case OPT_SHOW_EXPORTS: o.show_exports = true; break;
-		case 'n': o.dry_run = true; break;
-		case 'C':
-			o.config_paths[o.nconfig_paths++] = optarg;
-			append_env_option("-C", optarg);
-			break;
-		case 'd': copts.basedir = optarg; break;
-		case 'S': copts.kernel_release = optarg; break;
-		case OPT_ROOT: copts.root = optarg; break;
-		case OPT_DEMAND: o.demand = true; break;
-		case 's':
-			tool_output_use_syslog();
-			append_env_option("-s", NULL);
-			break;
-		case 'q':
-			verbosity = LOG_EMERG;
-			append_env_option("-q", NULL);
-			break;
-		case 'v':
-			if (verbosity < LOG_DEBUG)
-				verbosity++;
-			append_env_option("-v", NULL);
-			break;
-		case 'V':
-			tool_print_version();
-			{ r = 1; goto early_exit; }
-		case 'h':
-			usage();
-			{ r = 1; goto early_exit; }
-		default:
-			goto early_exit;
-		}
-	}
+	tool_output_escape_messages();
+	/* Asked of the command line exactly as the kernel would give it,
+	 * before MODPROBE_OPTIONS is added. */
+	o.demand = pmod_demand_invocation(argc, argv);
+	r = parse_options(&argc, &argv, &o, &copts, &verbosity);
+	if (r != 0)
+		goto early_exit;
 	tool_output_set_priority(verbosity);
 	run.show = o.show_depends || verbosity > LOG_WARNING;
-	if (optind >= argc && !o.show_config) {
-		tool_log(LOG_ERR, "missing parameters. See -h.");
-		goto early_exit;
-	}
 	r = pmod_ctx_new(&copts, &run.ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
-		free(o.config_paths);
-		return EXIT_FAILURE;
+		goto early_exit;
 	}
 	tool_output_attach(run.ctx);
-	if (kernel_shape && pmod_kernel_parent_is_kernel_thread(run.ctx))
-		o.demand = true;
-	if (o.demand && (o.remove || o.all || o.show_config || o.show_modversions ||
-			 o.show_exports || argc - optind != 1)) {
+	if (o.demand && !demand_shape_ok(&o, argc - optind)) {
 		tool_log(LOG_ERR, "a demand load takes exactly one module name and no other mode");
-		goto ctx_exit;
-	}
-	r = check_gates(&run, argc - optind, argv + optind);
-	if (r < 0)
-		goto ctx_exit;
-	if (!o.show_modversions && !o.show_exports) {
+		r = -EINVAL;
+	} else if (!o.show_modversions && !o.show_exports) {
 		cfg_opts.paths = o.nconfig_paths ? o.config_paths : NULL;
 		r = pmod_config_load(run.ctx, &cfg_opts, &run.cfg, &err);
-		if (r < 0) {
+		if (r < 0)
 			tool_log(LOG_ERR, "%s", err.text);
-			pmod_ctx_free(run.ctx);
-			free(o.config_paths);
-			return EXIT_FAILURE;
-		}
 	}
-
-	if (o.show_config) {
-		r = show_config(&run);
-	} else if (o.show_modversions || o.show_exports) {
-		r = show_symbols(&run, argv[optind], !o.show_modversions);
-	} else if (o.remove) {
-		if (o.force && !pmod_forced_unload_available()) {
-			tool_notice_no_forced_unload();
-			o.force = false;
-		}
-		for (int i = optind; i < argc; i++)
-			if (remove_one(&run, argv[i]) < 0)
-				r = -1;
-	} else if (o.all) {
-		for (int i = optind; i < argc; i++)
-			if (insert(&run, argv[i], NULL) < 0)
-				r = -1;
-	} else {
-		char *params = join_params(argv + optind + 1, argc - optind - 1);
-
-		r = params ? insert(&run, argv[optind], params) : -ENOMEM;
-		free(params);
-	}
+	if (r >= 0)
+		r = run_mode(&run, argv + optind, argc - optind);
 	pmod_config_free(run.cfg);
 	pmod_ctx_free(run.ctx);
 	free(o.config_paths);
@@ -735,13 +732,8 @@ int main(int argc, char *argv[])
 	}
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 
-ctx_exit:
-	pmod_ctx_free(run.ctx);
-	free(o.config_paths);
-	return EXIT_FAILURE;
-
 early_exit:
-	/* -V and -h succeed (r == 1); anything else here is a usage error. */
+	/* -V and -h succeed (r == 1); anything else here is an error. */
 	free(o.config_paths);
 	return r == 1 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -2,15 +2,13 @@
 /* rmmod: unload modules by name or path. Each module is checked first
  * (built in, not loaded, in use) with kmod 30's messages; then the kernel
  * is asked with delete_module(name, O_NONBLOCK). There is no forced unload
- * on Peios (peios.md §4): -f prints a notice and changes nothing else,
+ * on Peios: -f prints a notice and changes nothing else,
  * except in development builds made with -Dforced_unload=true. */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
 #include "config.h"
@@ -34,69 +32,9 @@ static void usage(void)
 	       progname);
 }
 
-/* The module name of an argument: from the file name when the argument is
- * an existing path (kmod's rule), else the argument with '-' made '_' up
- * to its first '.'. */
-static int argument_name(struct pmod_ctx *ctx, const char *arg, char *name, size_t size)
-{
-	const char *root = pmod_ctx_root(ctx);
-	char path[PATH_MAX];
-	struct stat st;
-	size_t i;
-
-	if (arg[0] == '/' && root[0] != '\0')
-		snprintf(path, sizeof(path), "%s%s", root, arg);
-	else
-		snprintf(path, sizeof(path), "%s", arg);
-	if (stat(path, &st) == 0)
-		return pmod_module_name(arg, name, size);
-	for (i = 0; arg[i] != '\0' && arg[i] != '.'; i++) {
-		if (i + 1 >= size)
-			return -ENAMETOOLONG;
-		name[i] = arg[i] == '-' ? '_' : arg[i];
-	}
-	name[i] = '\0';
-	return (int)i;
-}
-
-/* kmod's checks before unloading; 0 when the module may be removed. */
-static int check_module(struct pmod_ctx *ctx, const char *name)
-{
-	struct pmod_loaded_module usage;
-	int state, r;
-
-	state = pmod_kernel_module_state(ctx, name);
-	if (state == PMOD_STATE_BUILTIN) {
-		tool_log(LOG_ERR, "Module %s is builtin.", name);
-		return -ENOENT;
-	}
-	if (state < 0 || state == PMOD_STATE_ABSENT) {
-		tool_log(LOG_ERR, "Module %s is not currently loaded", name);
-		return -ENOENT;
-	}
-	r = pmod_kernel_module_usage(ctx, name, &usage, NULL);
-	if (r < 0) {
-		tool_log(LOG_ERR, "Module %s is not currently loaded", name);
-		return -ENOENT;
-	}
-	if (usage.nholders > 0 || usage.refcnt > 0) {
-		char who[2048];
-
-		/* kmod's words, then who holds it and how often. */
-		pmod_describe_usage(&usage, who, sizeof(who));
-		tool_log(LOG_ERR, "Module %s is in use%s", name, who);
-		r = -EBUSY;
-	} else if (usage.refcnt == -ENOENT) {
-		tool_log(LOG_ERR, "Module unloading is not supported");
-		r = -ENOENT;
-	} else {
-		r = 0;
-	}
-	pmod_loaded_module_release(&usage);
-	return r;
-}
-
-int main(int argc, char *argv[])
+/* 0 to go on, 1 for a successful early exit (-V, -h), -1 for a usage
+ * error (already said). */
+static int parse_args(int argc, char *argv[], struct pmod_ctx_options *copts, bool *force)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
@@ -107,32 +45,85 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pmod_ctx_options copts = { .size = sizeof(copts) };
-	struct pmod_ctx *ctx;
-	bool force = false;
-	int c, r, failed = 0;
+	int c;
 
-	tool_output_init(progname, LOG_ERR);
 	while ((c = getopt_long(argc, argv, "fsvVh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': force = true; break;
-		case 'R': copts.root = optarg; break;
+		case 'f': *force = true; break;
+		case 'R': copts->root = optarg; break;
 		case 's': tool_output_use_syslog(); break;
 		case 'v': tool_output_set_priority(tool_output_priority() + 1); break;
 		case 'V':
 			tool_print_version();
-			return EXIT_SUCCESS;
+			return 1;
 		case 'h':
 			usage();
-			return EXIT_SUCCESS;
+			return 1;
 		default:
-			return EXIT_FAILURE;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		tool_log(LOG_ERR, "missing module name.");
-		return EXIT_FAILURE;
+		return -1;
 	}
+	return 0;
+}
+
+/* Just before the kernel is asked (-v). */
+static void show_remove(void *data, const struct pmod_step *s)
+{
+	(void)data;
+	tool_log(LOG_INFO, "removing %s", s->name);
+}
+
+/* One argument. 0 done, -1 failed, -2 stop here (kmod stops at a name it
+ * cannot make, and a gate that refuses one refuses them all). */
+static int remove_arg(struct pmod_ctx *ctx, char **args, int nargs, int i, bool force)
+{
+	struct pmod_unload_options uo = {
+		.size = sizeof(uo),
+		.flags = PMOD_UNLOAD_MODULE_ONLY | (force ? PMOD_UNLOAD_FORCE : 0),
+		.show = show_remove,
+	};
+	struct pmod_error err = { 0 };
+	const char *arg = args[i];
+	int r;
+
+	r = pmod_unload(ctx, arg, &uo, &err);
+	if (r >= 0)
+		return 0;
+	switch (uo.outcome) {
+	case PMOD_OUTCOME_REFUSED:
+		tool_log(LOG_ERR, "could not remove module %s%s: %s", args[0],
+			 nargs > 1 ? " (and the others)" : "", err.text);
+		return -2;
+	case PMOD_OUTCOME_LOOKUP_FAILED:
+		tool_log(LOG_ERR, "could not use module %.80s%s: %s", arg,
+			 strlen(arg) > 80 ? "..." : "", strerror(-r));
+		return -2;
+	case PMOD_OUTCOME_CHECK_FAILED:
+		tool_log(LOG_ERR, "%s", err.text);
+		return -1;
+	default:
+		tool_log(LOG_ERR, "could not remove module %s: %s: %s", arg, strerror(-r),
+			 err.text);
+		return -1;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
+	struct pmod_ctx *ctx;
+	bool force = false;
+	int r, failed = 0;
+
+	tool_output_init(progname, LOG_ERR);
+	tool_output_escape_messages();
+	r = parse_args(argc, argv, &copts, &force);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	/* Only a development build (-Dforced_unload=true) can force. */
 	if (force && !pmod_forced_unload_available()) {
 		tool_notice_no_forced_unload();
@@ -144,42 +135,14 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	tool_output_attach(ctx);
-	/* Lockdown and privilege before any module is looked at. */
-	{
-		struct pmod_error err = { 0 };
-
-		if (pmod_gate(ctx, PMOD_OPERATION_UNLOAD, &err) < 0) {
-			tool_log(LOG_ERR, "could not remove module %s%s: %s", argv[optind],
-				 argc - optind > 1 ? " (and the others)" : "", err.text);
-			pmod_ctx_free(ctx);
-			return EXIT_FAILURE;
-		}
-	}
+	/* Lockdown, privilege, kmod's checks (built in, not loaded, in use)
+	 * and the unload itself are the library's. */
 	for (int i = optind; i < argc; i++) {
-		struct pmod_error err = { 0 };
-		char name[PATH_MAX];
-
-		r = argument_name(ctx, argv[i], name, sizeof(name));
-		if (r < 0) {
-			/* kmod stops at a name it cannot even make. */
-			tool_log(LOG_ERR, "could not use module %.80s%s: %s", argv[i],
-				 strlen(argv[i]) > 80 ? "..." : "", strerror(-r));
+		r = remove_arg(ctx, argv + optind, argc - optind, i - optind, force);
+		if (r < 0)
 			failed = 1;
+		if (r == -2)
 			break;
-		}
-		/* kmod skips its checks when forcing: the kernel decides. */
-		if (!force && check_module(ctx, name) < 0) {
-			failed = 1;
-			continue;
-		}
-		tool_log(LOG_INFO, "removing %s", name);
-		pmod_ctx_set_request(ctx, argv[i], false);
-		r = pmod_kernel_remove_ex(ctx, name, force ? PMOD_KERNEL_REMOVE_FORCE : 0, &err);
-		if (r < 0) {
-			tool_log(LOG_ERR, "could not remove module %s: %s: %s", argv[i],
-				 strerror(-r), err.text);
-			failed = 1;
-		}
 	}
 	pmod_ctx_free(ctx);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
