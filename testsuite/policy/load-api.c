@@ -35,7 +35,7 @@ static void load(struct pmod_ctx *ctx, const char *what, const char *request, un
 
 int main(int argc, char *argv[])
 {
-	struct pmod_ctx_options copts = { 0 };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_ctx *ctx;
 	int r;
 
