@@ -323,7 +323,7 @@ int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- configuration */
-/* modprobe.d the way kmod reads it (kmod-facts §2.1-2.6): *.conf files from
+/* modprobe.d the way kmod reads it: *.conf files from
  * /etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d,
  * /usr/lib/modprobe.d and /lib/modprobe.d under the context's root, merged
  * by basename with modules.softdep and modules.weakdep of the module
@@ -704,7 +704,7 @@ void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- policy */
-/* The Peios module policy (peios.md §2): the registry key
+/* The Peios module policy: the registry key
  * Machine\System\Modules, or /etc/pmod/policy.conf under the context's root
  * where there is no registry. Read once per context, on first use. */
 

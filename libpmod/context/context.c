@@ -85,7 +85,8 @@ int pmod_ctx_new(const struct pmod_ctx_options *caller_opts, struct pmod_ctx **o
 	if (ctx == NULL)
 		return -ENOMEM;
 	ctx->log.priority = LOG_ERR;
-	ctx->max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
+	ctx->trust.max_module_size = PMOD_DEFAULT_MAX_MODULE_SIZE;
+	ctx->trust.log = &ctx->log;
 	privilege_init(&ctx->privilege, &ctx->log);
 	ctx->root = normalize_root(opts->root);
 	if (opts->kernel_release != NULL) {
@@ -105,6 +106,7 @@ int pmod_ctx_new(const struct pmod_ctx_options *caller_opts, struct pmod_ctx **o
 		return -ENOMEM;
 	}
 	ctx->basedir = basedir;
+	ctx->trust.root = ctx->root;
 	*out = ctx;
 	return 0;
 }
@@ -116,8 +118,7 @@ void pmod_ctx_free(struct pmod_ctx *ctx)
 	for (int i = 0; i < CTX_INDEX_COUNT; i++)
 		index_reader_close(ctx->indexes[i]);
 	mapped_file_unmap(&ctx->builtin_modinfo);
-	signature_cache_free(ctx->signature_cache);
-	trust_store_free(ctx->trust_store);
+	trust_context_release(&ctx->trust);
 	policy_free(ctx->policy);
 	privilege_release(&ctx->privilege);
 	free(ctx->root);
@@ -179,7 +180,12 @@ const char *ctx_moddir(const struct pmod_ctx *ctx)
 
 size_t ctx_max_module_size(const struct pmod_ctx *ctx)
 {
-	return ctx->max_module_size;
+	return ctx->trust.max_module_size;
+}
+
+struct trust_context *ctx_trust(struct pmod_ctx *ctx)
+{
+	return &ctx->trust;
 }
 
 struct privilege *ctx_privilege(struct pmod_ctx *ctx)

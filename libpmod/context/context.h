@@ -9,8 +9,7 @@
 #include "log.h"
 #include "mapped_file.h"
 #include "privilege.h"
-#include "signature_cache.h"
-#include "trust_store.h"
+#include "trust_context.h"
 
 struct pmod_policy;
 
@@ -33,13 +32,12 @@ struct pmod_ctx {
 	struct log_sink log;
 	/* Decompressed modules larger than this are refused: a bomb is not
 	 * swallowed. Tests lower it. */
-	size_t max_module_size;
 	struct index_reader *indexes[CTX_INDEX_COUNT];
 	bool index_tried[CTX_INDEX_COUNT];
 	struct mapped_file builtin_modinfo;
 	bool builtin_modinfo_tried;
-	struct signature_cache *signature_cache;
-	struct trust_store *trust_store;	/* trust_store.c, loaded on first use */
+	/* Trust store, signer memo and the module size cap (trust layer). */
+	struct trust_context trust;
 	/* policy.c: read on first use. */
 	struct pmod_policy *policy;
 	/* The caller's authority, asked on first use. */
@@ -62,6 +60,8 @@ const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx);
 const char *ctx_moddir(const struct pmod_ctx *ctx);
 /* Decompressed modules larger than this are refused. */
 size_t ctx_max_module_size(const struct pmod_ctx *ctx);
+/* The trust layer's state: images and verifiers carry it. */
+struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
 

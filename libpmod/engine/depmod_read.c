@@ -40,7 +40,8 @@ static int read_one(struct pmod_ctx *ctx, struct depmod_module *m, struct byte_b
 	char *p;
 	int r;
 
-	r = image_open_buffered(ctx, m->path, scratch, &img, err);
+	r = image_open_buffered(ctx_trust(ctx), ctx_max_module_size(ctx), m->path, scratch, &img,
+				err);
 	if (r < 0)
 		return r;
 	if ((r = pmod_image_modinfo(img, &info, &ninfo, err)) < 0 ||

@@ -118,7 +118,7 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	}
 	in.data = mb->data;
 	in.size = mb->size;
-	verifier_init(&v, ctx);
+	verifier_init(&v, ctx_trust(ctx));
 	r = verifier_check(&v, &in, res, &why);
 	verifier_release(&v);
 	if (r < 0) {

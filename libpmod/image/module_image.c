@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
 #include "error.h"
 #include "module_image.h"
 
@@ -24,12 +23,12 @@ int lazy_part_finish(struct lazy_part *part, int result, const struct pmod_error
 	return lazy_part_result(part, err);
 }
 
-static int image_finish(struct pmod_ctx *ctx, struct pmod_image *img, struct pmod_image **out,
-			struct pmod_error *err)
+static int image_finish(struct trust_context *trust, struct pmod_image *img,
+			struct pmod_image **out, struct pmod_error *err)
 {
 	int r;
 
-	img->ctx = ctx;
+	img->trust = trust;
 	r = elf_reader_init(&img->elf, img->bytes.data, img->bytes.size, err);
 	if (r < 0) {
 		pmod_image_free(img);
@@ -39,8 +38,8 @@ static int image_finish(struct pmod_ctx *ctx, struct pmod_image *img, struct pmo
 	return 0;
 }
 
-int pmod_image_open(struct pmod_ctx *ctx, const char *path, struct pmod_image **out,
-		    struct pmod_error *err)
+int image_open(struct trust_context *trust, size_t max_size, const char *path,
+	       struct pmod_image **out, struct pmod_error *err)
 {
 	struct pmod_image *img = calloc(1, sizeof(*img));
 	int r;
@@ -49,16 +48,17 @@ int pmod_image_open(struct pmod_ctx *ctx, const char *path, struct pmod_image **
 		free(img);
 		return pmod_fail(err, -ENOMEM, "out of memory");
 	}
-	r = module_bytes_open(path, ctx->max_module_size, &img->bytes, err);
+	r = module_bytes_open(path, max_size, &img->bytes, err);
 	if (r < 0) {
 		pmod_image_free(img);
 		return r;
 	}
-	return image_finish(ctx, img, out, err);
+	return image_finish(trust, img, out, err);
 }
 
-int image_open_buffered(struct pmod_ctx *ctx, const char *path, struct byte_buffer *scratch,
-			struct pmod_image **out, struct pmod_error *err)
+int image_open_buffered(struct trust_context *trust, size_t max_size, const char *path,
+			struct byte_buffer *scratch, struct pmod_image **out,
+			struct pmod_error *err)
 {
 	struct pmod_image *img = calloc(1, sizeof(*img));
 	int r;
@@ -67,35 +67,35 @@ int image_open_buffered(struct pmod_ctx *ctx, const char *path, struct byte_buff
 		free(img);
 		return pmod_fail(err, -ENOMEM, "out of memory");
 	}
-	r = module_bytes_read(path, ctx->max_module_size, scratch, &img->bytes, err);
+	r = module_bytes_read(path, max_size, scratch, &img->bytes, err);
 	if (r < 0) {
 		pmod_image_free(img);
 		return r;
 	}
-	return image_finish(ctx, img, out, err);
+	return image_finish(trust, img, out, err);
 }
 
-int pmod_image_new_from_memory(struct pmod_ctx *ctx, const void *data, size_t size,
-			       struct pmod_image **out, struct pmod_error *err)
+int image_from_memory(struct trust_context *trust, size_t max_size, const void *data,
+		      size_t size, struct pmod_image **out, struct pmod_error *err)
 {
 	struct pmod_image *img = calloc(1, sizeof(*img));
 	int r;
 
 	if (img == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
-	r = module_bytes_from_memory(data, size, ctx->max_module_size, &img->bytes, err);
+	r = module_bytes_from_memory(data, size, max_size, &img->bytes, err);
 	if (r < 0) {
 		pmod_image_free(img);
 		return r;
 	}
-	return image_finish(ctx, img, out, err);
+	return image_finish(trust, img, out, err);
 }
 
 void pmod_image_free(struct pmod_image *img)
 {
 	if (img == NULL)
 		return;
-	image_signature_release(img);
+	free(img->signature_copy);
 	free(img->modinfo);
 	free(img->versions);
 	free(img->exports);

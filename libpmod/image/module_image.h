@@ -16,8 +16,12 @@ struct lazy_part {
 	struct pmod_error error;
 };
 
+/* The trust layer's state, which signatures are decoded and verified with;
+ * the image only carries it for them. */
+struct trust_context;
+
 struct pmod_image {
-	struct pmod_ctx *ctx;
+	struct trust_context *trust;
 	char *path;
 	struct module_bytes bytes;
 	struct elf_reader elf;
@@ -49,11 +53,17 @@ int lazy_part_result(const struct lazy_part *part, struct pmod_error *err);
 int lazy_part_finish(struct lazy_part *part, int result, const struct pmod_error *err_used,
 		     struct pmod_error *err);
 
-void image_signature_release(struct pmod_image *image);
-
-/* pmod_image_open reading through a thread's reusable buffer (see
+/* pmod_image_open and pmod_image_new_from_memory without a context:
+ * decompressed images larger than max_size are refused, and trust goes
+ * with the image for its signature. */
+int image_open(struct trust_context *trust, size_t max_size, const char *path,
+	       struct pmod_image **image, struct pmod_error *err);
+int image_from_memory(struct trust_context *trust, size_t max_size, const void *data,
+		      size_t size, struct pmod_image **image, struct pmod_error *err);
+/* image_open reading through a thread's reusable buffer (see
  * module_bytes_read); the image must be freed before scratch is reused. */
-int image_open_buffered(struct pmod_ctx *ctx, const char *path, struct byte_buffer *scratch,
-			struct pmod_image **image, struct pmod_error *err);
+int image_open_buffered(struct trust_context *trust, size_t max_size, const char *path,
+			struct byte_buffer *scratch, struct pmod_image **image,
+			struct pmod_error *err);
 
 #endif

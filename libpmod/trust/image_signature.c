@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "trust_context.h"
 #include "error.h"
 #include "lazy_crypto.h"
 #include "module_image.h"
@@ -44,7 +44,7 @@ static int keep_value(struct pmod_image *img, struct pmod_signature *sig,
 static int decode_pkcs7(struct pmod_image *img, struct pmod_signature *sig,
 			struct pmod_error *err)
 {
-	struct pmod_ctx *ctx = img->ctx;
+	struct trust_context *t = img->trust;
 	const unsigned char *p = sig->blob;
 	const struct lazy_crypto *c;
 	struct pkcs7_signer ps;
@@ -53,7 +53,7 @@ static int decode_pkcs7(struct pmod_image *img, struct pmod_signature *sig,
 	size_t memo_sig_len;
 	int nsigners, r;
 
-	if (signature_cache_lookup(ctx->signature_cache, sig->blob, sig->blob_len, &sig->signer,
+	if (signature_cache_lookup(t->signature_cache, sig->blob, sig->blob_len, &sig->signer,
 				   &memo_sig_len)) {
 		sig->sig = sig->blob + sig->blob_len - memo_sig_len;
 		sig->sig_len = memo_sig_len;
@@ -88,7 +88,7 @@ static int decode_pkcs7(struct pmod_image *img, struct pmod_signature *sig,
 	if (r < 0)
 		goto out;
 	sig->signer = ps.facts;
-	signature_cache_store(&ctx->signature_cache, sig->blob, sig->blob_len,
+	signature_cache_store(&t->signature_cache, sig->blob, sig->blob_len,
 			      p == sig->blob + sig->blob_len && nsigners == 1 &&
 				      c->CMS_unsigned_get_attr_count(si) <= 0,
 			      &sig->signer, sig->sig, sig->sig_len);
@@ -164,8 +164,3 @@ int pmod_image_signature(struct pmod_image *img, const struct pmod_signature **s
 	return 0;
 }
 
-void image_signature_release(struct pmod_image *img)
-{
-	free(img->signature_copy);
-	img->signature_copy = NULL;
-}

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "context.h"
 #include "error.h"
 #include "module_image.h"
 #include "pkcs7_signer.h"
@@ -63,10 +62,10 @@ static int set_verdict(struct pmod_verify_result *res, enum pmod_verdict verdict
 
 /* ---------------------------------------------------------------- state */
 
-void verifier_init(struct verifier *v, struct pmod_ctx *ctx)
+void verifier_init(struct verifier *v, struct trust_context *trust)
 {
 	memset(v, 0, sizeof(*v));
-	v->ctx = ctx;
+	v->trust = trust;
 }
 
 static void memo_clear(struct verifier *v)
@@ -106,7 +105,7 @@ static int crypto_ready(struct verifier *v, struct pmod_error *err)
 	c = lazy_crypto(err);
 	if (c == NULL)
 		return -ELIBACC;
-	r = trust_store_get(v->ctx, c, &v->store, err);
+	r = trust_store_get(v->trust, c, &v->store, err);
 	if (r < 0)
 		return r;
 	v->md_ctx = c->EVP_MD_CTX_new();
@@ -355,7 +354,7 @@ static int cms_verify_path(struct verifier *v, const struct verify_input *in,
 	char text[160] = "";
 	int r;
 
-	if (signed_len > INT_MAX || signed_len > v->ctx->max_module_size)
+	if (signed_len > INT_MAX || signed_len > v->trust->max_module_size)
 		return pmod_fail(err, -EFBIG, "the module is too large to verify");
 	r = input_bytes(in, 0, (size_t)signed_len, &v->whole, &v->whole_cap, &content, err);
 	if (r < 0)
@@ -574,7 +573,7 @@ int pmod_image_verify(struct pmod_image *image, struct pmod_verify_result *resul
 		memset(result, 0, sizeof(*result));
 		return set_verdict(result, PMOD_VERDICT_UNSIGNED, NULL);
 	}
-	verifier_init(&v, image->ctx);
+	verifier_init(&v, image->trust);
 	r = verifier_check(&v, &in, result, err);
 	verifier_release(&v);
 	return r;

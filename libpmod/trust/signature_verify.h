@@ -16,6 +16,7 @@
 
 #include "lazy_crypto.h"
 #include "pmod.h"
+#include "trust_context.h"
 #include "trust_store.h"
 
 /* A PKCS#7 blob beyond this is refused as malformed (a module's is under
@@ -41,7 +42,7 @@ struct verify_memo {
 };
 
 struct verifier {
-	struct pmod_ctx *ctx;
+	struct trust_context *trust;
 	const struct lazy_crypto *c;		/* NULL until a PKCS#7 is met */
 	const struct trust_store *store;
 	EVP_MD_CTX *md_ctx;
@@ -60,11 +61,15 @@ struct verify_input {
 	uint64_t size;
 };
 
-void verifier_init(struct verifier *v, struct pmod_ctx *ctx);
+void verifier_init(struct verifier *v, struct trust_context *trust);
 void verifier_release(struct verifier *v);
 /* Fills *res. 0, or a negative errno (res->reason and err say why) when
  * no verdict could be reached: a read error, libcrypto missing, no memory. */
 int verifier_check(struct verifier *v, const struct verify_input *in,
 		   struct pmod_verify_result *res, struct pmod_error *err);
+
+/* pmod_verify_files on the trust layer's own state. */
+int verify_files(struct trust_context *trust, const char *const *paths, size_t count,
+		 unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err);
 
 #endif

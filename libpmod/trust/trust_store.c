@@ -10,7 +10,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "context.h"
+#include "log.h"
+#include "signature_cache.h"
+#include "trust_context.h"
 #include "error.h"
 #include "trust_store.h"
 
@@ -178,7 +180,7 @@ static const char *key_type_name(int type)
 
 /* One file of the store: added, or skipped with a warning. Only running
  * out of memory is an error. */
-static int load_file(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct trust_store *s,
+static int load_file(struct trust_context *t, const struct lazy_crypto *c, struct trust_store *s,
 		     size_t *cap, char *path)
 {
 	struct trust_cert tc = { .path = path };
@@ -197,23 +199,23 @@ static int load_file(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct t
 	if (r == -ENOMEM)
 		goto fail;
 	if (r < 0) {
-		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
+		log_write(t->log, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
 		goto skip;
 	}
 	tc.cert = parse_cert(c, data, size, &extra, &why);
 	free(data);
 	if (tc.cert == NULL) {
-		ctx_log(ctx, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
+		log_write(t->log, LOG_WARNING, "trust store: %s: %s; skipped", shown, why);
 		goto skip;
 	}
 	if (extra)
-		ctx_log(ctx, LOG_WARNING,
+		log_write(t->log, LOG_WARNING,
 			"trust store: %s: holds more than one certificate; only the first is used",
 			shown);
 	tc.key = c->X509_get0_pubkey(tc.cert);
 	c->ERR_clear_error();
 	if (tc.key == NULL) {
-		ctx_log(ctx, LOG_WARNING,
+		log_write(t->log, LOG_WARNING,
 			"trust store: %s: the certificate's public key cannot be decoded; skipped",
 			shown);
 		goto skip;
@@ -221,7 +223,7 @@ static int load_file(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct t
 	tc.key_type = c->EVP_PKEY_get_base_id(tc.key);
 	if (tc.key_type != EVP_PKEY_RSA && tc.key_type != EVP_PKEY_RSA_PSS &&
 	    tc.key_type != EVP_PKEY_EC) {
-		ctx_log(ctx, LOG_WARNING,
+		log_write(t->log, LOG_WARNING,
 			"trust store: %s: its key is %s, but module signatures use RSA or ECDSA; skipped",
 			shown, key_type_name(tc.key_type));
 		goto skip;
@@ -263,7 +265,7 @@ static int by_name(const void *a, const void *b)
 
 /* Every file of one directory, in name order (the order verdicts try
  * certificates in must not depend on the file system). */
-static int load_dir(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct trust_store *s,
+static int load_dir(struct trust_context *t, const struct lazy_crypto *c, struct trust_store *s,
 		    size_t *cap, const char *dir)
 {
 	char *dirpath = NULL, **names = NULL;
@@ -272,12 +274,12 @@ static int load_dir(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct tr
 	DIR *d;
 	int r = 0;
 
-	if (asprintf(&dirpath, "%s%s", ctx->root, dir) < 0)
+	if (asprintf(&dirpath, "%s%s", t->root, dir) < 0)
 		return -ENOMEM;
 	d = opendir(dirpath);
 	if (d == NULL) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			ctx_log(ctx, LOG_WARNING, "trust store: cannot read %s: %s", dirpath,
+			log_write(t->log, LOG_WARNING, "trust store: cannot read %s: %s", dirpath,
 				strerror(errno));
 		free(dirpath);
 		return 0;
@@ -287,7 +289,7 @@ static int load_dir(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct tr
 		if (de->d_name[0] == '.')
 			continue;
 		if (nnames == TRUST_STORE_MAX_FILES) {
-			ctx_log(ctx, LOG_WARNING,
+			log_write(t->log, LOG_WARNING,
 				"trust store: %s holds more than %d files; the rest are ignored",
 				dirpath, TRUST_STORE_MAX_FILES);
 			break;
@@ -318,7 +320,7 @@ static int load_dir(struct pmod_ctx *ctx, const struct lazy_crypto *c, struct tr
 			r = -ENOMEM;
 			break;
 		}
-		r = load_file(ctx, c, s, cap, path);	/* path now belongs to it */
+		r = load_file(t, c, s, cap, path);	/* path now belongs to it */
 	}
 out:
 	for (size_t i = 0; i < nnames; i++)
@@ -329,7 +331,7 @@ out:
 	return r;
 }
 
-int trust_store_get(struct pmod_ctx *ctx, const struct lazy_crypto *c,
+int trust_store_get(struct trust_context *t, const struct lazy_crypto *c,
 		    const struct trust_store **store, struct pmod_error *err)
 {
 	struct trust_store *s;
@@ -337,26 +339,26 @@ int trust_store_get(struct pmod_ctx *ctx, const struct lazy_crypto *c,
 	int r = 0;
 
 	pthread_mutex_lock(&load_lock);
-	if (ctx->trust_store != NULL)
+	if (t->store != NULL)
 		goto done;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		r = -ENOMEM;
 		goto done;
 	}
-	r = load_dir(ctx, c, s, &cap, TRUST_STORE_DISTRIBUTION_DIR);
+	r = load_dir(t, c, s, &cap, TRUST_STORE_DISTRIBUTION_DIR);
 	if (r == 0)
-		r = load_dir(ctx, c, s, &cap, TRUST_STORE_ADMIN_DIR);
+		r = load_dir(t, c, s, &cap, TRUST_STORE_ADMIN_DIR);
 	if (r < 0) {
 		trust_store_free(s);
 		goto done;
 	}
-	ctx->trust_store = s;
+	t->store = s;
 done:
 	pthread_mutex_unlock(&load_lock);
 	if (r < 0)
 		return pmod_fail(err, r, "out of memory while loading the trust store");
-	*store = ctx->trust_store;
+	*store = t->store;
 	return 0;
 }
 
@@ -384,4 +386,12 @@ void trust_store_free(struct trust_store *s)
 		cert_release(c, &s->certs[i]);
 	free(s->certs);
 	free(s);
+}
+
+void trust_context_release(struct trust_context *t)
+{
+	signature_cache_free(t->signature_cache);
+	t->signature_cache = NULL;
+	trust_store_free(t->store);
+	t->store = NULL;
 }

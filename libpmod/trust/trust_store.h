@@ -14,6 +14,7 @@
 
 #include "lazy_crypto.h"
 #include "pmod.h"
+#include "trust_context.h"
 
 #define TRUST_STORE_DISTRIBUTION_DIR "/usr/lib/pmod/keys"
 #define TRUST_STORE_ADMIN_DIR "/etc/pmod/keys"
@@ -40,7 +41,7 @@ struct trust_store {
 /* The context's store, loaded on first use (thread-safe). A missing
  * directory is an empty part of the store. Fails only for -ENOMEM or
  * -ELIBACC (err filled). */
-int trust_store_get(struct pmod_ctx *ctx, const struct lazy_crypto *c,
+int trust_store_get(struct trust_context *t, const struct lazy_crypto *c,
 		    const struct trust_store **store, struct pmod_error *err);
 
 /* Indexes of the certificates a PKCS#7 signer names (issuer and serial

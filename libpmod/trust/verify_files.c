@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "context.h"
+#include "trust_context.h"
 #include "error.h"
 #include "module_bytes.h"
 #include "signature_verify.h"
@@ -23,7 +23,7 @@
 #define MAX_JOBS 64
 
 struct batch {
-	struct pmod_ctx *ctx;
+	struct trust_context *trust;
 	const char *const *paths;
 	size_t count;
 	struct pmod_verify_result *results;
@@ -76,7 +76,7 @@ static void verify_one(struct verifier *v, struct byte_buffer *scratch, const ch
 	if (module_bytes_detect(head, (size_t)n) != PMOD_COMPRESSION_NONE) {
 		close(fd);
 		fd = -1;
-		if (module_bytes_read(path, v->ctx->max_module_size, scratch, &mb, &e) < 0)
+		if (module_bytes_read(path, v->trust->max_module_size, scratch, &mb, &e) < 0)
 			goto fail;
 		if (!is_elf(mb.data, mb.size)) {
 			module_bytes_release(&mb);
@@ -112,7 +112,7 @@ static void *worker(void *arg)
 	struct byte_buffer scratch = { 0 };
 	struct verifier v;
 
-	verifier_init(&v, b->ctx);
+	verifier_init(&v, b->trust);
 	for (;;) {
 		size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
 
@@ -125,12 +125,12 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t count,
+int verify_files(struct trust_context *trust, const char *const *paths, size_t count,
 		      unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err)
 {
 	(void)err;	/* nothing can fail as a whole yet; kept for the ABI */
 	struct batch b = {
-		.ctx = ctx, .paths = paths, .count = count, .results = results,
+		.trust = trust, .paths = paths, .count = count, .results = results,
 	};
 	pthread_t threads[MAX_JOBS];
 	unsigned started = 0;

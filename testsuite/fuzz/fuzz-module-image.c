@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pmod_ctx_new(&opts, &ctx) < 0)
 			abort();
 		/* Bombs stop early, and libFuzzer's memory limit is never hit. */
-		ctx->max_module_size = (size_t)16 << 20;
+		ctx_trust(ctx)->max_module_size = (size_t)16 << 20;
 	}
 
 	r = pmod_image_new_from_memory(ctx, data, size, &img, &err);

@@ -1231,10 +1231,10 @@ static void expect_open(const uint8_t *z, size_t n, const char *label, int code,
 
 static void test_compression_bomb(void **state)
 {
-	size_t saved = ctx->max_module_size;
+	size_t saved = ctx_trust(ctx)->max_module_size;
 	char label[96];
 
-	ctx->max_module_size = MIB;
+	ctx_trust(ctx)->max_module_size = MIB;
 	for (int p = 0; p < PACK_COUNT; p++) {
 		size_t n;
 		uint8_t *z;
@@ -1263,7 +1263,7 @@ static void test_compression_bomb(void **state)
 		expect_open(z, n, label, -EFBIG, "limit");
 		free(z);
 	}
-	ctx->max_module_size = saved;
+	ctx_trust(ctx)->max_module_size = saved;
 }
 
 /* kmod cannot read a zstd frame without a content size; pmod can. */

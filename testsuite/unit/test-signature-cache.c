@@ -82,7 +82,7 @@ static void same_signer_other_value_and_other_signer(void **state)
 
 	sa = sig_of(ctx, &a, &ia);
 	expect(sa, &a, "pmod unit key");
-	assert_non_null(ctx->signature_cache);	/* a was remembered */
+	assert_non_null(ctx_trust(ctx)->signature_cache);	/* a was remembered */
 	sb = sig_of(ctx, &b, &ib);		/* answered from the memo */
 	expect(sb, &b, "pmod unit key");
 	sc = sig_of(ctx, &c, &ic);		/* prefix differs: decoded again */
