@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "context.h"
+#include "builtin_modinfo.h"
 #include "error.h"
 #include "policy.h"
 #include "options_size.h"
@@ -234,4 +235,34 @@ enum pmod_signing_policy pmod_ctx_signing_policy(struct pmod_ctx *ctx)
 	if (pmod_ctx_policy(ctx, &p) < 0)
 		return PMOD_SIGNING_ENFORCE;
 	return pmod_policy_signing(p);
+}
+
+int ctx_builtin_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *err)
+{
+	struct index_reader *idx;
+	int r;
+
+	r = ctx_index(ctx, CTX_INDEX_BUILTIN, &idx, err);
+	if (r < 0)
+		return r;
+	return builtin_index_has(idx, name, err);
+}
+
+int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
+			 struct pmod_modinfo **entries, size_t *count, struct pmod_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (!ctx->builtin_modinfo_tried) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/modules.builtin.modinfo",
+				     ctx->module_dir) >= sizeof(path))
+			return pmod_fail(err, -ENAMETOOLONG, "path too long");
+		r = mapped_file_map(path, &ctx->builtin_modinfo, err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+		ctx->builtin_modinfo_tried = true;
+		builtin_modinfo_trim(&ctx->builtin_modinfo);
+	}
+	return builtin_modinfo_find(&ctx->builtin_modinfo, name, entries, count, err);
 }

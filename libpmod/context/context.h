@@ -60,6 +60,9 @@ const struct log_sink *ctx_log_sink(const struct pmod_ctx *ctx);
 const char *ctx_moddir(const struct pmod_ctx *ctx);
 /* Decompressed modules larger than this are refused. */
 size_t ctx_max_module_size(const struct pmod_ctx *ctx);
+/* 1 when name is built into the kernel (a key of modules.builtin.bin), 0
+ * when not or without the index, < 0 (err filled) for a corrupt index. */
+int ctx_builtin_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *err);
 /* The trust layer's state: images and verifiers carry it. */
 struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */

@@ -191,7 +191,7 @@ int resolve_walk(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char
 	if (r >= 0 && l.count == 0 && !name_only)
 		r = from_wild_index(ctx, CTX_INDEX_ALIAS, key, false, &l, err);
 	if (r >= 0 && l.count == 0) {
-		r = builtin_index_has(ctx, key, err);
+		r = ctx_builtin_has(ctx, key, err);
 		if (r > 0)
 			r = list_add(&l, key, NULL, NULL, true, err);
 	}

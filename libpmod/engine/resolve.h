@@ -6,7 +6,6 @@
 
 #include <stdbool.h>
 
-#include "builtin_modinfo.h"
 #include "context.h"
 
 /* The module's file from modules.dep.bin: 1 and *path (malloc'ed), 0 when
@@ -19,7 +18,7 @@ int resolve_dep_path(struct pmod_ctx *ctx, const char *name, char **path,
  * is already known is treated. */
 static inline bool resolve_is_builtin(struct pmod_ctx *ctx, const char *name)
 {
-	return builtin_index_has(ctx, name, NULL) > 0;
+	return ctx_builtin_has(ctx, name, NULL) > 0;
 }
 
 /* The one walk from a request to the modules it means; pmod_lookup and

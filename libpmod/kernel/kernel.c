@@ -17,7 +17,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "builtin_modinfo.h"
 #include "config.h"
 #include "context.h"
 #include "elf_reader.h"
@@ -185,7 +184,7 @@ static int sys_module_path(char *buf, size_t size, const char *name, const char 
 static bool is_builtin(struct pmod_ctx *ctx, const char *name)
 {
 	struct pmod_error err = { 0 };
-	int r = builtin_index_has(ctx, name, &err);
+	int r = ctx_builtin_has(ctx, name, &err);
 
 	/* A corrupt index must not stop an unload: say so and go on with
 	 * what /sys says. */
