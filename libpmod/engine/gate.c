@@ -11,6 +11,7 @@
 #include "error.h"
 #include "gate.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "policy.h"
 #include "privilege.h"
 #include "record.h"

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "error.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "lockdown.h"
 #include "privilege.h"
 

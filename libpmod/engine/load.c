@@ -23,6 +23,7 @@
 #include "error.h"
 #include "gate.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "probe.h"
 #include "signing_gate.h"
 

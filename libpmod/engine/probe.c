@@ -14,6 +14,7 @@
 #include "error.h"
 #include "gate.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "modprobe_config.h"
 #include "probe.h"
 #include "record.h"

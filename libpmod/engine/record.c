@@ -25,6 +25,7 @@
 
 #include "context.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "privilege.h"
 #include "record.h"
 

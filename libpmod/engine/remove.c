@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "modprobe_config.h"
 #include "probe.h"
 #include "resolve.h"

@@ -18,28 +18,9 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "context.h"
-#include "elf_reader.h"
 #include "error.h"
-#include "gate.h"
 #include "kernel.h"
-#include "module_bytes.h"
-#include "module_file.h"
 #include "privilege.h"
-#include "record.h"
-#include "signing_gate.h"
-
-/* UAPI values (linux/module.h), spelled here so the build does not depend
- * on kernel headers being installed. */
-#ifndef MODULE_INIT_IGNORE_MODVERSIONS
-#define MODULE_INIT_IGNORE_MODVERSIONS 1
-#endif
-#ifndef MODULE_INIT_IGNORE_VERMAGIC
-#define MODULE_INIT_IGNORE_VERMAGIC 2
-#endif
-#ifndef MODULE_INIT_COMPRESSED_FILE
-#define MODULE_INIT_COMPRESSED_FILE 4
-#endif
 
 /* glibc exports these two but declares them in no header. Calling the libc
  * symbols (not syscall()) is what kmod does too, so one LD_PRELOAD shim
@@ -181,19 +162,7 @@ static int sys_module_path(char *buf, size_t size, const char *name, const char 
 
 /* ---------------------------------------------------------------- state */
 
-static bool is_builtin(struct pmod_ctx *ctx, const char *name)
-{
-	struct pmod_error err = { 0 };
-	int r = ctx_builtin_has(ctx, name, &err);
-
-	/* A corrupt index must not stop an unload: say so and go on with
-	 * what /sys says. */
-	if (r < 0)
-		ctx_log(ctx, LOG_WARNING, "%s/modules.builtin.bin: %s", ctx->module_dir, err.text);
-	return r > 0;
-}
-
-int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name)
+int kernel_module_sysfs_state(const char *name)
 {
 	char path[PATH_MAX], state[32];
 	struct stat st;
@@ -202,8 +171,6 @@ int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name)
 	r = kernel_name_check(name);
 	if (r < 0)
 		return r;
-	if (is_builtin(ctx, name))
-		return PMOD_STATE_BUILTIN;
 	r = sys_module_path(path, sizeof(path), name, "initstate");
 	if (r < 0)
 		return r;
@@ -522,31 +489,7 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 	return fill_usage(name, s.size, usage, err);
 }
 
-/* ---------------------------------------------------------------- records */
-
-/* What the kernel was asked and what it answered. For a load, module is
- * the path (its name is taken from it) and verdict what the signing gate
- * found in the bytes the kernel was given (NULL: no verdict reached); an
- * unload checks no signature. */
-static void record_kernel_call(struct pmod_ctx *ctx, const struct request *req,
-			       const char *action, const char *module, const char *path,
-			       const struct pmod_verify_result *verdict, int result)
-{
-	struct pmod_record rec = { .action = action, .path = path, .result = result };
-	char name[64];
-
-	if (path != NULL && pmod_module_name(module, name, sizeof(name)) >= 0)
-		rec.module = name;
-	else
-		rec.module = module;
-	if (path != NULL) {
-		rec.verdict = verdict;
-		rec.signature = RECORD_SIGNATURE_UNVERIFIABLE;
-	}
-	record_emit(ctx, req, &rec);
-}
-
-/* ---------------------------------------------------------------- insert */
+/* ---------------------------------------------------------------- the calls */
 
 static const char *compression_name(enum pmod_compression c)
 {
@@ -558,9 +501,7 @@ static const char *compression_name(enum pmod_compression c)
 	}
 }
 
-/* True when the kernel can take a file of this format as it is
- * (CONFIG_MODULE_DECOMPRESS names its one format in sysfs). */
-static bool kernel_decompresses(enum pmod_compression c)
+bool kernel_decompresses(enum pmod_compression c)
 {
 	const char *want = compression_name(c);
 	char buf[32];
@@ -572,246 +513,72 @@ static bool kernel_decompresses(enum pmod_compression c)
 
 /* Each call into the kernel runs inside the privilege scope: a present
  * but disabled SeLoadDriverPrivilege is enabled just before and put back
- * right after, whatever the kernel answered. A failure to
- * enable it is returned with *asked false: the kernel was not called. */
-static int sys_finit_module(struct pmod_ctx *ctx, const struct request *req, int fd, const char *params, int flags,
-			    bool *asked, struct pmod_error *err)
+ * right after, whatever the kernel answered. A failure to enable it is
+ * returned with *asked false: the kernel was not called. */
+int kernel_finit_module(struct privilege *priv, int fd, const char *params, int flags,
+			bool *asked, struct pmod_error *err)
 {
 	struct privilege_scope scope;
 	int r;
 
 	*asked = false;
-	r = privilege_raise(ctx_privilege(ctx), &scope, err);
-	if (r < 0) {
-		record_refusal(ctx, req, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+	r = privilege_raise(priv, &scope, err);
+	if (r < 0)
 		return r;
-	}
 	*asked = true;
 	r = syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
-	privilege_restore(ctx_privilege(ctx), &scope);
+	privilege_restore(priv, &scope);
 	return r;
 }
 
-static int sys_init_module(struct pmod_ctx *ctx, const struct request *req, void *image, size_t len, const char *params,
-			   bool *asked, struct pmod_error *err)
+int kernel_init_module(struct privilege *priv, void *image, size_t len, const char *params,
+		       bool *asked, struct pmod_error *err)
 {
 	struct privilege_scope scope;
 	int r;
 
 	*asked = false;
-	r = privilege_raise(ctx_privilege(ctx), &scope, err);
-	if (r < 0) {
-		record_refusal(ctx, req, PMOD_OPERATION_LOAD, NULL, NULL, "privilege", r);
+	r = privilege_raise(priv, &scope, err);
+	if (r < 0)
 		return r;
-	}
 	*asked = true;
 	r = init_module(image, len, params) < 0 ? -errno : 0;
-	privilege_restore(ctx_privilege(ctx), &scope);
+	privilege_restore(priv, &scope);
 	return r;
 }
-
-static int sys_delete_module(struct pmod_ctx *ctx, const struct request *req, const char *name, unsigned flags,
-			     bool *asked, struct pmod_error *err)
-{
-	struct privilege_scope scope;
-	int r;
-
-	*asked = false;
-	r = privilege_raise(ctx_privilege(ctx), &scope, err);
-	if (r < 0) {
-		record_refusal(ctx, req, PMOD_OPERATION_UNLOAD, NULL, NULL, "privilege", r);
-		return r;
-	}
-	*asked = true;
-	r = delete_module(name, flags) < 0 ? -errno : 0;
-	privilege_restore(ctx_privilege(ctx), &scope);
-	return r;
-}
-
-/* A forced load through init_module: the kernel has no flags there, so
- * what it would check is hidden the way it expects: __versions loses
- * SHF_ALLOC (the kernel then finds no version table) and the vermagic=
- * string is blanked. The image is a private copy. */
-static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pmod_error *err)
-{
-	struct elf_reader elf;
-	struct elf_section sec;
-	unsigned idx;
-	int r;
-
-	r = elf_reader_init(&elf, data, size, err);
-	if (r < 0)
-		return r;
-	if ((flags & PMOD_INSERT_FORCE_MODVERSION) &&
-	    elf_section_find(&elf, "__versions", &sec, &idx, err) == 0) {
-		/* sh_flags sits right after sh_name and sh_type in both
-		 * classes; the header was bounds-checked by the reader. */
-		uint8_t *f = data + elf.shoff + (uint64_t)idx * elf.shentsize + 8;
-		size_t width = elf.is64 ? 8 : 4;
-		size_t low = elf.msb ? width - 1 : 0;
-
-		f[low] &= (uint8_t)~ELF_SHF_ALLOC;
-	}
-	if ((flags & PMOD_INSERT_FORCE_VERMAGIC) &&
-	    elf_section_find(&elf, ".modinfo", &sec, &idx, err) == 0 && sec.data != NULL) {
-		uint8_t *p = data + sec.offset, *end = p + sec.size;
-
-		while (p < end) {
-			uint8_t *z = memchr(p, '\0', (size_t)(end - p));
-			size_t len = z ? (size_t)(z - p) : (size_t)(end - p);
-
-			if (len >= 9 && memcmp(p, "vermagic=", 9) == 0)
-				memset(p, 0, len);
-			p += len + 1;
-		}
-	}
-	return 0;
-}
-
-/* The module's bytes, decoded in userspace from the open file, given to
- * init_module: the same bytes the signing gate judged (module_file
- * caches them). A forced load strips a private copy. *kernel_error tells
- * a kernel answer from a read error. */
-static int insert_from_memory(struct pmod_ctx *ctx, const struct request *req,
-			      struct module_file *mf, const char *params, unsigned flags,
-			      bool *kernel_error, struct pmod_error *err)
-{
-	const struct module_bytes *mb;
-	uint8_t *copy = NULL;
-	void *image;
-	int r;
-
-	r = module_file_bytes(mf, ctx_max_module_size(ctx), &mb, err);
-	if (r < 0)
-		return r;
-	image = (void *)mb->data;
-	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
-		copy = malloc(mb->size ? mb->size : 1);
-		if (copy == NULL)
-			return pmod_fail(err, -ENOMEM, "out of memory");
-		memcpy(copy, mb->data, mb->size);
-		r = strip_for_force(copy, mb->size, flags, err);
-		if (r < 0)
-			goto out;
-		image = copy;
-	}
-	r = sys_init_module(ctx, req, image, mb->size, params, kernel_error, err);
-out:
-	free(copy);
-	return r;
-}
-
-/* The kernel gets mf: its descriptor when it takes the file as it is,
- * else the bytes decoded from it. Nothing here opens the path again. */
-static int insert_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
-		       const char *params, unsigned flags, bool *kernel_error,
-		       struct pmod_error *err)
-{
-	int kflags = 0, r;
-
-	if (flags & PMOD_INSERT_FORCE_MODVERSION)
-		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
-	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
-		kflags |= MODULE_INIT_IGNORE_VERMAGIC;
-	if (mf->compression == PMOD_COMPRESSION_NONE) {
-		r = sys_finit_module(ctx, req, mf->fd, params, kflags, kernel_error, err);
-		/* Kernels before 3.8 have only init_module. */
-		if (r == -ENOSYS && *kernel_error) {
-			*kernel_error = false;
-			r = insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
-		}
-		return r;
-	}
-	if (kernel_decompresses(mf->compression))
-		return sys_finit_module(ctx, req, mf->fd, params, kflags | MODULE_INIT_COMPRESSED_FILE,
-					kernel_error, err);
-	return insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
-}
-
-/* One open file from the signing gate to the kernel (module_file.h): the
- * verdict is on the bytes the kernel gets, and the record names it. */
-int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
-		  const char *params, unsigned flags, bool *kernel_answered, struct pmod_error *err)
-{
-	struct pmod_verify_result verdict;
-	bool kernel_error = false, judged = false;
-	struct module_file mf;
-	int r;
-
-	if (kernel_answered != NULL)
-		*kernel_answered = false;
-	if (params == NULL)
-		params = "";
-	/* pmod_load refuses this for the whole request first; kept here so
-	 * that no path to the kernel skips it. */
-	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
-		char name[64];
-
-		r = gate_forced_load(ctx, req, flags,
-				     pmod_module_name(path, name, sizeof(name)) >= 0 ? name : NULL,
-				     path, err);
-		if (r < 0)
-			return r;
-	}
-	r = module_file_open(&mf, path, err);
-	if (r < 0)
-		return r;
-	/* The signing gate here, at the boundary, so that no caller of the
-	 * library can load around it, and on this very descriptor. */
-	r = signing_gate_file(ctx, req, &mf, &verdict, &judged, err);
-	if (r < 0)
-		goto out;
-	/* Written in place since it was opened: the kernel would read bytes
-	 * nobody judged. */
-	r = module_file_check_unchanged(&mf, err);
-	if (r < 0)
-		goto out;
-	r = insert_file(ctx, req, &mf, params, flags, &kernel_error, err);
-	if (r < 0 && kernel_error)
-		pmod_explain_insert(ctx, path, params, r, err);
-	if (kernel_error)
-		record_kernel_call(ctx, req, "load", path, path, judged ? &verdict : NULL, r);
-out:
-	module_file_close(&mf);
-	if (kernel_answered != NULL)
-		*kernel_answered = kernel_error;
-	return r;
-}
-
-/* ---------------------------------------------------------------- remove */
 
 bool pmod_forced_unload_available(void)
 {
 	return PMOD_FORCED_UNLOAD;
 }
 
-int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *name,
-		  unsigned flags, struct pmod_error *err)
+int kernel_delete_module(struct privilege *priv, const char *name, bool force, bool *asked,
+			 struct pmod_error *err)
 {
-	unsigned kflags = O_NONBLOCK;
-	bool asked;
+	unsigned flags = O_NONBLOCK;
+	struct privilege_scope scope;
 	int r;
 
+	*asked = false;
 	r = kernel_name_check(name);
 	if (r < 0)
 		return pmod_fail(err, r, "'%.64s' is not a module name", name ? name : "");
-	if (flags & PMOD_KERNEL_REMOVE_FORCE) {
+	if (force) {
 #if PMOD_FORCED_UNLOAD
 		/* A development build (meson -Dforced_unload=true): the
 		 * refcount check is bypassed; the kernel may well crash. */
-		kflags |= O_TRUNC;
+		flags |= O_TRUNC;
 #else
 		/* Standard builds have no code that sends O_TRUNC (Peios
 		 * has no forced unload): this is the whole of it here. */
 		return pmod_fail(err, -EOPNOTSUPP, "forced unload is not available in this build");
 #endif
 	}
-	r = sys_delete_module(ctx, req, name, kflags, &asked, err);
-	if (!asked)
-		return r;
+	r = privilege_raise(priv, &scope, err);
 	if (r < 0)
-		pmod_explain_remove(ctx, name, r, err);
-	record_kernel_call(ctx, req, (kflags & ~(unsigned)O_NONBLOCK) ? "forced-unload" : "unload", name,
-			   NULL, NULL, r);
+		return r;
+	*asked = true;
+	r = delete_module(name, flags) < 0 ? -errno : 0;
+	privilege_restore(priv, &scope);
 	return r;
 }

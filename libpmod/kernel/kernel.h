@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internal helpers of the kernel boundary that kernel_errors.c shares with
- * kernel.c: reading the small files the kernel publishes. */
+/* The kernel boundary: the only code that calls finit_module, init_module
+ * and delete_module, and that reads what the kernel publishes about its
+ * modules (/proc/modules, /sys/module, modules_disabled, a process's
+ * /proc/PID/stat). The engine's gated load and unload are its only
+ * callers for the calls that change anything. */
 #ifndef PMOD_KERNEL_H
 #define PMOD_KERNEL_H
 
@@ -9,7 +12,7 @@
 #include <sys/types.h>
 
 #include "pmod.h"
-#include "record.h"
+#include "privilege.h"
 
 /* Longest module name the kernel accepts (MODULE_NAME_LEN - 1). */
 #define KERNEL_MODULE_NAME_MAX 55
@@ -44,34 +47,39 @@ bool kernel_process_is_kernel_thread(const struct kernel_process *proc);
  * reading). */
 bool kernel_parent_may_be_kernel_thread(void);
 
-enum kernel_insert_flags {
-	PMOD_INSERT_FORCE_MODVERSION = 1 << 0,	/* MODULE_INIT_IGNORE_MODVERSIONS */
-	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* MODULE_INIT_IGNORE_VERMAGIC */
+/* finit_module's flags (linux/module.h), spelled here so the build does not
+ * depend on kernel headers being installed. */
+enum kernel_init_flags {
+	KERNEL_INIT_IGNORE_MODVERSIONS = 1,
+	KERNEL_INIT_IGNORE_VERMAGIC = 2,
+	KERNEL_INIT_COMPRESSED_FILE = 4,
 };
-/* Load a module file with its parameter string (NULL or "" for none),
- * after the request-level gates of pmod_load. The file is opened once;
- * the forced-load rule and the signing gate judge what that descriptor
- * holds, and the kernel gets the same descriptor (finit_module) or the
- * same decoded bytes (init_module), never the path opened again. A file
- * written in place meanwhile is refused (-ESTALE). A compressed file goes
- * to the kernel compressed only when /sys/module/compression names its
- * format; otherwise it is decompressed here and passed with init_module.
- * Returns 0 or a negative errno; *kernel_answered (may be NULL) says
- * whether it is the kernel's (err explains it, pmod_explain_insert) or the
- * file, a gate or the privilege stopped it first (err says why). The
- * load's record names the signature verdict. */
-int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
-		  const char *params, unsigned flags, bool *kernel_answered, struct pmod_error *err);
 
-enum kernel_remove_flags {
-	/* O_TRUNC: only in builds with -Dforced_unload=true (development
-	 * variants); elsewhere -EOPNOTSUPP before the kernel is asked, and
-	 * no code that could send O_TRUNC is compiled in. */
-	PMOD_KERNEL_REMOVE_FORCE = 1 << 0,
-};
-/* Unload a module by name: delete_module(name, O_NONBLOCK), after the
- * request-level gates of pmod_unload. */
-int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *name,
-		  unsigned flags, struct pmod_error *err);
+/* /sys/module/NAME: PMOD_STATE_LIVE, _COMING or _GOING from initstate, or
+ * _COMING for a directory without one (a built-in module that no index
+ * names, or one half made), _ABSENT; a negative errno for a bad name or an
+ * unreadable state. Whether the module is built in is not asked here. */
+int kernel_module_sysfs_state(const char *name);
+
+/* True when the kernel can take a file of this format as it is (it names
+ * its one format in /sys/module/compression). */
+bool kernel_decompresses(enum pmod_compression c);
+
+/* The three calls that change the kernel's modules, each inside the
+ * privilege scope (privilege_raise and _restore around it). *asked false:
+ * the privilege could not be raised (err says why) and the kernel was not
+ * called; true: the result is the kernel's (0 or its negative errno).
+ * Nothing here judges the module: the engine's gated path has done that
+ * before it calls. */
+int kernel_finit_module(struct privilege *priv, int fd, const char *params, int flags,
+			bool *asked, struct pmod_error *err);
+int kernel_init_module(struct privilege *priv, void *image, size_t len, const char *params,
+		       bool *asked, struct pmod_error *err);
+/* delete_module(name, O_NONBLOCK). force: O_TRUNC as well, only in builds
+ * made with -Dforced_unload=true; elsewhere -EOPNOTSUPP before the kernel
+ * is asked, and no code that could send O_TRUNC is compiled in. A name
+ * that is not one is -EINVAL or -ENAMETOOLONG, unasked. */
+int kernel_delete_module(struct privilege *priv, const char *name, bool force, bool *asked,
+			 struct pmod_error *err);
 
 #endif

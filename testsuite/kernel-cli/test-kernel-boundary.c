@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "pmod.h"
 
 static char fake[256];

@@ -20,6 +20,7 @@
 #include "context.h"
 #include "gate.h"
 #include "kernel.h"
+#include "kernel_calls.h"
 #include "policy.h"
 #include "pmod.h"
 
