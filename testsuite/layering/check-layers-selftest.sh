@@ -51,5 +51,27 @@ make_layer "$work/circle" base 'a.c:int b(void); int a(void) { return b(); }' \
 make_layer "$work/circle" top 'high.c:int high(void) { return 2; }'
 expect 1 'circle of calls between files: base/a.c <-> base/b.c' "$work/circle"
 
-[ "$fail" = 0 ] && echo "check-layers self-test: 3 passed, 0 failed"
+# Include paths: a base layer whose flags also name top's folder must be
+# caught; top's header must stay reachable from top.
+src=$work/src
+mkdir -p "$src/base" "$src/top"
+echo 'int low(void);' > "$src/base/low.h"
+echo 'int high(void);' > "$src/top/high.h"
+cat > "$work/clean/compile_commands.json" <<JSON
+[
+ {"directory": "$work", "command": "$cc -I$src/base -I$src/top -c base.c",
+  "file": "base.c", "output": "libpmod-base.a.p/base_low.c.o"},
+ {"directory": "$work", "command": "$cc -I$src/base -I$src/top -c top.c",
+  "file": "top.c", "output": "libpmod-top.a.p/top_high.c.o"}
+]
+JSON
+out=$(python3 "$checker" "$nm" "$work/clean" base top --includes "$work/clean" "$src") && st=0 || st=$?
+if [ "$st" = 1 ] && grep -q 'upward include: top/high.h is reachable from layer base' <<<"$out" &&
+   ! grep -q 'cannot be included from layer top' <<<"$out"; then
+	echo "ok: upward include"
+else
+	echo "FAIL: upward include not caught (status $st):"; echo "$out"; fail=1
+fi
+
+[ "$fail" = 0 ] && echo "check-layers self-test: 4 checks passed"
 exit "$fail"

@@ -8,12 +8,20 @@ never above. Calls are read from the objects themselves (nm: defined and
 undefined symbols), so a call written any way at all is seen, and no file
 of the library may take part in a circle of calls with another file.
 
-usage: check-layers.py NM BUILD_DIR/libpmod LAYER...
-Exits 1 and names every offending call or circle; prints a summary line.
+It also checks the include paths the build gave each layer: with a
+layer's own compiler flags (from compile_commands.json), every header of a
+layer above must fail to preprocess, and every header of its own layer and
+the ones below must be found.
+
+usage: check-layers.py NM BUILD_DIR/libpmod LAYER... [--includes BUILD_DIR SOURCE_DIR/libpmod]
+Exits 1 and names every offending call, circle or include; prints a
+summary line.
 """
 import collections
 import os
+import json
 import re
+import shlex
 import subprocess
 import sys
 
@@ -81,11 +89,56 @@ def strongly_connected(nodes, edges):
     return result
 
 
+def layer_flags(build_dir, layer):
+    """(compiler, flags, cwd) of one object of the layer, as the build ran it."""
+    with open(os.path.join(build_dir, 'compile_commands.json')) as f:
+        commands = json.load(f)
+    for c in commands:
+        if 'libpmod-%s.a.p' % layer in c.get('output', c['command']):
+            argv = shlex.split(c['command'])
+            keep = [a for a in argv[1:] if a.startswith(('-I', '-D', '-std='))]
+            return argv[0], keep, c['directory']
+    return None
+
+
+def check_includes(build_dir, source_dir, layers):
+    """Problems with the include paths: an upward header found, or a header
+    of the layer itself or below not found."""
+    problems, probes = [], 0
+    headers = {l: sorted(h for h in os.listdir(os.path.join(source_dir, l)) if h.endswith('.h'))
+               for l in layers}
+    for i, layer in enumerate(layers):
+        found = layer_flags(build_dir, layer)
+        if found is None:
+            problems.append('no compile command for layer %s' % layer)
+            continue
+        compiler, flags, cwd = found
+        for j, other in enumerate(layers):
+            for h in headers[other]:
+                probes += 1
+                r = subprocess.run([compiler] + flags + ['-E', '-x', 'c', '-o', os.devnull, '-'],
+                                   input='#include "%s"\n' % h, text=True, cwd=cwd,
+                                   capture_output=True)
+                if j > i and r.returncode == 0:
+                    problems.append('upward include: %s/%s is reachable from layer %s'
+                                    % (other, h, layer))
+                elif j <= i and r.returncode != 0:
+                    problems.append('%s/%s cannot be included from layer %s: %s'
+                                    % (other, h, layer, r.stderr.strip().splitlines()[:1]))
+    return problems, probes
+
+
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    includes = None
+    if '--includes' in args:
+        k = args.index('--includes')
+        includes = args[k + 1:k + 3]
+        del args[k:k + 3]
+    if len(args) < 3 or (includes is not None and len(includes) != 2):
         print(__doc__, file=sys.stderr)
         return 2
-    nm, libdir, layers = sys.argv[1], sys.argv[2], sys.argv[3:]
+    nm, libdir, layers = args[0], args[1], args[2:]
     rank, objects = {}, {}
     for i, layer in enumerate(layers):
         archive = os.path.join(libdir, 'libpmod-%s.a' % layer)
@@ -115,10 +168,14 @@ def main():
                                 % (key, sym, target, layers[rank[target]], layers[rank[key]]))
     for comp in strongly_connected(sorted(objects), edges):
         problems.append('circle of calls between files: %s' % ' <-> '.join(comp))
+    probes = 0
+    if includes is not None:
+        more, probes = check_includes(includes[0], includes[1], layers)
+        problems += more
     for p in problems:
         print('check-layers: ' + p)
-    print('check-layers: %d files in %d layers, %d cross-file calls, %d problems'
-          % (len(objects), len(layers), calls, len(problems)))
+    print('check-layers: %d files in %d layers, %d cross-file calls, %d include probes, '
+          '%d problems' % (len(objects), len(layers), calls, probes, len(problems)))
     return 1 if problems else 0
 
 
