@@ -13,8 +13,33 @@
 #include "context.h"
 #include "builtin_modinfo.h"
 #include "error.h"
+#include "mapped_file.h"
 #include "policy.h"
 #include "options_size.h"
+
+struct pmod_ctx {
+	char *root;			/* "" for "/" */
+	char *basedir;			/* absolute, "" when none */
+	char *moddir;			/* "/lib/modules" or depmod -m's */
+	char *module_dir;
+	char *kernel_release;
+	struct log_sink log;
+	struct index_reader *indexes[CTX_INDEX_COUNT];
+	bool index_tried[CTX_INDEX_COUNT];
+	struct mapped_file builtin_modinfo;
+	bool builtin_modinfo_tried;
+	/* Trust store, signer memo and the module size cap (trust layer). */
+	struct trust_context trust;
+	/* policy.c: read on first use. */
+	struct pmod_policy *policy;
+	/* The caller's authority, asked on first use. */
+	struct privilege privilege;
+	/* record.c: where records go (NULL: syslog). What a record names
+	 * about its request is the request's own (struct request), not the
+	 * context's: callers share a context. */
+	pmod_record_fn record_fn;
+	void *record_data;
+};
 
 static const char *const index_file_names[CTX_INDEX_COUNT] = {
 	[CTX_INDEX_DEP] = "modules.dep.bin",
@@ -265,4 +290,16 @@ int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 		builtin_modinfo_trim(&ctx->builtin_modinfo);
 	}
 	return builtin_modinfo_find(&ctx->builtin_modinfo, name, entries, count, err);
+}
+
+void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
+{
+	ctx->record_fn = fn;
+	ctx->record_data = data;
+}
+
+pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data)
+{
+	*data = ctx->record_data;
+	return ctx->record_fn;
 }

@@ -7,7 +7,6 @@
 #include "pmod.h"
 #include "index_reader.h"
 #include "log.h"
-#include "mapped_file.h"
 #include "privilege.h"
 #include "trust_context.h"
 
@@ -23,31 +22,9 @@ enum ctx_index {
 	CTX_INDEX_COUNT,
 };
 
-struct pmod_ctx {
-	char *root;			/* "" for "/" */
-	char *basedir;			/* absolute, "" when none */
-	char *moddir;			/* "/lib/modules" or depmod -m's */
-	char *module_dir;
-	char *kernel_release;
-	struct log_sink log;
-	/* Decompressed modules larger than this are refused: a bomb is not
-	 * swallowed. Tests lower it. */
-	struct index_reader *indexes[CTX_INDEX_COUNT];
-	bool index_tried[CTX_INDEX_COUNT];
-	struct mapped_file builtin_modinfo;
-	bool builtin_modinfo_tried;
-	/* Trust store, signer memo and the module size cap (trust layer). */
-	struct trust_context trust;
-	/* policy.c: read on first use. */
-	struct pmod_policy *policy;
-	/* The caller's authority, asked on first use. */
-	struct privilege privilege;
-	/* record.c: where records go (NULL: syslog). What a record names
-	 * about its request is the request's own (struct request), not the
-	 * context's: callers share a context. */
-	pmod_record_fn record_fn;
-	void *record_data;
-};
+/* The context's insides are context.c's alone; everything else uses the
+ * accessors below. */
+struct pmod_ctx;
 
 #define PMOD_DEFAULT_MAX_MODULE_SIZE ((size_t)256 << 20)
 
@@ -67,12 +44,13 @@ int ctx_builtin_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *e
 struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
+/* Where decision records go: the function set with pmod_ctx_set_record_fn,
+ * or NULL for the default (syslog). */
+pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data);
 
 /* The index, opened on first use; NULL when it is missing or empty (which
  * lookups treat as "no match"). A corrupt index is an error. */
 int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,
 	      struct pmod_error *err);
-
-/* Owned parts released by pmod_ctx_free. */
 
 #endif

@@ -18,6 +18,7 @@
 #include "config_files.h"
 #include "depmod_internal.h"
 #include "error.h"
+#include "mapped_file.h"
 #include "growable_array.h"
 #include "fnv_hash.h"
 

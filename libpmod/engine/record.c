@@ -185,16 +185,11 @@ static void syslog_record(void *data, int priority, const char *record)
 	syslog(LOG_AUTHPRIV | priority, "%s", record);
 }
 
-void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
-{
-	ctx->record_fn = fn;
-	ctx->record_data = data;
-}
-
 void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *rec)
 {
 	char text[RECORD_MAX];
-	pmod_record_fn fn = ctx->record_fn ? ctx->record_fn : syslog_record;
+	void *data;
+	pmod_record_fn fn = ctx_record_fn(ctx, &data);
 	struct pmod_record full = *rec;
 
 	if (req != NULL) {
@@ -205,7 +200,9 @@ void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct p
 			full.rule = req->rule;
 	}
 	pmod_record_format(ctx, &full, text, sizeof(text));
-	fn(ctx->record_data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
+	if (fn == NULL)
+		fn = syslog_record;
+	fn(data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 
 void record_refusal(struct pmod_ctx *ctx, const struct request *req, enum pmod_operation op,
