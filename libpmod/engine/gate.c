@@ -58,14 +58,17 @@ int gate_forced_load(struct pmod_ctx *ctx, const struct request *req, unsigned i
 		return 0;
 	if ((insert_flags & PMOD_INSERT_FORCE_MODVERSION) &&
 	    (insert_flags & PMOD_INSERT_FORCE_VERMAGIC))
-		which = "--force";
+		which = "its version magic and symbol versions";
 	else if (insert_flags & PMOD_INSERT_FORCE_VERMAGIC)
-		which = "--force-vermagic";
+		which = "its version magic";
 	else
-		which = "--force-modversion";
+		which = "its symbol versions";
+	/* Said in terms of what the load would do, not of a tool's option:
+	 * the library serves callers that have no command line. */
 	pmod_fail(err, -EPERM,
-		  "forced loads are refused: the signing policy is enforce, and %s bypasses the "
-		  "kernel's checks so the kernel treats the module as unsigned", which);
+		  "forced loads are refused: the signing policy is enforce, and loading a module "
+		  "while ignoring %s bypasses the kernel's checks so the kernel treats it as "
+		  "unsigned", which);
 	record_refusal(ctx, req, PMOD_OPERATION_LOAD, module, path,
 		       "SigningPolicy=enforce: forced load", -EPERM);
 	return -EPERM;
