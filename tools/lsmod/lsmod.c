@@ -29,7 +29,10 @@ static void usage(void)
 	       progname);
 }
 
-int main(int argc, char *argv[])
+/* Options into copts. 0: go on; 1: done, success (-V, -h); -1: a usage
+ * error, already said (kmod 30 answers anything unexpected with its one
+ * usage line). */
+static int parse_args(int argc, char *argv[], struct pmod_ctx_options *copts)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'R' },
@@ -39,37 +42,59 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "svVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R': copts->root = optarg; break;
+		case 's': tool_output_use_syslog(); break;
+		case 'v': tool_output_set_priority(tool_output_priority() + 1); break;
+		case 'V':
+			tool_print_version();
+			return 1;
+		case 'h':
+			usage();
+			return 1;
+		default:
+			fprintf(stderr, "Usage: %s\n", argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "Usage: %s\n", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_modules(const struct pmod_loaded_module *mods, size_t count)
+{
+	fputs("Module                  Size  Used by\n", stdout);
+	for (size_t i = 0; i < count; i++) {
+		const struct pmod_loaded_module *m = &mods[i];
+
+		printf("%-19s %8ld  %ld", m->name, m->size, m->refcnt);
+		for (size_t h = 0; h < m->nholders; h++)
+			printf("%c%s", h == 0 ? ' ' : ',', m->holders[h]);
+		putchar('\n');
+	}
+}
+
+int main(int argc, char *argv[])
+{
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_error err = { 0 };
 	struct pmod_loaded_module *mods;
 	static char outbuf[1 << 16];
 	struct pmod_ctx *ctx;
 	size_t count;
-	int c, r;
+	int r;
 
 	tool_output_init(progname, LOG_ERR);
-	/* kmod 30 answers anything unexpected with its one usage line. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "svVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'R': copts.root = optarg; break;
-		case 's': tool_output_use_syslog(); break;
-		case 'v': tool_output_set_priority(tool_output_priority() + 1); break;
-		case 'V':
-			tool_print_version();
-			return EXIT_SUCCESS;
-		case 'h':
-			usage();
-			return EXIT_SUCCESS;
-		default:
-			fprintf(stderr, "Usage: %s\n", argv[0]);
-			return EXIT_FAILURE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "Usage: %s\n", argv[0]);
-		return EXIT_FAILURE;
-	}
+	r = parse_args(argc, argv, &copts);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
@@ -83,15 +108,7 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	fputs("Module                  Size  Used by\n", stdout);
-	for (size_t i = 0; i < count; i++) {
-		const struct pmod_loaded_module *m = &mods[i];
-
-		printf("%-19s %8ld  %ld", m->name, m->size, m->refcnt);
-		for (size_t h = 0; h < m->nholders; h++)
-			printf("%c%s", h == 0 ? ' ' : ',', m->holders[h]);
-		putchar('\n');
-	}
+	print_modules(mods, count);
 	pmod_loaded_modules_free(mods, count);
 	pmod_ctx_free(ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

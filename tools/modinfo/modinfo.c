@@ -609,7 +609,9 @@ static void usage(void)
 	       progname);
 }
 
-int main(int argc, char *argv[])
+/* Options into o and copts. 0: go on; 1: done, success (-V, -h); -1: a
+ * usage error, already said. */
+static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx_options *copts)
 {
 	static const struct option longopts[] = {
 		{ "author", no_argument, NULL, 'a' },
@@ -628,45 +630,55 @@ int main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { .separator = '\n' };
-	struct pmod_ctx_options copts = { .size = sizeof(copts) };
-	struct pmod_ctx *ctx;
-	static char outbuf[1 << 16];
-	int c, r, failed = 0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "adlpn0mF:k:b:Vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': o.field = "author"; break;
-		case 'd': o.field = "description"; break;
-		case 'l': o.field = "license"; break;
-		case 'p': o.field = "parm"; break;
-		case 'n': o.field = "filename"; break;
-		case '0': o.separator = '\0'; break;
-		case 'm': o.name_only = true; break;
-		case 'F': o.field = optarg; break;
-		case 'k': copts.kernel_release = optarg; break;
-		case 'b': copts.basedir = optarg; break;
-		case 'R': copts.root = optarg; break;
-		case 'Y': o.verify = true; break;
+		case 'a': o->field = "author"; break;
+		case 'd': o->field = "description"; break;
+		case 'l': o->field = "license"; break;
+		case 'p': o->field = "parm"; break;
+		case 'n': o->field = "filename"; break;
+		case '0': o->separator = '\0'; break;
+		case 'm': o->name_only = true; break;
+		case 'F': o->field = optarg; break;
+		case 'k': copts->kernel_release = optarg; break;
+		case 'b': copts->basedir = optarg; break;
+		case 'R': copts->root = optarg; break;
+		case 'Y': o->verify = true; break;
 		case 'V':
 			tool_print_version();
-			return EXIT_SUCCESS;
+			return 1;
 		case 'h':
 			usage();
-			return EXIT_SUCCESS;
+			return 1;
 		default:
-			return EXIT_FAILURE;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "%s: ERROR: missing module or filename.\n", progname);
-		return EXIT_FAILURE;
+		return -1;
 	}
-	if (o.verify && (o.field != NULL || o.separator != '\n')) {
+	if (o->verify && (o->field != NULL || o->separator != '\n')) {
 		fprintf(stderr, "%s: ERROR: --verify prints verdicts only: it takes no field or -0\n",
 			progname);
-		return EXIT_FAILURE;
+		return -1;
 	}
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o = { .separator = '\n' };
+	struct pmod_ctx_options copts = { .size = sizeof(copts) };
+	struct pmod_ctx *ctx;
+	static char outbuf[1 << 16];
+	int r, failed = 0;
+
+	r = parse_args(argc, argv, &o, &copts);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		fprintf(stderr, "%s: ERROR: cannot set up: %s\n", progname, strerror(-r));
@@ -679,14 +691,11 @@ int main(int argc, char *argv[])
 		tool_output_init(progname, LOG_WARNING);
 		tool_output_attach(ctx);
 		failed = verify_modules(ctx, &o, argv + optind, argc - optind) < 0;
-		goto done;
+	} else {
+		for (int i = optind; i < argc; i++)
+			if (show_argument(ctx, &o, argv[i]) < 0)
+				failed = 1;
 	}
-	for (int i = optind; i < argc; i++) {
-		r = show_argument(ctx, &o, argv[i]);
-		if (r < 0)
-			failed = 1;
-	}
-done:
 	pmod_ctx_free(ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: ERROR: writing output: %s\n", progname, strerror(errno));
