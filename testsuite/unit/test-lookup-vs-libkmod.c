@@ -200,7 +200,10 @@ static void compare_tree(const char *tree_root, bool concrete)
 		}
 		if (k != n && mismatches++ < 10)
 			print_error("%s: kmod %zu results, pmod %zu\n", req.items[i], k, n);
-		if (!same_as_resolve(pctx, req.items[i], found, n) && mismatches++ < 10)
+		/* The two views share one walk; the compressed trees differ from
+		 * the plain one only in file names, so one tree is enough here. */
+		if (concrete && !same_as_resolve(pctx, req.items[i], found, n) &&
+		    mismatches++ < 10)
 			print_error("%s: pmod_lookup and pmod_resolve differ\n", req.items[i]);
 		total_results += n;
 		kmod_module_unref_list(list);
