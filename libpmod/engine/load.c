@@ -272,6 +272,11 @@ int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_option
 	list = o->flags & PMOD_LOAD_LIST_ONLY;
 	dry = list || (o->flags & PMOD_LOAD_DRY_RUN);
 	req.demand = o->flags & (PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC);
+	/* A demand or automatic load names a module, never a file: a file
+	 * alone would skip the configuration, and with it the blacklist. */
+	if (req.demand && (o->flags & PMOD_LOAD_FILE_ONLY))
+		return pmod_fail(err, -EINVAL,
+				 "a demand or automatic load names a module, not a file");
 	if (!list) {
 		r = gate_request(ctx, &req, PMOD_OPERATION_LOAD, !dry, err);
 		if (r < 0)

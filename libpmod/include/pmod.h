@@ -523,7 +523,8 @@ enum pmod_load_flags {
 	PMOD_LOAD_DEMAND = 1 << 6,		/* the kernel's request_module */
 	PMOD_LOAD_AUTOMATIC = 1 << 7,		/* e.g. udev loading a device's driver: demand policy */
 	/* insmod: exactly this file (request is a path; an absolute one is
-	 * taken under the context's root), no dependencies, no configuration. */
+	 * taken under the context's root), no dependencies, no configuration.
+	 * Not with DEMAND or AUTOMATIC (-EINVAL): those name modules. */
 	PMOD_LOAD_FILE_ONLY = 1 << 8,
 	/* modprobe -D: list what would load (through show), even what is
 	 * loaded already; ask the kernel nothing, no signature verdicts. */

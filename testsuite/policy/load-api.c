@@ -62,6 +62,8 @@ int main(int argc, char *argv[])
 	 * loaded (the demand policy). */
 	load(ctx, "name", "loop", 0);
 	load(ctx, "automatic", "loop", PMOD_LOAD_AUTOMATIC);
+	/* Nor by file: that would pass by the blacklist. */
+	load(ctx, "file-automatic", argv[3], PMOD_LOAD_FILE_ONLY | PMOD_LOAD_AUTOMATIC);
 	/* A flag the library does not know is not silently ignored. */
 	load(ctx, "unknown-flag", "loop", 1u << 30);
 	{

@@ -32,6 +32,7 @@ check_contains "enforce: forcing in a dry run too" "$O" "forced-dry rc=EPERM out
 check_contains "enforce: by name" "$O" "name rc=EKEYREJECTED outcome=4"
 check_contains "AutoLoadPolicy=disabled: an automatic load" "$O" "automatic rc=EPERM outcome=1"
 check_contains "unknown flag refused" "$O" "unknown-flag rc=EINVAL outcome=1"
+check_contains "an automatic load of a file refused" "$O" "file-automatic rc=EINVAL outcome=1"
 check_eq "policy: no load reached the kernel" "$(cat "$WORK/policy/calls.log" 2>/dev/null | grep -c 'init_module')" 0
 check_contains "policy: refusals recorded" "$WORK/policy/syslog.log" "refuse-load request=loop module=loop"
 check_contains "policy: automatic load recorded as demand" "$WORK/policy/syslog.log" "autoload-policy=disabled policy-source=policy.conf demand=yes rule=\"AutoLoadPolicy=disabled\""
