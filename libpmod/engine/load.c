@@ -5,7 +5,7 @@
  * order, decided here rather than by each caller:
  *   lockdown, privilege, AutoLoadPolicy and the blacklist (demand and
  *   automatic loads), the forced-load rule, then each module's signature
- *   on the bytes the kernel receives (kernel.c).
+ *   on the bytes the kernel receives (kernel_calls.c).
  * A dry run takes every gate but the privilege (it changes nothing) and
  * stops short of the kernel; a listing (-D) asks the kernel nothing at
  * all, so neither lockdown nor signatures apply to it.

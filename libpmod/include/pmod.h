@@ -647,9 +647,9 @@ int pmod_resolve_request(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- the running kernel */
-/* The kernel boundary (kernel.c) is the only code that calls finit_module,
- * init_module or delete_module, or reads /proc/modules and /sys/module.
- * /proc and /sys are never moved by the context's root. */
+/* What the kernel says about its modules, read from /proc/modules and
+ * /sys/module (never moved by the context's root). Changing them goes
+ * through pmod_load and pmod_unload alone. */
 
 enum pmod_module_state {
 	PMOD_STATE_ABSENT = 0,		/* neither loaded nor built in */
