@@ -77,6 +77,10 @@ const char *pmod_ctx_kernel_release(const struct pmod_ctx *ctx);
 /* The directory every file is taken under ("" for "/"). */
 const char *pmod_ctx_root(const struct pmod_ctx *ctx);
 
+/* Frees a plain buffer the library returned (where a call says "free with
+ * pmod_free"): never free() it yourself. NULL is fine. */
+void pmod_free(void *ptr);
+
 /* ---------------------------------------------------------------- names */
 
 /* A module's name from a name or path: the basename, cut at its first '.',
@@ -287,7 +291,7 @@ struct pmod_param {
 	const char *type;
 	size_t type_len;
 };
-/* *params is malloc'ed and owned by the caller. Entries without ':' are
+/* *params is the caller's (free with pmod_free). Entries without ':' are
  * skipped and counted in *skipped (may be NULL). */
 int pmod_params_from_modinfo(const struct pmod_modinfo *entries, size_t count,
 			     struct pmod_param **params, size_t *nparams, size_t *skipped);
@@ -316,7 +320,7 @@ int pmod_lookup(struct pmod_ctx *ctx, const char *request, unsigned flags,
 void pmod_found_free(struct pmod_found *found, size_t count);
 
 /* The modinfo of a built-in module, from modules.builtin.modinfo. *entries
- * is malloc'ed and owned by the caller; the strings belong to the context.
+ * is the caller's (free with pmod_free); the strings belong to the context.
  * -ENOENT when the file or the module is absent. */
 int pmod_builtin_modinfo(struct pmod_ctx *ctx, const char *name,
 			 struct pmod_modinfo **entries, size_t *count,
@@ -376,7 +380,7 @@ bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name);
 const char *pmod_config_install_command(const struct pmod_config *cfg, const char *name);
 const char *pmod_config_remove_command(const struct pmod_config *cfg, const char *name);
 /* Every options line naming the module or its alias, joined by spaces.
- * *options is malloc'ed ("" when none). */
+ * *options is the caller's (free with pmod_free; "" when none). */
 int pmod_config_module_options(const struct pmod_config *cfg, const char *name,
 			       const char *alias, char **options);
 /* The first softdep/weakdep line whose MOD fnmatch-matches name: its raw

@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (params[i].type != NULL)
 					touch(params[i].type, params[i].type_len);
 			}
-			free(params);
+			pmod_free(params);
 		}
 	}
 	touch_str(pmod_image_vermagic(img));

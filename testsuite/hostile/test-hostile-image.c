@@ -299,7 +299,7 @@ static void run_parsers(const void *data, size_t size, const char *label, struct
 			if (params[i].type != NULL)
 				touch(params[i].type, params[i].type_len);
 		}
-		free(params);
+		pmod_free(params);
 	}
 	{
 		const char *vm = pmod_image_vermagic(img);

@@ -171,10 +171,10 @@ static void every_directive(void **state)
 	/* options: by name and by the alias a module was reached through */
 	assert_int_equal(pmod_config_module_options(cfg, "snd_hda_intel", "my_alias", &opts), 0);
 	assert_string_equal(opts, "  index=1 foo=2 via_alias=1");
-	free(opts);
+	pmod_free(opts);
 	assert_int_equal(pmod_config_module_options(cfg, "nothing", NULL, &opts), 0);
 	assert_string_equal(opts, "");
-	free(opts);
+	pmod_free(opts);
 	pmod_config_free(cfg);
 }
 

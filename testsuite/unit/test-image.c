@@ -182,7 +182,7 @@ static void parameters_merged_in_kmod_order(void **state)
 	assert_memory_equal(p[2].name, "a", 1);
 	assert_int_equal(p[2].desc_len, 5);
 	assert_memory_equal(p[2].type, "int", 3);
-	free(p);
+	pmod_free(p);
 	pmod_image_free(img);
 	free(bytes);
 }

@@ -157,7 +157,7 @@ static int put_params(const struct options *o, const struct pmod_modinfo *e, siz
 		return r;
 	for (size_t i = 0; i < count; i++)
 		put_param(o, &params[i], with_key);
-	free(params);
+	pmod_free(params);
 	return 0;
 }
 
@@ -304,7 +304,7 @@ static int show_builtin(struct pmod_ctx *ctx, const struct options *o, const cha
 		return r;
 	}
 	r = put_record(o, name, "(builtin)", e, n, NULL);
-	free(e);
+	pmod_free(e);
 	return r;
 }
 
