@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "gate.h"
+#include "growable_array.h"
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "modprobe_config.h"
@@ -76,15 +77,8 @@ static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m
 		if (strcmp(p->nodes[i]->mod.name, m->name) == 0 &&
 		    same(p->nodes[i]->mod.alias, m->alias))
 			return p->nodes[i];
-	if (p->nnodes == p->cap_nodes) {
-		size_t cap = p->cap_nodes ? p->cap_nodes * 2 : 16;
-		struct plan_node **a = realloc(p->nodes, cap * sizeof(*a));
-
-		if (a == NULL)
-			return NULL;
-		p->nodes = a;
-		p->cap_nodes = cap;
-	}
+	if (growable_array_reserve(&p->nodes, &p->cap_nodes, p->nnodes + 1, sizeof(*p->nodes)) < 0)
+		return NULL;
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return NULL;
@@ -105,16 +99,8 @@ static int append(struct builder *b, struct plan_node *n)
 {
 	struct pmod_plan *p = b->plan;
 
-	if (p->norder == p->cap_order) {
-		size_t cap = p->cap_order ? p->cap_order * 2 : 16;
-		struct plan_node **a = realloc(p->order, cap * sizeof(*a));
-
-		if (a == NULL)
-			return pmod_fail(b->err, -ENOMEM, "out of memory");
-		p->order = a;
-		p->cap_order = cap;
-	}
-	p->order[p->norder++] = n;
+	if (growable_array_append(&p->order, &p->norder, &p->cap_order, sizeof(n), &n) < 0)
+		return pmod_fail(b->err, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -127,7 +113,7 @@ static int softdep_nodes(struct builder *b, const char *const *names, size_t cou
 			 struct plan_node ***out, size_t *nout)
 {
 	struct plan_node **nodes = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < count && r == 0; i++) {
@@ -141,19 +127,14 @@ static int softdep_nodes(struct builder *b, const char *const *names, size_t cou
 			continue;
 		}
 		for (size_t k = 0; k < nfound && r == 0; k++) {
-			struct plan_node **a;
-
 			if (b->demand != NULL &&
 			    demand_check_extra(b->ctx, b->demand, b->cfg, names[i], &found[k],
 					       !b->dry_run) < 0)
 				continue;
-			a = realloc(nodes, (n + 1) * sizeof(*a));
-
-			if (a == NULL) {
+			if (growable_array_reserve(&nodes, &cap, n + 1, sizeof(*nodes)) < 0) {
 				r = pmod_fail(b->err, -ENOMEM, "out of memory");
 				break;
 			}
-			nodes = a;
 			nodes[n] = intern(b, &found[k]);
 			if (nodes[n] == NULL)
 				r = pmod_fail(b->err, -ENOMEM, "out of memory");

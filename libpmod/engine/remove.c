@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "growable_array.h"
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "modprobe_config.h"
@@ -33,7 +34,7 @@ struct remover {
 	/* Removed so far (or, in a dry run, would have been): a dry run
 	 * counts them as gone when it decides what else is unused. */
 	char **removed;
-	size_t nremoved;
+	size_t nremoved, capremoved;
 };
 
 static bool dry_run(const struct remover *rm)
@@ -63,14 +64,12 @@ static bool was_removed(const struct remover *rm, const char *name)
 
 static void note_removed(struct remover *rm, const char *name)
 {
-	char **a = realloc(rm->removed, (rm->nremoved + 1) * sizeof(*a));
-
 	/* Only the dry run's picture suffers if this fails. */
-	if (a == NULL)
+	if (growable_array_reserve(&rm->removed, &rm->capremoved, rm->nremoved + 1,
+				   sizeof(*rm->removed)) < 0)
 		return;
-	rm->removed = a;
-	a[rm->nremoved] = strdup(name);
-	if (a[rm->nremoved] != NULL)
+	rm->removed[rm->nremoved] = strdup(name);
+	if (rm->removed[rm->nremoved] != NULL)
 		rm->nremoved++;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "growable_array.h"
 #include "modprobe_config.h"
 #include "resolve.h"
 
@@ -27,16 +28,9 @@ static int list_add(struct resolved_list *l, const char *name, char *path, const
 {
 	struct pmod_resolved *m;
 
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-
-		m = realloc(l->items, cap * sizeof(*m));
-		if (m == NULL) {
-			free(path);
-			return pmod_fail(err, -ENOMEM, "out of memory");
-		}
-		l->items = m;
-		l->cap = cap;
+	if (growable_array_reserve(&l->items, &l->cap, l->count + 1, sizeof(*l->items)) < 0) {
+		free(path);
+		return pmod_fail(err, -ENOMEM, "out of memory");
 	}
 	m = &l->items[l->count];
 	m->name = strdup(name);

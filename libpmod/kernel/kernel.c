@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "growable_array.h"
 #include "kernel.h"
 #include "privilege.h"
 
@@ -254,16 +255,10 @@ static int read_holders(const char *name, struct pmod_loaded_module *mod, struct
 			r = pmod_fail(err, -E2BIG, "%s lists more than %d holders", path, MAX_HOLDERS);
 			break;
 		}
-		if (mod->nholders == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			char **n = realloc(mod->holders, ncap * sizeof(*n));
-
-			if (n == NULL) {
-				r = pmod_fail(err, -ENOMEM, "out of memory");
-				break;
-			}
-			mod->holders = n;
-			cap = ncap;
+		if (growable_array_reserve(&mod->holders, &cap, mod->nholders + 1,
+					   sizeof(*mod->holders)) < 0) {
+			r = pmod_fail(err, -ENOMEM, "out of memory");
+			break;
 		}
 		h = strdup(de->d_name);
 		if (h == NULL) {
@@ -412,15 +407,8 @@ static int add_loaded(void *data, const char *name, long size, struct pmod_error
 	struct loaded_list *l = data;
 	int r;
 
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct pmod_loaded_module *n = realloc(l->mods, cap * sizeof(*n));
-
-		if (n == NULL)
-			return pmod_fail(err, -ENOMEM, "out of memory");
-		l->mods = n;
-		l->cap = cap;
-	}
+	if (growable_array_reserve(&l->mods, &l->cap, l->count + 1, sizeof(*l->mods)) < 0)
+		return pmod_fail(err, -ENOMEM, "out of memory");
 	r = fill_usage(name, size, &l->mods[l->count], err);
 	if (r < 0)
 		return r;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "growable_array.h"
 #include "module_image.h"
 #include "pkcs7_signer.h"
 #include "signature_cache.h"
@@ -140,15 +141,10 @@ static int pread_full(int fd, unsigned char *buf, size_t len, uint64_t off,
 
 static int grow(unsigned char **buf, size_t *cap, size_t len, struct pmod_error *err)
 {
-	unsigned char *n;
-
 	if (*cap >= len)
 		return 0;
-	n = realloc(*buf, len < 4096 ? 4096 : len);
-	if (n == NULL)
+	if (growable_array_resize(buf, cap, len < 4096 ? 4096 : len, 1) < 0)
 		return pmod_fail(err, -ENOMEM, "out of memory");
-	*buf = n;
-	*cap = len < 4096 ? 4096 : len;
 	return 0;
 }
 

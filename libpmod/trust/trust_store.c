@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "growable_array.h"
 #include "log.h"
 #include "signature_cache.h"
 #include "trust_context.h"
@@ -143,16 +144,8 @@ static X509 *parse_cert(const struct lazy_crypto *c, const unsigned char *data, 
 
 static int add_cert(struct trust_store *s, size_t *cap, struct trust_cert *tc)
 {
-	if (s->count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct trust_cert *n = realloc(s->certs, ncap * sizeof(*n));
-
-		if (n == NULL)
-			return -ENOMEM;
-		s->certs = n;
-		*cap = ncap;
-	}
-	s->certs[s->count++] = *tc;
+	if (growable_array_append(&s->certs, &s->count, cap, sizeof(*tc), tc) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -294,16 +287,9 @@ static int load_dir(struct trust_context *t, const struct lazy_crypto *c, struct
 				dirpath, TRUST_STORE_MAX_FILES);
 			break;
 		}
-		if (nnames == cap_names) {
-			size_t ncap = cap_names ? cap_names * 2 : 16;
-			char **n = realloc(names, ncap * sizeof(*n));
-
-			if (n == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			names = n;
-			cap_names = ncap;
+		if (growable_array_reserve(&names, &cap_names, nnames + 1, sizeof(*names)) < 0) {
+			r = -ENOMEM;
+			goto out;
 		}
 		names[nnames] = strdup(de->d_name);
 		if (names[nnames] == NULL) {
