@@ -21,7 +21,7 @@ int gate_request(struct pmod_ctx *ctx, const struct request *req, enum pmod_oper
 {
 	int r;
 
-	r = pmod_check_lockdown(ctx, op, err);
+	r = lockdown_check(ctx, op, err);
 	if (r < 0) {
 		record_refusal(ctx, req, op, NULL, NULL, "lockdown", r);
 		return r;

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "elf_reader.h"
 #include "error.h"
+#include "kernel_errors.h"
 #include "gate.h"
 #include "kernel.h"
 #include "kernel_calls.h"
@@ -239,7 +240,7 @@ int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *p
 		goto out;
 	r = insert_file(ctx, req, &mf, params, flags, &kernel_error, err);
 	if (r < 0 && kernel_error)
-		pmod_explain_insert(ctx, path, params, r, err);
+		explain_insert(ctx, path, params, r, err);
 	if (kernel_error)
 		record_kernel_call(ctx, req, "load", path, path, judged ? &verdict : NULL, r);
 out:
@@ -269,7 +270,7 @@ int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *n
 		return r;
 	}
 	if (r < 0)
-		pmod_explain_remove(ctx, name, r, err);
+		explain_remove(ctx, name, r, err);
 	record_kernel_call(ctx, req, force ? "forced-unload" : "unload", name, NULL, NULL, r);
 	return r;
 }

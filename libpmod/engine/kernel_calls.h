@@ -24,7 +24,7 @@ enum kernel_insert_flags {
  * to the kernel compressed only when the kernel names its format;
  * otherwise it is decompressed here and passed with init_module. Returns
  * 0 or a negative errno; *kernel_answered (may be NULL) says whether it is
- * the kernel's (err explains it, pmod_explain_insert) or the file, a gate
+ * the kernel's (err explains it, explain_insert) or the file, a gate
  * or the privilege stopped it first (err says why). The load's record
  * names the signature verdict. */
 int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
@@ -36,7 +36,7 @@ enum kernel_remove_flags {
 	PMOD_KERNEL_REMOVE_FORCE = 1 << 0,
 };
 /* Unload a module by name, after the request-level gates of pmod_unload:
- * the kernel's answer explained (pmod_explain_remove) and recorded. */
+ * the kernel's answer explained (explain_remove) and recorded. */
 int kernel_remove(struct pmod_ctx *ctx, const struct request *req, const char *name,
 		  unsigned flags, struct pmod_error *err);
 

@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "error.h"
+#include "kernel_errors.h"
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "lockdown.h"
@@ -254,7 +255,7 @@ static void explain_eperm(struct pmod_ctx *ctx, enum pmod_operation op, int code
 		privilege_explain(ctx_privilege(ctx), op, code, err);
 }
 
-void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
+void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 			 int error, struct pmod_error *err)
 {
 	struct module_params mp;
@@ -331,7 +332,7 @@ void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *par
 	}
 }
 
-void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
+void explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 			 struct pmod_error *err)
 {
 	struct pmod_loaded_module usage;
@@ -384,7 +385,7 @@ void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
 	}
 }
 
-void pmod_describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t size)
+void describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t size)
 {
 	size_t used = 0;
 	int n;

@@ -21,10 +21,12 @@
 
 #include "context.h"
 #include "error.h"
+#include "kernel_errors.h"
 #include "gate.h"
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "probe.h"
+#include "resolve.h"
 #include "signing_gate.h"
 
 #define LOAD_KNOWN_FLAGS                                                                   \
@@ -65,7 +67,7 @@ int pmod_resolve_request(struct pmod_ctx *ctx, const struct pmod_config *cfg,
 	if (request == NULL || request[0] == '\0')
 		return pmod_fail(err, -EINVAL, "an empty module name");
 	if (names_a_file(request)) {
-		r = pmod_resolve_path(ctx, request, found, err);
+		r = resolve_path(ctx, request, found, err);
 		*count = r < 0 ? 0 : 1;
 		return r;
 	}
@@ -121,21 +123,21 @@ static unsigned probe_flags(unsigned flags, bool demand)
 	/* A listing loads nothing: it pays for no signature verification
 	 * either, and shows what is loaded already too. */
 	if (flags & PMOD_LOAD_LIST_ONLY)
-		p |= PMOD_PROBE_DRY_RUN | PMOD_PROBE_IGNORE_LOADED | PMOD_PROBE_NO_SIGNATURE_CHECK;
+		p |= PROBE_DRY_RUN | PROBE_IGNORE_LOADED | PROBE_NO_SIGNATURE_CHECK;
 	if (flags & PMOD_LOAD_DRY_RUN)
-		p |= PMOD_PROBE_DRY_RUN;
+		p |= PROBE_DRY_RUN;
 	if (flags & PMOD_LOAD_FIRST_TIME)
-		p |= PMOD_PROBE_FIRST_TIME;
+		p |= PROBE_FIRST_TIME;
 	if (flags & PMOD_LOAD_IGNORE_COMMANDS)
-		p |= PMOD_PROBE_IGNORE_COMMANDS;
+		p |= PROBE_IGNORE_COMMANDS;
 	/* A demand load never reaches a blacklisted module, even by its
 	 * real name. */
 	if ((flags & PMOD_LOAD_USE_BLACKLIST) || demand)
-		p |= PMOD_PROBE_BLACKLIST_NAMES;
+		p |= PROBE_BLACKLIST_NAMES;
 	if (flags & PMOD_LOAD_FORCE_MODVERSION)
-		p |= PMOD_PROBE_FORCE_MODVERSION;
+		p |= PROBE_FORCE_MODVERSION;
 	if (flags & PMOD_LOAD_FORCE_VERMAGIC)
-		p |= PMOD_PROBE_FORCE_VERMAGIC;
+		p |= PROBE_FORCE_VERMAGIC;
 	return p;
 }
 
@@ -348,7 +350,7 @@ static int check_module(struct pmod_ctx *ctx, const char *name, struct pmod_erro
 		char who[2048];
 
 		/* kmod's words, then who holds it and how often. */
-		pmod_describe_usage(&usage, who, sizeof(who));
+		describe_usage(&usage, who, sizeof(who));
 		r = pmod_fail(err, -EBUSY, "Module %s is in use%s", name, who);
 	} else if (usage.refcnt == -ENOENT) {
 		r = pmod_fail(err, -ENOENT, "Module unloading is not supported");

@@ -17,6 +17,7 @@
 
 #include "context.h"
 #include "error.h"
+#include "kernel.h"
 #include "lockdown.h"
 #include "policy.h"
 
@@ -37,7 +38,7 @@ bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_
 {
 	bool peios_lock = lock_after_boot(ctx);
 
-	if (pmod_kernel_modules_disabled(ctx)) {
+	if (kernel_modules_disabled()) {
 		pmod_fail(err, code,
 			  "module %s is locked until reboot (/proc/sys/kernel/modules_disabled is 1%s)",
 			  verb(op), peios_lock ? "; the Peios post-boot lock, LockAfterBoot = 1" : "");
@@ -52,7 +53,7 @@ bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_
 	return false;
 }
 
-int pmod_check_lockdown(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
+int lockdown_check(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err)
 {
 	if (lockdown_explain(ctx, op, false, -EPERM, err))
 		return -EPERM;

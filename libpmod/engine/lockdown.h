@@ -18,6 +18,6 @@ bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_
  * ratchet, which the Peios post-boot lock also sets): nothing loads or
  * unloads until reboot. -EPERM with err saying so; records nothing
  * (gate_request does). */
-int pmod_check_lockdown(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
+int lockdown_check(struct pmod_ctx *ctx, enum pmod_operation op, struct pmod_error *err);
 
 #endif

@@ -31,7 +31,7 @@ struct plan_node {
 	bool ignorecmd;		/* a softdep or -i: the install command is skipped */
 };
 
-struct pmod_plan {
+struct plan {
 	struct plan_node **nodes;
 	size_t nnodes, cap_nodes;
 	struct plan_node **order;	/* the steps' modules, repeats allowed */
@@ -41,11 +41,13 @@ struct pmod_plan {
 	char **options;			/* owned strings of steps[i].options */
 };
 
+static void plan_free(struct plan *plan);
+
 struct builder {
 	struct pmod_ctx *ctx;
 	const struct pmod_config *cfg;
 	struct pmod_error *err;
-	struct pmod_plan *plan;
+	struct plan *plan;
 	/* A demand load's request: every softdep it would bring in is
 	 * judged by AutoLoadPolicy and the blacklist first (NULL: an
 	 * explicit load or a plan, where kmod's rules alone apply). */
@@ -70,7 +72,7 @@ static void node_free(struct plan_node *n)
  * when it does not exist yet. */
 static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m)
 {
-	struct pmod_plan *p = b->plan;
+	struct plan *p = b->plan;
 	struct plan_node *n;
 
 	for (size_t i = 0; i < p->nnodes; i++)
@@ -97,7 +99,7 @@ static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m
 
 static int append(struct builder *b, struct plan_node *n)
 {
-	struct pmod_plan *p = b->plan;
+	struct plan *p = b->plan;
 
 	if (growable_array_append(&p->order, &p->norder, &p->cap_order, sizeof(n), &n) < 0)
 		return pmod_fail(b->err, -ENOMEM, "out of memory");
@@ -194,7 +196,7 @@ static int visit(struct builder *b, struct plan_node *n, bool required, bool ign
 	if (n->visited)
 		return 0;
 	n->visited = true;
-	r = pmod_module_dependencies(b->ctx, n->mod.name, &deps, &ndeps, b->err);
+	r = resolve_dependencies(b->ctx, n->mod.name, &deps, &ndeps, b->err);
 	if (r < 0)
 		return r;
 	dep_nodes = malloc((ndeps ? ndeps : 1) * sizeof(*dep_nodes));
@@ -243,7 +245,7 @@ static char *join_options(const char *config, const char *params)
 
 static int make_steps(struct builder *b, const char *params)
 {
-	struct pmod_plan *p = b->plan;
+	struct plan *p = b->plan;
 
 	p->steps = calloc(p->norder ? p->norder : 1, sizeof(*p->steps));
 	p->options = calloc(p->norder ? p->norder : 1, sizeof(*p->options));
@@ -282,13 +284,13 @@ static int make_steps(struct builder *b, const char *params)
 
 static int build_plan(struct pmod_ctx *ctx, const struct request *req,
 		      const struct pmod_config *cfg, const struct pmod_resolved *module,
-		      const char *params, unsigned flags, struct pmod_plan **out,
+		      const char *params, unsigned flags, struct plan **out,
 		      struct pmod_error *err)
 {
 	struct builder b = {
 		.ctx = ctx, .cfg = cfg, .err = err,
 		.demand = req != NULL && req->demand ? req : NULL,
-		.dry_run = flags & PMOD_PROBE_DRY_RUN,
+		.dry_run = flags & PROBE_DRY_RUN,
 	};
 	int r;
 
@@ -299,35 +301,18 @@ static int build_plan(struct pmod_ctx *ctx, const struct request *req,
 	if (b.plan->target == NULL)
 		r = pmod_fail(err, -ENOMEM, "out of memory");
 	else
-		r = visit(&b, b.plan->target, true, flags & PMOD_PROBE_IGNORE_COMMANDS);
+		r = visit(&b, b.plan->target, true, flags & PROBE_IGNORE_COMMANDS);
 	if (r == 0)
 		r = make_steps(&b, params);
 	if (r < 0) {
-		pmod_plan_free(b.plan);
+		plan_free(b.plan);
 		return r;
 	}
 	*out = b.plan;
 	return 0;
 }
 
-int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-		    const struct pmod_resolved *module, const char *params, unsigned flags,
-		    struct pmod_plan **out, struct pmod_error *err)
-{
-	return build_plan(ctx, NULL, cfg, module, params, flags, out, err);
-}
-
-size_t pmod_plan_count(const struct pmod_plan *plan)
-{
-	return plan->norder;
-}
-
-const struct pmod_step *pmod_plan_step(const struct pmod_plan *plan, size_t i)
-{
-	return i < plan->norder ? &plan->steps[i] : NULL;
-}
-
-void pmod_plan_free(struct pmod_plan *plan)
+static void plan_free(struct plan *plan)
 {
 	if (plan == NULL)
 		return;
@@ -471,9 +456,9 @@ static int run_step(struct pmod_ctx *ctx, const struct request *req, const struc
 	case PMOD_STEP_COMMAND:
 		return probe_run_command(ctx, req, "install", s->name, s->command, s->options, err);
 	case PMOD_STEP_INSERT:
-		if (flags & PMOD_PROBE_FORCE_MODVERSION)
+		if (flags & PROBE_FORCE_MODVERSION)
 			kflags |= PMOD_INSERT_FORCE_MODVERSION;
-		if (flags & PMOD_PROBE_FORCE_VERMAGIC)
+		if (flags & PROBE_FORCE_VERMAGIC)
 			kflags |= PMOD_INSERT_FORCE_VERMAGIC;
 		return insert_file(ctx, req, s, kflags, err);
 	case PMOD_STEP_BUILTIN:
@@ -489,20 +474,20 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 		 const struct pmod_resolved *module, const char *params, unsigned flags,
 		 pmod_step_fn show, void *data, struct pmod_error *err)
 {
-	bool ask_kernel = !(flags & PMOD_PROBE_IGNORE_LOADED);
-	struct pmod_plan *plan;
+	bool ask_kernel = !(flags & PROBE_IGNORE_LOADED);
+	struct plan *plan = NULL;
 	int r = 0;
 
 	if (ask_kernel && in_kernel(ctx, module->name)) {
-		if (flags & PMOD_PROBE_FIRST_TIME)
+		if (flags & PROBE_FIRST_TIME)
 			return pmod_fail(err, -EEXIST, "Module already in kernel");
 		return 0;
 	}
-	if ((module->alias != NULL || (flags & PMOD_PROBE_BLACKLIST_NAMES)) &&
+	if ((module->alias != NULL || (flags & PROBE_BLACKLIST_NAMES)) &&
 	    pmod_config_blacklisted(cfg, module->name)) {
 		/* A quiet success for modprobe (kmod's rule), but a refusal
 		 * all the same: it is recorded. */
-		if (!(flags & PMOD_PROBE_DRY_RUN))
+		if (!(flags & PROBE_DRY_RUN))
 			record_refusal(ctx, req, PMOD_OPERATION_LOAD, module->name, module->path,
 				       "blacklist", -EPERM);
 		return PROBE_BLACKLISTED;
@@ -525,13 +510,13 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			 * run judges the file here: -n stops only short of
 			 * the kernel. */
 			r = 0;
-			if (!(flags & PMOD_PROBE_DRY_RUN))
+			if (!(flags & PROBE_DRY_RUN))
 				r = run_step(ctx, req, s, flags, err);
 			else if (s->kind == PMOD_STEP_INSERT &&
-				 !(flags & PMOD_PROBE_NO_SIGNATURE_CHECK))
+				 !(flags & PROBE_NO_SIGNATURE_CHECK))
 				r = signing_gate_path(ctx, req, s->path, NULL, err);
 		}
-		if (r == -EEXIST && s->target && (flags & PMOD_PROBE_FIRST_TIME)) {
+		if (r == -EEXIST && s->target && (flags & PROBE_FIRST_TIME)) {
 			pmod_fail(err, -EEXIST, "Module already in kernel");
 			break;
 		}
@@ -547,6 +532,6 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			break;
 		}
 	}
-	pmod_plan_free(plan);
+	plan_free(plan);
 	return r;
 }

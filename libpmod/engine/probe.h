@@ -7,6 +7,19 @@
 #include "context.h"
 #include "record.h"
 
+enum probe_flags {
+	PROBE_DRY_RUN = 1 << 0,		/* -n/-D: execute nothing */
+	PROBE_IGNORE_LOADED = 1 << 1,	/* -D: never ask the kernel what is loaded */
+	PROBE_FIRST_TIME = 1 << 2,		/* -EEXIST when the target is in the kernel */
+	PROBE_IGNORE_COMMANDS = 1 << 3,	/* -i: the target's commands and softdeps */
+	PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
+	PROBE_FORCE_MODVERSION = 1 << 5,
+	PROBE_FORCE_VERMAGIC = 1 << 6,
+	/* -D: no signature verdicts. */
+	PROBE_NO_SIGNATURE_CHECK = 1 << 7,
+};
+
+
 /* An install or remove command through /bin/sh -c (system(3)), every
  * "$CMDLINE_OPTS" replaced by options, MODPROBE_MODULE=name set while it
  * runs. A non-zero exit is -EINVAL with err saying so. Leaves an
@@ -16,16 +29,16 @@ int probe_run_command(struct pmod_ctx *ctx, const struct request *req, const cha
 		      struct pmod_error *err);
 
 /* probe_module's result for a module reached through an alias (or, with
- * PMOD_PROBE_BLACKLIST_NAMES, by name) and blacklisted: skipped. */
+ * PROBE_BLACKLIST_NAMES, by name) and blacklisted: skipped. */
 #define PROBE_BLACKLISTED 1
 
 /* Load one resolved module with everything it needs, in kmod's way:
  * already loaded or built in is success (-EEXIST with FIRST_TIME);
  * failures of softdeps are ignored; any other failure stops and is
- * returned with err saying why in words (pmod_explain_insert). params are
+ * returned with err saying why in words (explain_insert). params are
  * the caller's, appended to the target's options. Every module file
  * passes the signing gate (at the kernel boundary, or here in a dry run
- * unless PMOD_PROBE_NO_SIGNATURE_CHECK); a demand request's softdeps pass
+ * unless PROBE_NO_SIGNATURE_CHECK); a demand request's softdeps pass
  * AutoLoadPolicy and the blacklist. */
 int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct pmod_config *cfg,
 		 const struct pmod_resolved *module, const char *params, unsigned flags,

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "kernel_errors.h"
 #include "growable_array.h"
 #include "kernel.h"
 #include "kernel_calls.h"
@@ -158,7 +159,7 @@ static void remove_unused_dependencies(struct remover *rm, const char *name)
 	size_t n;
 	bool *done, progress = true;
 
-	if (pmod_module_dependencies(rm->ctx, name, &deps, &n, &err) < 0 || n == 0)
+	if (resolve_dependencies(rm->ctx, name, &deps, &n, &err) < 0 || n == 0)
 		return;
 	done = calloc(n, sizeof(*done));
 	while (done != NULL && progress) {
@@ -277,7 +278,7 @@ static int remove_module(struct remover *rm, const char *name, bool nested, unsi
 		if (busy) {
 			/* kmod's words, then who holds it and how often. */
 			snprintf(what, sizeof(what), "is in use");
-			pmod_describe_usage(&u, what + 9, sizeof(what) - 9);
+			describe_usage(&u, what + 9, sizeof(what) - 9);
 		}
 		pmod_loaded_module_release(&u);
 		if (busy)

@@ -206,7 +206,7 @@ int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char
 	return resolve_walk(ctx, cfg, request, false, found, count, err);
 }
 
-int pmod_resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,
+int resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,
 		      struct pmod_error *err)
 {
 	struct resolved_list l = { 0 };
@@ -244,7 +244,7 @@ void pmod_resolved_free(struct pmod_resolved *found, size_t count)
 	free(found);
 }
 
-int pmod_module_dependencies(struct pmod_ctx *ctx, const char *name,
+int resolve_dependencies(struct pmod_ctx *ctx, const char *name,
 			     struct pmod_resolved **deps, size_t *count, struct pmod_error *err)
 {
 	struct resolved_list l = { 0 };

@@ -33,4 +33,14 @@ int resolve_walk(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char
 		 bool name_only, struct pmod_resolved **found, size_t *count,
 		 struct pmod_error *err);
 
+/* A module file given by path: its name from the file name, the file as
+ * given (made absolute). */
+int resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,
+		 struct pmod_error *err);
+
+/* The modules a module needs (modules.dep), in load order: the most
+ * fundamental first. *deps: pmod_resolved_free. */
+int resolve_dependencies(struct pmod_ctx *ctx, const char *name, struct pmod_resolved **deps,
+			 size_t *count, struct pmod_error *err);
+
 #endif

@@ -414,7 +414,7 @@ struct pmod_resolved {
 	/* What it was reached through: a config alias pattern, or the
 	 * normalised request for index aliases and symbols; NULL by name.
 	 * options lines naming the alias apply; the blacklist applies to
-	 * aliases only (unless PMOD_PROBE_BLACKLIST_NAMES). */
+	 * aliases only (unless PROBE_BLACKLIST_NAMES). */
 	char *alias;
 	bool builtin;		/* a key of modules.builtin.bin */
 };
@@ -426,16 +426,7 @@ struct pmod_resolved {
  * configuration steps. *count may be 0. *found: pmod_resolved_free. */
 int pmod_resolve(struct pmod_ctx *ctx, const struct pmod_config *cfg, const char *request,
 		 struct pmod_resolved **found, size_t *count, struct pmod_error *err);
-/* A module file given by path: its name from the file name, the file as
- * given (made absolute). */
-int pmod_resolve_path(struct pmod_ctx *ctx, const char *path, struct pmod_resolved **found,
-		      struct pmod_error *err);
 void pmod_resolved_free(struct pmod_resolved *found, size_t count);
-
-/* The modules a module needs (modules.dep), in load order: the most
- * fundamental first. *deps: pmod_resolved_free. */
-int pmod_module_dependencies(struct pmod_ctx *ctx, const char *name,
-			     struct pmod_resolved **deps, size_t *count, struct pmod_error *err);
 
 /* ---------------------------------------------------------------- plans */
 
@@ -457,29 +448,6 @@ struct pmod_step {
 	bool target;		/* the module asked for, not a dependency or softdep */
 	bool required;		/* the target or its dependency: failures stop the plan */
 };
-
-enum pmod_probe_flags {
-	PMOD_PROBE_DRY_RUN = 1 << 0,		/* -n/-D: execute nothing */
-	PMOD_PROBE_IGNORE_LOADED = 1 << 1,	/* -D: never ask the kernel what is loaded */
-	PMOD_PROBE_FIRST_TIME = 1 << 2,		/* -EEXIST when the target is in the kernel */
-	PMOD_PROBE_IGNORE_COMMANDS = 1 << 3,	/* -i: the target's commands and softdeps */
-	PMOD_PROBE_BLACKLIST_NAMES = 1 << 4,	/* -b: blacklist also by real name */
-	PMOD_PROBE_FORCE_MODVERSION = 1 << 5,
-	PMOD_PROBE_FORCE_VERMAGIC = 1 << 6,
-	/* Used inside pmod_load (-D: no signature verdicts); plans ignore it. */
-	PMOD_PROBE_NO_SIGNATURE_CHECK = 1 << 7,
-};
-
-/* The insert plan of one resolved module: dependencies
- * in load order, softdeps pre and post, each with its options. It asks
- * the kernel nothing and executes nothing. */
-struct pmod_plan;
-int pmod_probe_plan(struct pmod_ctx *ctx, const struct pmod_config *cfg,
-		    const struct pmod_resolved *module, const char *params, unsigned flags,
-		    struct pmod_plan **plan, struct pmod_error *err);
-size_t pmod_plan_count(const struct pmod_plan *plan);
-const struct pmod_step *pmod_plan_step(const struct pmod_plan *plan, size_t i);
-void pmod_plan_free(struct pmod_plan *plan);
 
 /* Called before each step is executed (or would be, in a dry run): where
  * modprobe -n/-v/-D prints "insmod PATH OPTS", "install CMD OPTS",
@@ -688,25 +656,6 @@ void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count);
 
 /* Whether this build has forced unload (meson option forced_unload). */
 bool pmod_forced_unload_available(void);
-/* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
- * until reboot. */
-bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx);
-
-/* Who holds a module in use, to follow "Module NAME is in use": " by: a b
- * (refcount 2)" when modules hold it, " (refcount 1: open files, devices or
- * mounts hold it)" otherwise. Always NUL-terminated, cut to size. */
-void pmod_describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t size);
-
-/* Words a person can act on for a kernel error, one sentence without the
- * module name: EEXIST already loaded, ENOENT unknown symbol or parameter
- * (and where to look), EAGAIN/EBUSY in use (holders and refcount), EINVAL
- * which parameter, ENOEXEC format or vermagic, EKEYREJECTED/ENOKEY
- * signature, EPERM privilege or lockdown. name may be NULL for an insert
- * by path; params are the ones that were passed. */
-void pmod_explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
-			 int error, struct pmod_error *err);
-void pmod_explain_remove(struct pmod_ctx *ctx, const char *name, int error,
-			 struct pmod_error *err);
 
 /* ---------------------------------------------------------------- policy */
 /* The Peios module policy: the registry key

@@ -195,11 +195,10 @@ int kernel_module_sysfs_state(const char *name)
 	return PMOD_STATE_ABSENT;
 }
 
-bool pmod_kernel_modules_disabled(struct pmod_ctx *ctx)
+bool kernel_modules_disabled(void)
 {
 	char buf[32];
 
-	(void)ctx;
 	if (kernel_read_line(MODULES_DISABLED, buf, sizeof(buf)) < 0)
 		return false;
 	return strcmp(buf, "1") == 0;

@@ -61,6 +61,10 @@ enum kernel_init_flags {
  * unreadable state. Whether the module is built in is not asked here. */
 int kernel_module_sysfs_state(const char *name);
 
+/* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
+ * until reboot. */
+bool kernel_modules_disabled(void);
+
 /* True when the kernel can take a file of this format as it is (it names
  * its one format in /sys/module/compression). */
 bool kernel_decompresses(enum pmod_compression c);

@@ -17,6 +17,7 @@
 
 #include "kernel.h"
 #include "kernel_calls.h"
+#include "kernel_errors.h"
 #include "pmod.h"
 
 static char fake[256];
@@ -242,7 +243,7 @@ static void test_explain_remove(void **state)
 	module("used", "live\n", "2\n");
 	holder("used", "user_a");
 	holder("used", "user_b");
-	pmod_explain_remove(ctx, "used", -EAGAIN, &err);
+	explain_remove(ctx, "used", -EAGAIN, &err);
 	assert_int_equal(err.code, -EAGAIN);
 	assert_non_null(strstr(err.text, "the module is in use by "));
 	assert_non_null(strstr(err.text, "user_a"));
@@ -250,22 +251,22 @@ static void test_explain_remove(void **state)
 	assert_non_null(strstr(err.text, "(refcount 2)"));
 
 	module("open", "live\n", "2\n");
-	pmod_explain_remove(ctx, "open", EBUSY, &err);	/* either sign */
+	explain_remove(ctx, "open", EBUSY, &err);	/* either sign */
 	assert_int_equal(err.code, -EBUSY);
 	assert_string_equal(err.text, "the module is held by 2 references (open devices or files)");
 
 	module("idle", "live\n", "0\n");
-	pmod_explain_remove(ctx, "idle", -EBUSY, &err);
+	explain_remove(ctx, "idle", -EBUSY, &err);
 	assert_non_null(strstr(err.text, "not live"));
 
-	pmod_explain_remove(ctx, "gone", -ENOENT, &err);
+	explain_remove(ctx, "gone", -ENOENT, &err);
 	assert_string_equal(err.text, "the module is not loaded");
 
 	puts_file("proc/sys/kernel/modules_disabled", "1\n");
-	pmod_explain_remove(ctx, "idle", -EPERM, &err);
+	explain_remove(ctx, "idle", -EPERM, &err);
 	assert_non_null(strstr(err.text, "locked until reboot"));
 	puts_file("proc/sys/kernel/modules_disabled", "0\n");
-	pmod_explain_remove(ctx, "idle", -EPERM, &err);
+	explain_remove(ctx, "idle", -EPERM, &err);
 	assert_non_null(strstr(err.text, "SeLoadDriverPrivilege (CAP_SYS_MODULE)"));
 }
 

@@ -58,4 +58,10 @@ done
 for s in pmod_load pmod_unload; do
 	if printf '%s\n' "$syms" | grep -qx "$s"; then pass; else fail "$s is not exported"; fi
 done
+# What the library exports is exactly what pmod.h declares: no internal
+# helper leaks out, nothing declared is missing.
+header=$(dirname "$0")/../../libpmod/include/pmod.h
+declared=$(grep -oE '\bpmod_[a-z0-9_]+\(' "$header" | tr -d '(' | sort -u)
+exported=$(printf '%s\n' "$syms" | grep '^pmod_' | sort -u)
+check_eq "exported symbols are the ones pmod.h declares" "$declared" "$exported"
 finish
