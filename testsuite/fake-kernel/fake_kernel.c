@@ -635,6 +635,25 @@ static int injected_error(const char *name)
 
 /* ---------------------------------------------------------------- images */
 
+/* Where Linux's module decompressor (kernel/module/decompress.c) starts
+ * inflating a gzip file: after the 10-byte header and, when FNAME is set,
+ * the name; FEXTRA, FCOMMENT and FHCRC are not skipped, so their bytes are
+ * read as deflate data. 0: not a gzip header it accepts. */
+static size_t linux_gzip_header_len(const uint8_t *in, size_t len)
+{
+	size_t at = 10;
+
+	if (len < at || memcmp(in, "\x1f\x8b\x08", 3) != 0)
+		return 0;
+	if (in[3] & 0x08) {
+		do {
+			if (at == len)
+				return 0;
+		} while (in[at++] != '\0');
+	}
+	return at;
+}
+
 static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t **out,
 		      size_t *out_len)
 {
@@ -704,12 +723,13 @@ static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t
 			lzma_end(&s);
 		}
 	} else if (strcmp(format, "gzip") == 0) {
+		size_t hdr = linux_gzip_header_len(in, len);
 		z_stream z;
 
 		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
-			z.next_in = (Bytef *)in;
-			z.avail_in = (uInt)len;
+		if (hdr != 0 && inflateInit2(&z, -MAX_WBITS) == Z_OK) {
+			z.next_in = (Bytef *)in + hdr;
+			z.avail_in = (uInt)(len - hdr);
 			for (;;) {
 				int ret;
 
@@ -717,6 +737,8 @@ static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t
 				z.avail_out = (uInt)(cap - used);
 				ret = inflate(&z, Z_NO_FLUSH);
 				used = cap - z.avail_out;
+				/* The first member only; its trailer (CRC,
+				 * size) and anything after it are not read. */
 				if (ret == Z_STREAM_END) {
 					r = 0;
 					break;
