@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The last steps of the gated path, right before the kernel boundary: the
  * module file opened once, the forced-load rule and the signing gate on
- * that very descriptor, the kernel given the same descriptor or the same
- * decoded bytes, its answer explained and recorded. pmod_load and
+ * the bytes decoded from that descriptor, the kernel given a sealed copy
+ * of exactly those bytes, its answer explained from them and recorded. pmod_load and
  * pmod_unload (load.c) are the only callers. */
 #include <errno.h>
 #include <stdint.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "context.h"
 #include "elf_reader.h"
@@ -21,6 +22,7 @@
 #include "module_bytes.h"
 #include "module_file.h"
 #include "record.h"
+#include "sealed_image.h"
 #include "signing_gate.h"
 
 /* ---------------------------------------------------------------- state */
@@ -140,23 +142,17 @@ static int strip_for_force(uint8_t *data, size_t size, unsigned flags, struct pm
 	return 0;
 }
 
-/* The module's bytes, decoded in userspace from the open file, given to
- * init_module: the same bytes the signing gate judged (module_file
- * caches them). A forced load strips a private copy. *kernel_error tells
- * a kernel answer from a read error. */
+/* The verified bytes given to init_module, where the kernel cannot read a
+ * sealed copy. A forced load strips a private copy: init_module has no
+ * flags to say what to ignore. */
 static int insert_from_memory(struct pmod_ctx *ctx, const struct request *req,
-			      struct module_file *mf, const char *params, unsigned flags,
+			      const struct module_bytes *mb, const char *params, unsigned flags,
 			      bool *kernel_error, struct pmod_error *err)
 {
-	const struct module_bytes *mb;
 	uint8_t *copy = NULL;
-	void *image;
+	void *image = (void *)mb->data;
 	int r;
 
-	r = module_file_bytes(mf, ctx_max_module_size(ctx), &mb, err);
-	if (r < 0)
-		return r;
-	image = (void *)mb->data;
 	if (flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)) {
 		copy = malloc(mb->size ? mb->size : 1);
 		if (copy == NULL)
@@ -173,31 +169,35 @@ out:
 	return r;
 }
 
-/* The kernel gets mf: its descriptor when it takes the file as it is,
- * else the bytes decoded from it. Nothing here opens the path again. */
-static int insert_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
-		       const char *params, unsigned flags, bool *kernel_error,
-		       struct pmod_error *err)
+/* The kernel gets the bytes the signing gate judged, decoded here, never
+ * the module file: finit_module on a sealed memory file holding them, or
+ * init_module on them where this kernel has no sealed memory files (or no
+ * finit_module). Handing over the file's descriptor would let whoever can
+ * write the file change it after the verdict, and a compressed file would
+ * be decoded a second time by the kernel's own decompressor, which need
+ * not read the stream as pmod did. */
+static int insert_bytes(struct pmod_ctx *ctx, const struct request *req,
+			const struct module_bytes *mb, const char *params, unsigned flags,
+			bool *kernel_error, struct pmod_error *err)
 {
-	int kflags = 0, r;
+	int kflags = 0, fd, r;
 
 	if (flags & PMOD_INSERT_FORCE_MODVERSION)
 		kflags |= KERNEL_INIT_IGNORE_MODVERSIONS;
 	if (flags & PMOD_INSERT_FORCE_VERMAGIC)
 		kflags |= KERNEL_INIT_IGNORE_VERMAGIC;
-	if (mf->compression == PMOD_COMPRESSION_NONE) {
-		r = call_finit_module(ctx, req, mf->fd, params, kflags, kernel_error, err);
+	r = sealed_image_create(mb->data, mb->size, &fd, err);
+	if (r == 0) {
+		r = call_finit_module(ctx, req, fd, params, kflags, kernel_error, err);
+		close(fd);
 		/* Kernels before 3.8 have only init_module. */
-		if (r == -ENOSYS && *kernel_error) {
-			*kernel_error = false;
-			r = insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
-		}
+		if (r != -ENOSYS || !*kernel_error)
+			return r;
+		*kernel_error = false;
+	} else if (r != -ENOSYS) {
 		return r;
 	}
-	if (kernel_decompresses(mf->compression))
-		return call_finit_module(ctx, req, mf->fd, params,
-					 kflags | KERNEL_INIT_COMPRESSED_FILE, kernel_error, err);
-	return insert_from_memory(ctx, req, mf, params, flags, kernel_error, err);
+	return insert_from_memory(ctx, req, mb, params, flags, kernel_error, err);
 }
 
 /* One open file from the signing gate to the kernel (module_file.h): the
@@ -207,6 +207,7 @@ int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *p
 {
 	struct pmod_verify_result verdict;
 	bool kernel_error = false, judged = false;
+	const struct module_bytes *mb;
 	struct module_file mf;
 	int r;
 
@@ -229,18 +230,25 @@ int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *p
 	if (r < 0)
 		return r;
 	/* The signing gate here, at the boundary, so that no caller of the
-	 * library can load around it, and on this very descriptor. */
+	 * library can load around it. It judges the bytes decoded from this
+	 * descriptor, which mf keeps: they, not the file, go to the kernel. */
 	r = signing_gate_file(ctx, req, &mf, &verdict, &judged, err);
 	if (r < 0)
 		goto out;
-	/* Written in place since it was opened: the kernel would read bytes
-	 * nobody judged. */
+	r = module_file_bytes(&mf, ctx_max_module_size(ctx), &mb, err);
+	if (r < 0)
+		goto out;
+	/* Written while it was read: the bytes judged may be half of one
+	 * file and half of another. They are still exactly what would be
+	 * loaded, but nobody meant to load them. */
 	r = module_file_check_unchanged(&mf, err);
 	if (r < 0)
 		goto out;
-	r = insert_file(ctx, req, &mf, params, flags, &kernel_error, err);
+	r = insert_bytes(ctx, req, mb, params, flags, &kernel_error, err);
+	/* Explained from the bytes that were sent: the path may name another
+	 * file by now, or one cut short under a mapping. */
 	if (r < 0 && kernel_error)
-		explain_insert(ctx, path, params, r, err);
+		explain_insert(ctx, mb->data, mb->size, params, r, err);
 	if (kernel_error)
 		record_kernel_call(ctx, req, "load", path, path, judged ? &verdict : NULL, r);
 out:

@@ -16,17 +16,17 @@ enum kernel_insert_flags {
 	PMOD_INSERT_FORCE_VERMAGIC = 1 << 1,	/* the kernel ignores the version magic */
 };
 /* Load a module file with its parameter string (NULL or "" for none),
- * after the request-level gates of pmod_load. The file is opened once;
- * the forced-load rule and the signing gate judge what that descriptor
- * holds, and the kernel gets the same descriptor (finit_module) or the
- * same decoded bytes (init_module), never the path opened again. A file
- * written in place meanwhile is refused (-ESTALE). A compressed file goes
- * to the kernel compressed only when the kernel names its format;
- * otherwise it is decompressed here and passed with init_module. Returns
- * 0 or a negative errno; *kernel_answered (may be NULL) says whether it is
- * the kernel's (err explains it, explain_insert) or the file, a gate
- * or the privilege stopped it first (err says why). The load's record
- * names the signature verdict. */
+ * after the request-level gates of pmod_load. The file is opened once and
+ * decoded once (decompressed when its magic says so); the forced-load rule
+ * and the signing gate judge those bytes, and the kernel gets a sealed
+ * copy of exactly them (finit_module on a sealed memory file, or
+ * init_module where that is not available), never the file itself nor
+ * the path opened again. A file written in place while it was read is
+ * refused (-ESTALE). Returns 0 or a negative errno; *kernel_answered (may
+ * be NULL) says whether it is the kernel's (err explains it from the
+ * bytes that were sent, explain_insert) or the file, a gate or the
+ * privilege stopped it first (err says why). The load's record names the
+ * signature verdict. */
 int kernel_insert(struct pmod_ctx *ctx, const struct request *req, const char *path,
 		  const char *params, unsigned flags, bool *kernel_answered, struct pmod_error *err);
 

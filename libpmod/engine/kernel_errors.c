@@ -3,8 +3,9 @@
  * on. The kernel says little (ENOENT covers a missing symbol and, on old
  * kernels, an unknown parameter), so this looks at what it can see from
  * userspace: the parameters the module declares, its vermagic against the
- * running kernel, its signature, /sys/module's holders and refcount, and
- * modules_disabled. Every sentence fits struct pmod_error's text. */
+ * running kernel and its signature (read from the very bytes the kernel
+ * was sent, never from the path again), /sys/module's holders and
+ * refcount, and modules_disabled. Every sentence fits struct pmod_error's text. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "lockdown.h"
+#include "module_bytes.h"
 #include "privilege.h"
 
 static int negative(int error)
@@ -40,20 +42,35 @@ static bool param_name_eq(const char *a, size_t alen, const char *b, size_t blen
 	return true;
 }
 
+/* The module the kernel was sent, as an image to read its parts from.
+ * Those bytes are already decoded: ones that look compressed were sent as
+ * they are (a load under warn lets a non-module through), and are not
+ * decoded again here, so the explanation is about what the kernel got. */
+static int sent_image(struct pmod_ctx *ctx, const void *data, size_t size,
+		      struct pmod_image **image, struct pmod_error *err)
+{
+	if (data == NULL)
+		return pmod_fail(err, -ENOENT, "no module bytes");
+	if (module_bytes_detect(data, size) != PMOD_COMPRESSION_NONE)
+		return pmod_fail(err, -ENOEXEC, "not an ELF file");
+	return pmod_image_new_from_memory(ctx, data, size, image, err);
+}
+
 struct module_params {
 	struct pmod_image *image;
 	struct pmod_param *params;
 	size_t count;
 };
 
-static int module_params_load(struct pmod_ctx *ctx, const char *path, struct module_params *mp)
+static int module_params_load(struct pmod_ctx *ctx, const void *data, size_t size,
+			      struct module_params *mp)
 {
 	const struct pmod_modinfo *entries;
 	size_t n;
 	int r;
 
 	memset(mp, 0, sizeof(*mp));
-	if (path == NULL || pmod_image_open(ctx, path, &mp->image, NULL) < 0)
+	if (sent_image(ctx, data, size, &mp->image, NULL) < 0)
 		return -ENOENT;
 	r = pmod_image_modinfo(mp->image, &entries, &n, NULL);
 	if (r >= 0)
@@ -161,7 +178,7 @@ static int explain_unknown_param(const char *params, const struct module_params 
 	return 1;
 }
 
-static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
+static void explain_vermagic(struct pmod_ctx *ctx, const void *data, size_t size, int code,
 			     struct pmod_error *err)
 {
 	struct pmod_image *image;
@@ -170,7 +187,7 @@ static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
 	const char *vermagic;
 	size_t len;
 
-	if (path == NULL || pmod_image_open(ctx, path, &image, &why) < 0) {
+	if (sent_image(ctx, data, size, &image, &why) < 0) {
 		if (why.text[0] != '\0')
 			pmod_fail(err, code, "not a valid module file: %s", why.text);
 		else
@@ -196,17 +213,17 @@ static void explain_vermagic(struct pmod_ctx *ctx, const char *path, int code,
 }
 
 /* Why the kernel refused a signature, told by pmod's own verdict on the
- * same file: a changed module and an unknown key need different fixes.
+ * same bytes: a changed module and an unknown key need different fixes.
  * The kernel's keyring is not readable from userspace, so a module pmod
  * finds valid is one whose key only pmod's trust store holds. */
-static void explain_signature(struct pmod_ctx *ctx, const char *path, int code,
+static void explain_signature(struct pmod_ctx *ctx, const void *data, size_t size, int code,
 			      struct pmod_error *err)
 {
 	struct pmod_verify_result v;
 	struct pmod_image *image;
 	int signer_len;
 
-	if (path == NULL || pmod_image_open(ctx, path, &image, NULL) < 0) {
+	if (sent_image(ctx, data, size, &image, NULL) < 0) {
 		pmod_fail(err, code, "the kernel rejected the module's signature");
 		return;
 	}
@@ -255,8 +272,8 @@ static void explain_eperm(struct pmod_ctx *ctx, enum pmod_operation op, int code
 		privilege_explain(ctx_privilege(ctx), op, code, err);
 }
 
-void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
-			 int error, struct pmod_error *err)
+void explain_insert(struct pmod_ctx *ctx, const void *data, size_t size, const char *params,
+		    int error, struct pmod_error *err)
 {
 	struct module_params mp;
 	int code = negative(error);
@@ -270,7 +287,7 @@ void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 		return;
 	case ENOENT:
 	case EINVAL:
-		if (module_params_load(ctx, path, &mp) == 0) {
+		if (module_params_load(ctx, data, size, &mp) == 0) {
 			bool done = explain_unknown_param(params, &mp, code, err) == 1;
 
 			if (!done && code == -EINVAL && params[0] != '\0' && mp.count > 0) {
@@ -293,7 +310,7 @@ void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 			pmod_fail(err, code, "invalid parameters or flags (see dmesg)");
 		return;
 	case ENOEXEC:
-		explain_vermagic(ctx, path, code, err);
+		explain_vermagic(ctx, data, size, code, err);
 		return;
 	case ESRCH:
 		pmod_fail(err, code,
@@ -304,15 +321,10 @@ void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params,
 	case ENOKEY:
 	case EBADMSG:
 	case ENOPKG:
-		explain_signature(ctx, path, code, err);
+		explain_signature(ctx, data, size, code, err);
 		return;
 	case EPERM:
 		explain_eperm(ctx, PMOD_OPERATION_LOAD, code, err);
-		return;
-	case EOPNOTSUPP:
-		pmod_fail(err, code,
-			  "the kernel cannot decompress this module itself; decompress it first "
-			  "(see dmesg)");
 		return;
 	case EBUSY:
 		pmod_fail(err, code, "the module is being loaded or unloaded right now; try again");

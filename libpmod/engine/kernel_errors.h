@@ -18,10 +18,13 @@ void describe_usage(const struct pmod_loaded_module *usage, char *buf, size_t si
  * module name: EEXIST already loaded, ENOENT unknown symbol or parameter
  * (and where to look), EAGAIN/EBUSY in use (holders and refcount), EINVAL
  * which parameter, ENOEXEC format or vermagic, EKEYREJECTED/ENOKEY
- * signature, EPERM privilege or lockdown. name may be NULL for an insert
- * by path; params are the ones that were passed. */
-void explain_insert(struct pmod_ctx *ctx, const char *path, const char *params, int error,
-		    struct pmod_error *err);
+ * signature, EPERM privilege or lockdown. data and size are the module
+ * bytes the kernel was sent (decoded; NULL when there are none to read):
+ * what is said about the module is read from them, never from its path,
+ * which may name another file by now. params are the ones that were
+ * passed. */
+void explain_insert(struct pmod_ctx *ctx, const void *data, size_t size, const char *params,
+		    int error, struct pmod_error *err);
 void explain_remove(struct pmod_ctx *ctx, const char *name, int error, struct pmod_error *err);
 
 #endif

@@ -506,7 +506,7 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
 				show(data, s);
 			/* A load passes the signing gate inside the kernel
-			 * boundary, on the descriptor it loads from. A dry
+			 * boundary, on the bytes it loads. A dry
 			 * run judges the file here: -n stops only short of
 			 * the kernel. */
 			r = 0;

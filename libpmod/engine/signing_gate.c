@@ -4,8 +4,9 @@
  * refuses anything but a valid signature; warn says what is wrong and lets
  * the load go on (the kernel then decides, as on Linux). The policy itself
  * comes from policy.c (pmod_ctx_signing_policy); this file only judges.
- * What it judges is a module_file: the bytes read from the descriptor the
- * kernel boundary then loads from (module_file.h). */
+ * What it judges is a module_file: the bytes decoded from its descriptor,
+ * which the kernel boundary then copies, sealed, to the kernel
+ * (module_file.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

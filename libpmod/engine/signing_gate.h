@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The signing gate (signing_gate.c): the kernel boundary judges the very
- * descriptor it then loads from; a dry run judges the file the same way. */
+ * bytes it then hands the kernel; a dry run judges the file the same way. */
 #ifndef PMOD_SIGNING_GATE_H
 #define PMOD_SIGNING_GATE_H
 

@@ -472,8 +472,8 @@ typedef void (*pmod_step_fn)(void *data, const struct pmod_step *step);
  *      signing policy is enforce: the kernel treats such a module as
  *      unsigned;
  *   5. each module file's signature, judged on the bytes the kernel then
- *      receives (the file is opened once; the same descriptor or the same
- *      decoded bytes go to the kernel).
+ *      receives (the file is opened and decoded once; a sealed copy of
+ *      those bytes goes to the kernel, never the file).
  * A dry run (DRY_RUN) passes every gate and stops only short of the
  * kernel, so it refuses exactly what the real run refuses, with the same
  * words. The one exception: the privilege (2) is not required for dry

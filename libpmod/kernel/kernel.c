@@ -32,7 +32,6 @@ extern int delete_module(const char *name, unsigned int flags);
 #define PROC_MODULES "/proc/modules"
 #define SYS_MODULE "/sys/module"
 #define MODULES_DISABLED "/proc/sys/kernel/modules_disabled"
-#define SYS_COMPRESSION "/sys/module/compression"
 
 /* A garbage /proc/modules must not make us allocate without bound. The
  * real file holds a few hundred lines; these limits are far beyond it. */
@@ -477,26 +476,6 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 }
 
 /* ---------------------------------------------------------------- the calls */
-
-static const char *compression_name(enum pmod_compression c)
-{
-	switch (c) {
-	case PMOD_COMPRESSION_GZIP: return "gzip";
-	case PMOD_COMPRESSION_XZ: return "xz";
-	case PMOD_COMPRESSION_ZSTD: return "zstd";
-	default: return NULL;
-	}
-}
-
-bool kernel_decompresses(enum pmod_compression c)
-{
-	const char *want = compression_name(c);
-	char buf[32];
-
-	if (want == NULL || kernel_read_line(SYS_COMPRESSION, buf, sizeof(buf)) < 0)
-		return false;
-	return strcmp(buf, want) == 0;
-}
 
 /* Each call into the kernel runs inside the privilege scope: a present
  * but disabled SeLoadDriverPrivilege is enabled just before and put back

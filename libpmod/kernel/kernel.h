@@ -52,7 +52,6 @@ bool kernel_parent_may_be_kernel_thread(void);
 enum kernel_init_flags {
 	KERNEL_INIT_IGNORE_MODVERSIONS = 1,
 	KERNEL_INIT_IGNORE_VERMAGIC = 2,
-	KERNEL_INIT_COMPRESSED_FILE = 4,
 };
 
 /* /sys/module/NAME: PMOD_STATE_LIVE, _COMING or _GOING from initstate, or
@@ -64,10 +63,6 @@ int kernel_module_sysfs_state(const char *name);
 /* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
  * until reboot. */
 bool kernel_modules_disabled(void);
-
-/* True when the kernel can take a file of this format as it is (it names
- * its one format in /sys/module/compression). */
-bool kernel_decompresses(enum pmod_compression c);
 
 /* The three calls that change the kernel's modules, each inside the
  * privilege scope (privilege_raise and _restore around it). *asked false:

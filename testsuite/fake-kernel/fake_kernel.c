@@ -21,12 +21,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <lzma.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -148,15 +150,19 @@ static const char *redirect(const char *path, char *buf)
 /* ---------------------------------------------------------------- the swap hook */
 
 /* PMOD_FAKE_KERNEL_SWAP_PATH=P, PMOD_FAKE_KERNEL_SWAP_WITH=R and
- * PMOD_FAKE_KERNEL_SWAP_MODE=rename|inplace replace P by R once, and log
- * "swap MODE P" to calls.log:
+ * PMOD_FAKE_KERNEL_SWAP_MODE=rename|inplace|atcall replace P by R once,
+ * and log "swap MODE P" to calls.log:
  *  - rename: right after the first successful open of exactly P, R is
  *    renamed over P. The descriptor just returned still holds the old
  *    file; any later open of P gets R. A test proves with it that a load
  *    verifies and loads through one open file.
  *  - inplace: on the first pread of the descriptor that first open
  *    returned (after the opener's fstat), R's bytes are written into P
- *    itself: the opener's fstat no longer describes the file. */
+ *    itself: the opener's fstat no longer describes the file.
+ *  - atcall: at the first load call (finit_module or init_module), before
+ *    the fake kernel reads what it was given, R's bytes are written into
+ *    P itself (truncated, then written: the same inode). A descriptor of
+ *    P passed to finit_module then reads R. */
 static void log_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void copy_in_place(const char *from, const char *to)
@@ -190,6 +196,8 @@ static int after_open(const char *path, int fd)
 	if (fd < 0 || swapped || fake_dir() == NULL || want == NULL || with == NULL ||
 	    path == NULL || strcmp(path, want) != 0)
 		return fd;
+	if (mode != NULL && strcmp(mode, "atcall") == 0)
+		return fd;
 	swapped = true;
 	if (mode != NULL && strcmp(mode, "inplace") == 0) {
 		inplace_fd = fd;
@@ -198,6 +206,21 @@ static int after_open(const char *path, int fd)
 	}
 	errno = saved;
 	return fd;
+}
+
+/* The atcall swap: once, at the first load call. */
+static void at_load_call(void)
+{
+	static bool swapped;
+	const char *want = getenv("PMOD_FAKE_KERNEL_SWAP_PATH");
+	const char *with = getenv("PMOD_FAKE_KERNEL_SWAP_WITH");
+	const char *mode = getenv("PMOD_FAKE_KERNEL_SWAP_MODE");
+
+	if (swapped || want == NULL || with == NULL || mode == NULL || strcmp(mode, "atcall") != 0)
+		return;
+	swapped = true;
+	copy_in_place(with, want);
+	log_call("swap atcall %s", want);
 }
 
 REAL(ssize_t, pread, int, void *, size_t, off_t)
@@ -475,6 +498,82 @@ static void log_call(const char *fmt, ...)
 	fclose(f);
 }
 
+/* PMOD_FAKE_KERNEL_LOG_RECEIVED=1: after each load call's line, one more
+ * saying what the kernel received:
+ *   received NAME sha256=HEX fd=memfd seals=write,shrink,grow,seal
+ *   received NAME sha256=HEX fd=file
+ *   received NAME sha256=HEX memory
+ * sha256 is of the image the kernel would load (after its own
+ * decompression when it was asked to decompress); fd= is finit_module's
+ * descriptor (a memory file or anything else) with the seals it carries
+ * (F_GET_SEALS: write, shrink, grow, seal, future_write; "none"). */
+static bool log_received_wanted(void)
+{
+	const char *v = getenv("PMOD_FAKE_KERNEL_LOG_RECEIVED");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+static void sha256_hex(const uint8_t *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	out[0] = '\0';
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		return;
+	for (unsigned i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void fd_description(int fd, char *buf, size_t size)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} seals[] = {
+		{ F_SEAL_WRITE, "write" }, { F_SEAL_SHRINK, "shrink" }, { F_SEAL_GROW, "grow" },
+		{ F_SEAL_SEAL, "seal" },
+#ifdef F_SEAL_FUTURE_WRITE
+		{ F_SEAL_FUTURE_WRITE, "future_write" },
+#endif
+	};
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+	int have;
+	size_t used;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	resolve_readlink();
+	n = real_readlink(link, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	if (strncmp(target, "/memfd:", 7) != 0) {
+		snprintf(buf, size, "fd=file");
+		return;
+	}
+	have = fcntl(fd, F_GET_SEALS);
+	snprintf(buf, size, "fd=memfd seals=");
+	used = strlen(buf);
+	for (size_t i = 0; have > 0 && i < sizeof(seals) / sizeof(seals[0]); i++)
+		if (have & seals[i].bit) {
+			snprintf(buf + used, size - used, "%s%s", buf[used - 1] == '=' ? "" : ",",
+				 seals[i].name);
+			used = strlen(buf);
+		}
+	if (buf[used - 1] == '=')
+		snprintf(buf + used, size - used, "none");
+}
+
+static void log_received(const char *name, const uint8_t *image, size_t len, const char *how)
+{
+	char hex[65];
+
+	if (!log_received_wanted())
+		return;
+	sha256_hex(image, len, hex);
+	log_call("received %s sha256=%s %s", name, hex, how);
+}
+
 /* ---------------------------------------------------------------- injected errors */
 
 static const struct {
@@ -535,6 +634,25 @@ static int injected_error(const char *name)
 }
 
 /* ---------------------------------------------------------------- images */
+
+/* Where Linux's module decompressor (kernel/module/decompress.c) starts
+ * inflating a gzip file: after the 10-byte header and, when FNAME is set,
+ * the name; FEXTRA, FCOMMENT and FHCRC are not skipped, so their bytes are
+ * read as deflate data. 0: not a gzip header it accepts. */
+static size_t linux_gzip_header_len(const uint8_t *in, size_t len)
+{
+	size_t at = 10;
+
+	if (len < at || memcmp(in, "\x1f\x8b\x08", 3) != 0)
+		return 0;
+	if (in[3] & 0x08) {
+		do {
+			if (at == len)
+				return 0;
+		} while (in[at++] != '\0');
+	}
+	return at;
+}
 
 static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t **out,
 		      size_t *out_len)
@@ -605,12 +723,13 @@ static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t
 			lzma_end(&s);
 		}
 	} else if (strcmp(format, "gzip") == 0) {
+		size_t hdr = linux_gzip_header_len(in, len);
 		z_stream z;
 
 		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 16 + MAX_WBITS) == Z_OK) {
-			z.next_in = (Bytef *)in;
-			z.avail_in = (uInt)len;
+		if (hdr != 0 && inflateInit2(&z, -MAX_WBITS) == Z_OK) {
+			z.next_in = (Bytef *)in + hdr;
+			z.avail_in = (uInt)(len - hdr);
 			for (;;) {
 				int ret;
 
@@ -618,6 +737,8 @@ static int decompress(const uint8_t *in, size_t len, const char *format, uint8_t
 				z.avail_out = (uInt)(cap - used);
 				ret = inflate(&z, Z_NO_FLUSH);
 				used = cap - z.avail_out;
+				/* The first member only; its trailer (CRC,
+				 * size) and anything after it are not read. */
 				if (ret == Z_STREAM_END) {
 					r = 0;
 					break;
@@ -1035,8 +1156,11 @@ static int fake_finit_module(int fd, const char *params, int flags)
 	const char *fmt;
 	char comp[32];
 	size_t len = 0, plain_len = 0;
+	char how[128];
 	int r = -1, e = 0;
 
+	at_load_call();
+	fd_description(fd, how, sizeof(how));
 	if (read_fd(fd, &data, &len) < 0) {
 		log_call("finit_module ? flags=0x%x params=\"%s\"", (unsigned)flags,
 			 params ? params : "(null)");
@@ -1072,6 +1196,10 @@ static int fake_finit_module(int fd, const char *params, int flags)
 	}
 	log_call("finit_module %s flags=0x%x params=\"%s\"", mf.name, (unsigned)flags,
 		 params ? params : "(null)");
+	if (plain != NULL)
+		log_received(mf.name, plain, plain_len, how);
+	else
+		log_received(mf.name, data, len, how);
 	if (e != 0)
 		errno = e;
 	else
@@ -1089,14 +1217,17 @@ int init_module(void *image, unsigned long len, const char *params)
 		errno = ENOSYS;
 		return -1;
 	}
+	at_load_call();
 	if (read_facts(image, len, &mf) < 0) {
 		log_call("init_module ? len=%lu params=\"%s\"", len, params ? params : "(null)");
+		log_received("?", image, len, "memory");
 		errno = injected_error("?");
 		if (errno == 0)
 			errno = ENOEXEC;
 		return -1;
 	}
 	log_call("init_module %s len=%lu params=\"%s\"", mf.name, len, params ? params : "(null)");
+	log_received(mf.name, image, len, "memory");
 	return fake_load(image, len, &mf);
 }
 
@@ -1126,6 +1257,27 @@ int delete_module(const char *name, unsigned int flags)
 	return fake_unload(name);
 }
 
+/* PMOD_FAKE_KERNEL_NO_MEMFD=1: a kernel without memory files (before
+ * 3.17): memfd_create answers ENOSYS, through libc and through syscall(). */
+static bool memfd_refused(void)
+{
+	const char *v = getenv("PMOD_FAKE_KERNEL_NO_MEMFD");
+
+	return fake_dir() != NULL && v != NULL && strcmp(v, "1") == 0;
+}
+
+REAL(int, memfd_create, const char *, unsigned int)
+
+int memfd_create(const char *name, unsigned int flags)
+{
+	if (memfd_refused()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	resolve_memfd_create();
+	return real_memfd_create(name, flags);
+}
+
 /* syscall() is trapped only for the three module calls; anything else is
  * forwarded with six arguments, which is what every syscall takes at most
  * on Linux (extra ones are ignored by the kernel). */
@@ -1143,6 +1295,10 @@ long syscall(long number, ...)
 
 		if (fake_peios_syscall(number, a, &result))
 			return result;
+		if (number == SYS_memfd_create && memfd_refused()) {
+			errno = ENOSYS;
+			return -1;
+		}
 		if (number == SYS_finit_module)
 			return fake_finit_module((int)a[0], (const char *)a[1], (int)a[2]);
 		if (number == SYS_init_module)

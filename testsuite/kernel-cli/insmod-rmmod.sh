@@ -103,6 +103,12 @@ both ins-noarg insmod; same_as_kmod ins-noarg
 both ins-ok insmod "$LLC"; same_as_kmod ins-ok
 check_eq "ins-ok: call" "$(cat "$WORK/ins-ok-p/calls.log")" 'finit_module llc flags=0x0 params=""'
 check_contains "ins-ok: live" "$WORK/ins-ok-p/sys/module/llc/initstate" live
+# Not the file's descriptor: a sealed copy of the bytes that were read.
+empty sealed > /dev/null
+run "$WORK/sealed" "$WORK/sealed" PMOD_FAKE_KERNEL_LOG_RECEIVED=1 -- "$PINS" "$LLC"
+check_eq "ins-ok: a sealed copy" "$(cat "$WORK/sealed/calls.log")" \
+	"finit_module llc flags=0x0 params=\"\"
+received llc sha256=$(sha256sum < "$LLC" | cut -d' ' -f1) fd=memfd seals=write,shrink,grow,seal"
 
 both ins-params insmod "$LOOP" max_loop=4 max_part=2; same_as_kmod ins-params
 check_eq "ins-params: call" "$(cat "$WORK/ins-params-p/calls.log")" \
@@ -133,22 +139,38 @@ check_eq "--root: call" "$(cat "$WORK/rt/calls.log")" 'finit_module llc flags=0x
 # ---------------------------------------------------------------- insmod: compressed
 if [ -f "$ZST/kernel/net/llc/llc.ko.zst" ]; then
 	LEN=$(stat -c %s "$LLC")
-	# No in-kernel decompression: decompressed here, sent with init_module.
-	both ins-zst insmod "$ZST/kernel/net/llc/llc.ko.zst"; same_as_kmod ins-zst
-	check_eq "ins-zst: call" "$(cat "$WORK/ins-zst-p/calls.log")" "init_module llc len=$LEN params=\"\""
-	# The kernel names zstd: the file goes as it is.
+	LLC_SUM=$(sha256sum < "$LLC" | cut -d' ' -f1)
+	SEALED="received llc sha256=$LLC_SUM fd=memfd seals=write,shrink,grow,seal"
+	# Decompressed here and sent as a sealed memory file: kmod 30 sends
+	# the same bytes with init_module, so only the call differs.
+	both ins-zst insmod "$ZST/kernel/net/llc/llc.ko.zst"
+	check_same "ins-zst: stderr" "$WORK/ins-zst.kmod.err.cmp" "$WORK/ins-zst.pmod.err"
+	check_same "ins-zst: exit status" "$WORK/ins-zst.kmod.rc" "$WORK/ins-zst.pmod.rc"
+	check_eq "ins-zst: kmod's call" "$(cat "$WORK/ins-zst-k/calls.log")" "init_module llc len=$LEN params=\"\""
+	check_eq "ins-zst: call" "$(cat "$WORK/ins-zst-p/calls.log")" 'finit_module llc flags=0x0 params=""'
+	# The kernel names zstd: the file still does not go as it is; the
+	# kernel gets the bytes pmod decompressed and verified.
 	fake_new zk --compression zstd < /dev/null > /dev/null
-	run "$WORK/zk" "$WORK/zk" -- "$PINS" "$ZST/kernel/net/llc/llc.ko.zst" x=1
-	check_rc "zst to kernel" "$WORK/zk" 0
-	check_eq "zst to kernel: call" "$(cat "$WORK/zk/calls.log")" 'finit_module llc flags=0x4 params="x=1"'
-	# The kernel decompresses another format: userspace again.
-	fake_new zx --compression xz < /dev/null > /dev/null
-	run "$WORK/zx" "$WORK/zx" -- "$PINS" "$ZST/kernel/net/llc/llc.ko.zst"
-	check_eq "zst, kernel xz: call" "$(cat "$WORK/zx/calls.log")" "init_module llc len=$LEN params=\"\""
-	# Forced + userspace path: init_module with the checks stripped.
+	run "$WORK/zk" "$WORK/zk" PMOD_FAKE_KERNEL_LOG_RECEIVED=1 -- "$PINS" "$ZST/kernel/net/llc/llc.ko.zst" x=1
+	check_rc "zst, kernel decompresses zstd" "$WORK/zk" 0
+	check_eq "zst, kernel decompresses zstd: call" "$(cat "$WORK/zk/calls.log")" \
+		"finit_module llc flags=0x0 params=\"x=1\"
+$SEALED"
+	# Forced: finit_module's flags on the sealed copy, nothing stripped.
 	fake_new zf < /dev/null > /dev/null
-	run "$WORK/zf" "$WORK/zf" -- "$PINS" -f "$ZST/kernel/net/llc/llc.ko.zst"
-	check_eq "zst forced: call" "$(cat "$WORK/zf/calls.log")" "init_module llc len=$LEN params=\"\""
+	run "$WORK/zf" "$WORK/zf" PMOD_FAKE_KERNEL_LOG_RECEIVED=1 -- "$PINS" -f "$ZST/kernel/net/llc/llc.ko.zst"
+	check_eq "zst forced: call" "$(cat "$WORK/zf/calls.log")" "finit_module llc flags=0x3 params=\"\"
+$SEALED"
+	# A kernel without memory files: init_module with the verified bytes,
+	# and a forced load strips a private copy of them.
+	fake_new zn < /dev/null > /dev/null
+	run "$WORK/zn" "$WORK/zn" PMOD_FAKE_KERNEL_NO_MEMFD=1 PMOD_FAKE_KERNEL_LOG_RECEIVED=1 -- \
+		"$PINS" "$ZST/kernel/net/llc/llc.ko.zst"
+	check_eq "zst, no memfd: call" "$(cat "$WORK/zn/calls.log")" "init_module llc len=$LEN params=\"\"
+received llc sha256=$LLC_SUM memory"
+	fake_new znf < /dev/null > /dev/null
+	run "$WORK/znf" "$WORK/znf" PMOD_FAKE_KERNEL_NO_MEMFD=1 -- "$PINS" -f "$ZST/kernel/net/llc/llc.ko.zst"
+	check_eq "zst forced, no memfd: call" "$(cat "$WORK/znf/calls.log")" "init_module llc len=$LEN params=\"\""
 	# A broken compressed file: a clear error, nothing sent.
 	fake_new zb < /dev/null > /dev/null
 	head -c 2000 "$ZST/kernel/net/llc/llc.ko.zst" > "$WORK/broken.ko.zst"
