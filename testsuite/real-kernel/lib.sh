@@ -141,10 +141,12 @@ rk_flip_byte() {
 # cases of the test modules, in RK_SIGNED (under RK_WORK, removed with it):
 # trusted.der (the certificate the guest's trust store gets),
 # pmodtest_sha256.ko, pmodtest_sha512.ko (signed by the trusted key),
+# pmodtest_sha1.ko (the same key, a weak hash),
 # pmodtest_skid.ko (the same key, named by subjectKeyIdentifier:
 # sign-file -k), pmodtest_unsigned.ko, pmodtest_untrusted.ko (signed by a
 # second key the store never gets) and pmodtest_tampered.ko (signed by the
-# trusted key, then one byte of its description flipped).
+# trusted key, then one byte of its description flipped), and
+# pmodtest_twoface.ko.gz (below).
 rk_sign_test_modules() {
 	local sign=/usr/lib/linux-kbuild-${RK_ABI%%.0-*}/scripts/sign-file d k
 	[ -x "$sign" ] || rk_die "no $sign (linux-kbuild, pulled in by linux-headers-$RK_ABI)"
@@ -158,12 +160,42 @@ rk_sign_test_modules() {
 	done
 	"$sign" sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_sha256.ko" "$d/pmodtest_sha256.ko" &&
 	"$sign" sha512 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_sha512.ko" "$d/pmodtest_sha512.ko" &&
+	"$sign" sha1 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_sha1.ko" "$d/pmodtest_sha1.ko" &&
 	"$sign" -k sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_skid.ko" "$d/pmodtest_skid.ko" &&
 	"$sign" sha256 "$d/stranger.pem" "$d/stranger.der" "$RK_TESTMODS/pmodtest_untrusted.ko" "$d/pmodtest_untrusted.ko" &&
 	"$sign" sha256 "$d/trusted.pem" "$d/trusted.der" "$RK_TESTMODS/pmodtest_tampered.ko" "$d/pmodtest_tampered.ko" ||
 		rk_die "sign-file failed"
 	cp "$RK_TESTMODS/pmodtest_unsigned.ko" "$d/"
 	rk_flip_byte "$d/pmodtest_tampered.ko" "pmod test: signing case"
+	rk_two_faced_gzip "$d/pmodtest_unsigned.ko" "$d/pmodtest_sha256.ko" "$d/pmodtest_twoface.ko.gz"
+}
+
+# rk_two_faced_gzip HIDDEN REAL OUT: a gzip file whose optional extra field
+# (FEXTRA) carries HIDDEN, stripped of debug information and deflated, and
+# whose one real member is REAL. A reader that honours the header (zlib)
+# sees REAL; a reader that skips only the fixed header (as Linux's module
+# decompressor does) starts inside the extra field. Whatever the tools
+# verify must be what the kernel receives.
+rk_two_faced_gzip() {
+	local hidden=$RK_WORK/two-faced-hidden.ko
+	strip --strip-debug -o "$hidden" "$1" || rk_die "strip failed on $1"
+	python3 - "$hidden" "$2" "$3" <<'PY' || rk_die "could not write the two-faced gzip $3"
+import struct, sys, zlib
+
+def deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+hidden = open(sys.argv[1], "rb").read()
+real = open(sys.argv[2], "rb").read()
+sub = deflate(hidden)
+extra = b"PM" + struct.pack("<H", len(sub)) + sub
+if len(extra) > 0xFFFF:
+    sys.exit("the hidden module does not fit a gzip extra field")
+header = b"\x1f\x8b\x08\x04" + b"\0\0\0\0" + b"\x00\x03" + struct.pack("<H", len(extra)) + extra
+trailer = struct.pack("<II", zlib.crc32(real) & 0xFFFFFFFF, len(real) & 0xFFFFFFFF)
+open(sys.argv[3], "wb").write(header + deflate(real) + trailer)
+PY
 }
 
 # rk_kernel_certs: sets RK_KERNEL_CERTS to a directory of the X.509
@@ -273,7 +305,8 @@ rk_stage_modules() {
 		if [ "$name" = oot ] || [ "$name" = signed ]; then
 			mkdir -p "$md/extra"
 			if [ "$name" = oot ]; then cp "$RK_TESTMODS/$comp.ko" "$md/extra/"
-			else cp "$RK_SIGNED/$comp.ko" "$md/extra/"; fi
+			elif [ -f "$RK_SIGNED/$comp.ko" ]; then cp "$RK_SIGNED/$comp.ko" "$md/extra/"
+			else cp "$RK_SIGNED/$comp".ko.* "$md/extra/"; fi
 			continue
 		fi
 		rel=$(rk_module_path "$name")

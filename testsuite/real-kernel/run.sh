@@ -54,12 +54,14 @@ sigmods=(signed:pmodtest_sha256 signed:pmodtest_sha512 signed:pmodtest_skid
 # Boot A, the main one. The guest's module tree: the 8021q chain, modules
 # for the softdep and install checks, a zstd pair (vcan needs can-dev) and
 # an xz module, vfat (with fat), msdos, minix and bfs for the demand loads,
-# the four test modules and the six signing cases.
+# the four test modules, the six signing cases, a weak-hash signature and
+# a two-faced gzip module.
 rk_new_stage
 rk_stage_tools "$tools"
 rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat msdos minix bfs \
 	vcan:zst can-dev:zst nlmon:xz \
-	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev "${sigmods[@]}"
+	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev "${sigmods[@]}" \
+	signed:pmodtest_sha1 signed:pmodtest_twoface
 mkdir -p "$RK_STAGE/pmodtest"
 cp "$RK_SIGNED/trusted.der" "$RK_STAGE/pmodtest/"
 rk_initramfs "$RK_DIR/guest/checks.sh" "$RK_WORK/initrd-a.cpio" "$RK_DIR/guest/pmodtest.conf"

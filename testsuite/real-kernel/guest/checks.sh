@@ -139,6 +139,21 @@ want "no 'pmodtest_sha256: loading out-of-tree module' line in dmesg" \
 want "no 'pmodtest_sha256: module verification failed' line in dmesg" \
 	sh -c "dmesg | grep -q 'pmodtest_sha256: module verification failed'"
 end
+
+# pmodtest_twoface.ko.gz: pmodtest_unsigned hidden in the gzip header's
+# extra field, pmodtest_sha256 as the one real member. Whatever pmod
+# verified is what the kernel must get.
+begin sign-two-faced-gzip "SigningPolicy = enforce: a two-faced .ko.gz loads as the member that was verified, never as the module in its header"
+run "$T/modinfo" --verify "$X/pmodtest_twoface.ko.gz"
+want "modinfo --verify: exit $rc, want 0 (the real member is validly signed)" ok
+c0=$(load_calls)
+run "$T/insmod" "$X/pmodtest_twoface.ko.gz"
+want "insmod: exit $rc, want 0" ok
+want "insmod: no load call traced" [ "$(load_calls)" -gt "$c0" ]
+want "the verified member (pmodtest_sha256) is not what was loaded" loaded pmodtest_sha256
+want "the module hidden in the gzip header was loaded" gone pmodtest_unsigned
+end
+cleanup pmodtest_sha256 pmodtest_unsigned
 # Back to the defaults (no policy file, empty store) for the other checks.
 rm -rf /etc/pmod
 
