@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -473,6 +474,28 @@ static void log_call(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', f);
 	fclose(f);
+}
+
+/* PMOD_FAKE_KERNEL_DELAY=SECONDS: a load or unload, once logged, takes
+ * that long, as a slow module init would, so that a test can signal the
+ * tool while it is inside the kernel call. A signal that interrupts the
+ * wait and returns (a handler) does not shorten it. */
+static void delay_call(void)
+{
+	const char *d = getenv("PMOD_FAKE_KERNEL_DELAY");
+	struct timespec left;
+	char *end;
+	double sec;
+
+	if (d == NULL || *d == '\0')
+		return;
+	sec = strtod(d, &end);
+	if (*end != '\0' || !(sec > 0) || sec > 600)
+		return;
+	left.tv_sec = (time_t)sec;
+	left.tv_nsec = (long)((sec - (double)left.tv_sec) * 1e9);
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
 }
 
 /* ---------------------------------------------------------------- injected errors */
@@ -1072,6 +1095,7 @@ static int fake_finit_module(int fd, const char *params, int flags)
 	}
 	log_call("finit_module %s flags=0x%x params=\"%s\"", mf.name, (unsigned)flags,
 		 params ? params : "(null)");
+	delay_call();
 	if (e != 0)
 		errno = e;
 	else
@@ -1097,6 +1121,7 @@ int init_module(void *image, unsigned long len, const char *params)
 		return -1;
 	}
 	log_call("init_module %s len=%lu params=\"%s\"", mf.name, len, params ? params : "(null)");
+	delay_call();
 	return fake_load(image, len, &mf);
 }
 
@@ -1119,6 +1144,7 @@ int delete_module(const char *name, unsigned int flags)
 	if (text[0] == '\0')
 		strcpy(text, "0");
 	log_call("delete_module %s flags=%s", name ? name : "(null)", text);
+	delay_call();
 	if (name == NULL) {
 		errno = EFAULT;
 		return -1;
