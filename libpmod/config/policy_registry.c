@@ -5,6 +5,7 @@
  * caller falls back to policy.conf. Everything the registry hands back is
  * checked (type, length, terminators) before it is used. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,9 @@ int policy_registry_read(const struct log_sink *log, struct pmod_policy *p)
 				"using the defaults", strerror(errno));
 		return 0;
 	}
+	/* Like every descriptor of the library: never inherited by a
+	 * program this process executes (the interface takes no O_CLOEXEC). */
+	(void)fcntl((int)key, F_SETFD, FD_CLOEXEC);
 	p->source = PMOD_POLICY_SOURCE_REGISTRY;
 	for (int k = 0; k < POLICY_KNOB_COUNT && r == 0; k++) {
 		uint8_t *data = NULL;

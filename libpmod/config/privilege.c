@@ -8,7 +8,10 @@
  * effective capability set stands for the privilege. The kernel stays the
  * authority: this only lets a tool say so before doing any work. */
 #include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,7 +36,15 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
-/* The token, opened to query and, when we may, to adjust. */
+/* The token, opened to query and, when we may, to adjust. The descriptor
+ * may adjust the privilege, so no program this process executes (an
+ * install command run through /bin/sh) may inherit it: it is made
+ * close-on-exec at once. The interface takes no O_CLOEXEC (its flags must
+ * be 0), so this cannot be atomic: in a multithreaded client, another
+ * thread that forks and executes between the open and the fcntl would
+ * inherit it; pmod's own tools have one thread. If the flag cannot be
+ * set the token is closed and treated as unreadable (privilege checks
+ * then fail, they never pass). */
 static int open_token(struct privilege *priv)
 {
 	long fd;
@@ -46,6 +57,13 @@ static int open_token(struct privilege *priv)
 		priv->token_can_adjust = true;
 	if (fd < 0)
 		return -errno;
+	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+
+		close((int)fd);
+		priv->token_can_adjust = false;
+		return -e;
+	}
 	priv->token_fd = (int)fd;
 	return 0;
 }
@@ -165,6 +183,36 @@ static int adjust(struct privilege *priv, uint32_t attributes, uint64_t *previou
 	return 0;
 }
 
+/* Every signal whose default action ends the process and that can
+ * arrive asynchronously is held while the privilege is enabled: a Ctrl-C
+ * or a kill during a long module init must not end the process, or run
+ * a handler, with the privilege still enabled. Held signals are delivered
+ * once it is disabled again. The faults a bad instruction raises
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) are left alone:
+ * blocking them is undefined and they are not a way in from outside.
+ * SIGKILL and SIGSTOP cannot be blocked; a process killed by them never
+ * runs code again, and its token's state ends with it. */
+static void hold_signals(sigset_t *previous)
+{
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
+	sigset_t held;
+
+	sigfillset(&held);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&held, faults[i]);
+	pthread_sigmask(SIG_BLOCK, &held, previous);
+}
+
+static void release_signals(const sigset_t *previous)
+{
+	pthread_sigmask(SIG_SETMASK, previous, NULL);
+}
+
+/* Signals are held only when this call enables the privilege: nothing of
+ * the caller's changes otherwise (on Linux, or with the privilege already
+ * enabled, a Ctrl-C interrupts a load exactly as with kmod). The mask is
+ * the calling thread's: in a multithreaded client a signal another thread
+ * takes can still end the process inside the scope. */
 int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err)
 {
 	enum privilege_state state;
@@ -185,12 +233,19 @@ int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struc
 		return pmod_fail(err, -EPERM,
 				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
 				 "and this process may not enable it");
+	hold_signals(&scope->held_from);
 	r = adjust(priv, KACS_PRIVILEGE_ENABLED, &previous);
-	if (r < 0)
+	if (r < 0) {
+		release_signals(&scope->held_from);
 		return pmod_fail(err, r, "cannot enable SeLoadDriverPrivilege: %s", strerror(-r));
+	}
 	/* Someone else may have enabled it meanwhile: restore only what we
 	 * changed. */
 	scope->enabled_here = !(previous & PRIVILEGE_BIT);
+	if (!scope->enabled_here)
+		release_signals(&scope->held_from);
+	else
+		priv->raised++;
 	return 0;
 }
 
@@ -204,6 +259,14 @@ void privilege_restore(struct privilege *priv, const struct privilege_scope *sco
 	if (r < 0)
 		log_write(priv->log, LOG_WARNING, "could not disable SeLoadDriverPrivilege again: %s",
 			strerror(-r));
+	priv->raised--;
+	/* Only now may a held signal end the process. */
+	release_signals(&scope->held_from);
+}
+
+bool privilege_raised(const struct privilege *priv)
+{
+	return priv->raised > 0;
 }
 
 void privilege_init(struct privilege *priv, const struct log_sink *log)
@@ -211,6 +274,7 @@ void privilege_init(struct privilege *priv, const struct log_sink *log)
 	priv->authority = PRIVILEGE_UNKNOWN;
 	priv->token_fd = -1;
 	priv->token_can_adjust = false;
+	priv->raised = 0;
 	priv->log = log;
 }
 

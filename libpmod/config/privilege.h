@@ -4,6 +4,7 @@
 #ifndef PMOD_PRIVILEGE_H
 #define PMOD_PRIVILEGE_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "log.h"
@@ -27,6 +28,7 @@ struct privilege {
 	enum privilege_authority authority;
 	int token_fd;			/* -1 until opened */
 	bool token_can_adjust;
+	unsigned raised;		/* scopes open that enabled the privilege */
 	const struct log_sink *log;
 };
 
@@ -40,16 +42,22 @@ int privilege_check(struct privilege *priv, enum pmod_operation op, struct pmod_
 /* What raising did, so that restoring puts back exactly that. */
 struct privilege_scope {
 	bool enabled_here;		/* we enabled it: disable it again */
+	sigset_t held_from;		/* the signal mask before, when enabled_here */
 };
 
 /* Where the authority comes from, asking the system the first time. */
 enum privilege_authority privilege_authority(struct privilege *priv);
 /* Enable SeLoadDriverPrivilege just before a kernel call when it is
- * present but disabled. 0 (also when there is nothing to do), or a
+ * present but disabled, holding the signals that would end the process
+ * until privilege_restore. 0 (also when there is nothing to do), or a
  * negative errno with err filled: the kernel must then not be called. */
 int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err);
-/* Put back what privilege_raise changed; called whatever the kernel said. */
+/* Put back what privilege_raise changed, then the signal mask (a held
+ * signal is delivered then); called whatever the kernel said. */
 void privilege_restore(struct privilege *priv, const struct privilege_scope *scope);
+/* Whether a scope that enabled the privilege is open: nothing else (an
+ * install command above all) may run then. */
+bool privilege_raised(const struct privilege *priv);
 /* The sentence for a missing privilege, the same whether we found it
  * missing or the kernel answered EPERM. */
 void privilege_explain(struct privilege *priv, enum pmod_operation op, int code,

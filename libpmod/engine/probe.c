@@ -11,12 +11,14 @@
 #include <syslog.h>
 #include <sys/wait.h>
 
+#include "context.h"
 #include "error.h"
 #include "gate.h"
 #include "growable_array.h"
 #include "kernel.h"
 #include "kernel_calls.h"
 #include "modprobe_config.h"
+#include "privilege.h"
 #include "probe.h"
 #include "record.h"
 #include "resolve.h"
@@ -366,6 +368,15 @@ static int run_command(struct pmod_ctx *ctx, const char *type, const char *name,
 
 	if (cmd == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
+	/* The privilege is enabled only inside the kernel calls
+	 * (kernel.c), which run no command: a command must never run with
+	 * it raised by pmod. Should that ever change, refuse. */
+	if (privilege_raised(ctx_privilege(ctx))) {
+		free(cmd);
+		return pmod_fail(err, -EPERM,
+				 "refusing to run the %s command for %s while SeLoadDriverPrivilege "
+				 "is enabled", type, name);
+	}
 	if (setenv("MODPROBE_MODULE", name, 1) < 0) {
 		free(cmd);
 		return pmod_fail(err, -errno, "cannot set MODPROBE_MODULE");

@@ -4,6 +4,8 @@
  * refuses anything but a valid signature; warn says what is wrong and lets
  * the load go on (the kernel then decides, as on Linux). The policy itself
  * comes from policy.c (pmod_ctx_signing_policy); this file only judges.
+ * A valid signature made with a hash weaker than sha256 is not valid
+ * enough for enforce, and is warned about under warn.
  * What it judges is a module_file: the bytes decoded from its descriptor,
  * which the kernel boundary then copies, sealed, to the kernel
  * (module_file.h). */
@@ -137,10 +139,25 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 		return 0;
 	}
 	*judged = true;
+	if (res->verdict == PMOD_VERDICT_VALID && !res->signer.weak_hash)
+		return 0;
 	if (res->verdict == PMOD_VERDICT_VALID) {
-		if (res->signer.weak_hash)
-			ctx_log(ctx, LOG_WARNING, "%s: signature valid but made with the weak hash %s",
-				mf->path, res->signer.hash_algo);
+		/* It verifies, but with a hash weaker than sha256 a forger
+		 * may find other bytes with the same digest: enforce does
+		 * not count that as a signature. */
+		const char *hash = res->signer.hash_algo[0] ? res->signer.hash_algo : "unknown";
+
+		if (policy == PMOD_SIGNING_ENFORCE) {
+			snprintf(rule, sizeof(rule), "SigningPolicy enforce: weak hash %.32s", hash);
+			refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
+			return pmod_fail(err, -EKEYREJECTED,
+					 "module %s: signature made with the weak hash %s; refused: "
+					 "SigningPolicy is enforce (sha256 or stronger is required)",
+					 name, hash);
+		}
+		ctx_log(ctx, LOG_WARNING,
+			"%s: signature valid but made with the weak hash %s; loading anyway: "
+			"SigningPolicy is warn", mf->path, hash);
 		return 0;
 	}
 	describe(res, detail, sizeof(detail));

@@ -20,8 +20,10 @@ const char *signature_trailer_hash_name(unsigned hash)
 
 bool signature_trailer_hash_weak(unsigned hash)
 {
-	/* md4, md5, sha1 and rmd160: the codes before sha256. */
-	return hash < 4;
+	/* Weaker than sha256: md4, md5, sha1, rmd160 (the codes before
+	 * sha256) and sha224; a code pmod does not know is not known to be
+	 * strong. */
+	return hash != 4 && hash != 5 && hash != 6 && hash != 8;
 }
 
 const char *signature_trailer_id_type_name(unsigned id_type)

@@ -40,7 +40,7 @@ int signature_trailer_parse(const uint8_t *tail, size_t tail_len, uint64_t file_
  * (which signature_trailer_parse refuses). */
 const char *signature_trailer_hash_name(unsigned hash);
 const char *signature_trailer_id_type_name(unsigned id_type);
-/* sha1 and older (md4, md5, rmd160). */
+/* Weaker than sha256: md4, md5, sha1, rmd160, sha224. */
 bool signature_trailer_hash_weak(unsigned hash);
 
 #endif

@@ -204,7 +204,12 @@ struct pmod_signer {
 	unsigned char key_id[PMOD_SIGNER_KEY_ID_MAX];
 	size_t key_id_len;
 	char hash_algo[PMOD_SIGNER_HASH_MAX];	/* "sha256", ...; "" when unknown */
-	bool weak_hash;			/* sha1 and older (md5, md4, ripemd160) */
+	/* Weaker than sha256 (md5, sha1, sha224, ripemd160, an unknown
+	 * digest), in the digestAlgorithm or in a signature algorithm that
+	 * names its own digest (sha1WithRSAEncryption; hash_algo then names
+	 * that one). A valid signature with a weak hash is not acceptable
+	 * under SigningPolicy=enforce. */
+	bool weak_hash;
 };
 
 struct pmod_signature {

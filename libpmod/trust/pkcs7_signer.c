@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,15 +25,36 @@ CMS_SignerInfo *pkcs7_signer_at(const struct lazy_crypto *c, CMS_ContentInfo *cm
 	return c->OPENSSL_sk_value(ossl_check_const_CMS_SignerInfo_sk_type(signers), i);
 }
 
+/* Strong is a short list; every other digest, including one OpenSSL does
+ * not name, is weak: a signature must be at least as strong as sha256 to
+ * pass enforce, and an unknown algorithm is not known to be. md5, sha1,
+ * sha224 and their kin are weak. */
 static bool weak_hash(int nid)
 {
 	switch (nid) {
-	case NID_md2: case NID_md4: case NID_md5: case NID_md5_sha1:
-	case NID_mdc2: case NID_ripemd160: case NID_sha1:
-		return true;
-	default:
+	case NID_sha256: case NID_sha384: case NID_sha512: case NID_sha512_256:
+	case NID_sha3_256: case NID_sha3_384: case NID_sha3_512: case NID_sm3:
 		return false;
+	default:
+		return true;
 	}
+}
+
+/* The digest a combined signature algorithm names (sha1WithRSAEncryption,
+ * ecdsa-with-SHA1, ...), NID_undef for a bare key algorithm such as
+ * rsaEncryption, which is what sign-file writes. */
+static int signature_algorithm_digest(const struct lazy_crypto *c, CMS_SignerInfo *si)
+{
+	X509_ALGOR *sigalg = NULL;
+	const ASN1_OBJECT *obj = NULL;
+	int mdn = NID_undef, pkn;
+
+	c->CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sigalg);
+	if (sigalg != NULL)
+		c->X509_ALGOR_get0(&obj, NULL, NULL, sigalg);
+	if (obj == NULL || !c->OBJ_find_sigid_algs(c->OBJ_obj2nid(obj), &mdn, &pkn))
+		return NID_undef;
+	return mdn;
 }
 
 /* The issuer's commonName, cut to what the facts hold. */
@@ -129,5 +151,25 @@ int pkcs7_signer_decode(const struct lazy_crypto *c, CMS_SignerInfo *si,
 			f->hash_algo[0] = '\0';
 	}
 	f->weak_hash = weak_hash(out->md_nid);
+	/* The digestAlgorithm is what verification uses; a signature
+	 * algorithm that names a weak digest of its own (sha1WithRSA over a
+	 * sha256 digest) makes the signature weak too, and that digest is
+	 * the one named: the weaker claim is the one judged. */
+	if (!f->weak_hash) {
+		int sig_md = signature_algorithm_digest(c, si);
+
+		if (sig_md != NID_undef && weak_hash(sig_md)) {
+			const char *name = c->OBJ_nid2sn(sig_md);
+
+			f->weak_hash = true;
+			/* The short name ("SHA1"), spelled as the digest
+			 * names are ("sha1"). */
+			snprintf(f->hash_algo, sizeof(f->hash_algo), "%s",
+				 name != NULL ? name : "unknown");
+			for (char *p = f->hash_algo; *p != '\0'; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p - 'A' + 'a');
+		}
+	}
 	return 0;
 }

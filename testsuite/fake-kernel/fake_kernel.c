@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -572,6 +573,28 @@ static void log_received(const char *name, const uint8_t *image, size_t len, con
 		return;
 	sha256_hex(image, len, hex);
 	log_call("received %s sha256=%s %s", name, hex, how);
+}
+
+/* PMOD_FAKE_KERNEL_DELAY=SECONDS: a load or unload, once logged, takes
+ * that long, as a slow module init would, so that a test can signal the
+ * tool while it is inside the kernel call. A signal that interrupts the
+ * wait and returns (a handler) does not shorten it. */
+static void delay_call(void)
+{
+	const char *d = getenv("PMOD_FAKE_KERNEL_DELAY");
+	struct timespec left;
+	char *end;
+	double sec;
+
+	if (d == NULL || *d == '\0')
+		return;
+	sec = strtod(d, &end);
+	if (*end != '\0' || !(sec > 0) || sec > 600)
+		return;
+	left.tv_sec = (time_t)sec;
+	left.tv_nsec = (long)((sec - (double)left.tv_sec) * 1e9);
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
 }
 
 /* ---------------------------------------------------------------- injected errors */
@@ -1200,6 +1223,7 @@ static int fake_finit_module(int fd, const char *params, int flags)
 		log_received(mf.name, plain, plain_len, how);
 	else
 		log_received(mf.name, data, len, how);
+	delay_call();
 	if (e != 0)
 		errno = e;
 	else
@@ -1228,6 +1252,7 @@ int init_module(void *image, unsigned long len, const char *params)
 	}
 	log_call("init_module %s len=%lu params=\"%s\"", mf.name, len, params ? params : "(null)");
 	log_received(mf.name, image, len, "memory");
+	delay_call();
 	return fake_load(image, len, &mf);
 }
 
@@ -1250,6 +1275,7 @@ int delete_module(const char *name, unsigned int flags)
 	if (text[0] == '\0')
 		strcpy(text, "0");
 	log_call("delete_module %s flags=%s", name ? name : "(null)", text);
+	delay_call();
 	if (name == NULL) {
 		errno = EFAULT;
 		return -1;

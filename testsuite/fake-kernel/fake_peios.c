@@ -89,16 +89,20 @@ static void append(const char *file, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- token */
 
-/* The fds handed out for tokens and keys (each a /dev/null): ioctls on
- * them are answered here. A closed fd number reused for something else
- * would still match, which no test does (tools run one at a time). */
+/* The fds handed out for tokens and keys: ioctls on them are answered
+ * here. Each is a real descriptor (an empty memfd named "kacs-token" or
+ * "reg-key", so /proc/PID/fd shows "/memfd:kacs-token (deleted)") and,
+ * as the kernel's would be with flags 0, not close-on-exec: a test can
+ * see whether a program the tool executes inherits it. A closed fd number
+ * reused for something else would still match, which no test does (tools
+ * run one at a time). */
 #define MAX_FAKE_FDS 64
 static int token_fds[MAX_FAKE_FDS], ntoken_fds;
 static int key_fds[MAX_FAKE_FDS], nkey_fds;
 
 static long new_fd(int *fds, int *n)
 {
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
+	int fd = (int)syscall(SYS_memfd_create, fds == token_fds ? "kacs-token" : "reg-key", 0U);
 
 	if (fd >= 0 && *n < MAX_FAKE_FDS)
 		fds[(*n)++] = fd;

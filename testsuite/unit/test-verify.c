@@ -279,6 +279,57 @@ static void sha1_is_valid_but_weak(void **state)
 	expect_verdict(rsa2048, "sha1", 0, PMOD_VERDICT_VALID, "rsa2048.pem", true);
 }
 
+/* Every hash weaker than sha256 verifies and is reported weak (the
+ * signing gate refuses it under enforce), with either signer form, RSA or
+ * ECDSA, fast path or CMS_verify (signed attributes); the strong ones are
+ * not weak. */
+static void hashes_weaker_than_sha256_are_weak(void **state)
+{
+	static const char *const weak[] = { "md5", "sha1", "sha224" };
+
+	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+		expect_verdict(rsa2048, weak[i], 0, PMOD_VERDICT_VALID, "rsa2048.pem", true);
+		expect_verdict(rsa4096, weak[i], FIXTURE_SIGN_KEYID, PMOD_VERDICT_VALID,
+			       "rsa4096.der", true);
+		expect_verdict(rsa2048, weak[i], FIXTURE_SIGN_ATTRS, PMOD_VERDICT_VALID,
+			       "rsa2048.pem", true);
+		if (strcmp(weak[i], "md5") != 0)	/* ECDSA has no md5 */
+			expect_verdict(p256, weak[i], FIXTURE_SIGN_KEYID, PMOD_VERDICT_VALID,
+				       "p256.der", true);
+	}
+	expect_verdict(rsa2048, "sha256", FIXTURE_SIGN_KEYID, PMOD_VERDICT_VALID, "rsa2048.pem",
+		       false);
+	expect_verdict(p384, "sha384", 0, PMOD_VERDICT_VALID, "p384.crt", false);
+	expect_verdict(rsa4096, "sha512", FIXTURE_SIGN_ATTRS, PMOD_VERDICT_VALID, "rsa4096.der",
+		       false);
+}
+
+/* A signature algorithm naming sha1 (sha1WithRSAEncryption) over a sha256
+ * digest: OpenSSL verifies it with the digest, and it is reported weak,
+ * naming sha1. The same algorithm over a sha1 digest is weak too. */
+static void sha1_signature_algorithm_is_weak(void **state)
+{
+	static const char *const mds[] = { "sha256", "sha1" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct pmod_ctx *ctx = new_ctx(root);
+		struct pmod_verify_result res;
+		struct fixture_signed fs;
+		uint8_t *bytes;
+		size_t len;
+
+		signed_module(rsa2048, mds[i], FIXTURE_SIGN_SIGALG_SHA1_RSA, &bytes, &len, &fs);
+		assert_int_equal(verify_memory(ctx, bytes, len, &res), 0);
+		if (res.verdict != PMOD_VERDICT_VALID)
+			fail_msg("%s: %s", pmod_verdict_name(res.verdict), res.reason);
+		assert_true(res.signer.weak_hash);
+		assert_string_equal(res.signer.hash_algo, "sha1");
+		fixture_signed_free(&fs);
+		free(bytes);
+		pmod_ctx_free(ctx);
+	}
+}
+
 /* Signed attributes: the signature covers their DER, and messageDigest
  * must be the module's digest (OpenSSL's CMS_verify checks both). */
 static void signed_attributes(void **state)
@@ -329,7 +380,8 @@ static void signature_and_verdict_agree(const struct fixture_key *k, const char 
 	assert_string_equal(sig->signer.hash_algo, md);
 	assert_string_equal(res.signer.hash_algo, md);
 	assert_int_equal(sig->signer.weak_hash, res.signer.weak_hash);
-	assert_int_equal(sig->signer.weak_hash, strcmp(md, "sha1") == 0);
+	assert_int_equal(sig->signer.weak_hash, strcmp(md, "sha1") == 0 ||
+						strcmp(md, "md5") == 0 || strcmp(md, "sha224") == 0);
 	if (flags & FIXTURE_SIGN_KEYID) {
 		assert_int_equal(sig->signer.name_len, 0);
 		assert_string_equal(sig->signer.name, "");
@@ -349,6 +401,8 @@ static void one_signer_decoder(void **state)
 {
 	signature_and_verdict_agree(rsa2048, "sha256", 0, "pmod test RSA-2048");
 	signature_and_verdict_agree(rsa2048, "sha1", 0, "pmod test RSA-2048");
+	signature_and_verdict_agree(rsa2048, "md5", FIXTURE_SIGN_KEYID, "pmod test RSA-2048");
+	signature_and_verdict_agree(p256, "sha224", 0, "pmod test P-256");
 	signature_and_verdict_agree(p384, "sha384", FIXTURE_SIGN_KEYID, "pmod test P-384");
 	/* Untrusted: the facts are still the signature's. */
 	signature_and_verdict_agree(stranger, "sha512", 0, "pmod test stranger");
@@ -689,6 +743,8 @@ int main(void)
 		cmocka_unit_test(p256_sha512_by_skid),
 		cmocka_unit_test(p384_sha384_pem),
 		cmocka_unit_test(sha1_is_valid_but_weak),
+		cmocka_unit_test(hashes_weaker_than_sha256_are_weak),
+		cmocka_unit_test(sha1_signature_algorithm_is_weak),
 		cmocka_unit_test(signed_attributes),
 		cmocka_unit_test(one_signer_decoder),
 		cmocka_unit_test(stranger_is_untrusted),

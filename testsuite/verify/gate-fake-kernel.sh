@@ -2,8 +2,11 @@
 # The signing gate (doc/signing-policy.md) in insmod and modprobe under the fake
 # kernel: with SigningPolicy = enforce only valid modules reach the kernel
 # (refused ones make no call at all, and the message names the verdict,
-# the module and the policy); with warn every module is loaded and each
-# problem is said; modprobe -n runs the gate too, --show-depends does not.
+# the module and the policy); a valid signature made with a hash weaker
+# than sha256 (md5, sha1, sha224) is refused under enforce naming the hash,
+# and under warn is loaded with a warning naming it; with warn every module
+# is loaded and each problem is said; modprobe -n runs the gate too,
+# --show-depends does not.
 #
 # Usage: gate-fake-kernel.sh MAKE_SIGNED_MODULES INSMOD MODPROBE DEPMOD SHIM MAKE_FAKE
 set -u
@@ -17,7 +20,7 @@ export LC_ALL=C
 root=$WORK/m/root
 rel=9.9.9-gate
 mkdir -p "$root/lib/modules/$rel/extra" "$root/etc/pmod"
-while read -r name want; do
+while read -r name want weak; do
 	cp "$WORK/m/$name.ko" "$root/lib/modules/$rel/extra/gate_${name//-/_}.ko"
 done <"$WORK/m/expected"
 "$depmod" -b "$root" "$rel" || { echo "FAIL depmod"; exit 1; }
@@ -36,13 +39,18 @@ record_has() {
 # refuses, the refusal) names the verdict found in the file; a valid one
 # names its signer, key and the trust-store certificate.
 check_record() {
-	local desc=$1 dir=$2 mod=$3 file=$4 want=$5 pol=$6 act=load
-	[ "$want" != valid ] && [ "$pol" = enforce ] && act=refuse-load
+	local desc=$1 dir=$2 mod=$3 file=$4 want=$5 pol=$6 weak=${7:-} act=load
+	{ [ "$want" != valid ] || [ -n "$weak" ]; } && [ "$pol" = enforce ] && act=refuse-load
 	if ! record_has "$dir" "$act" " module=$mod path=$file signature=$want "; then
 		fail "$desc: no '$act ... signature=$want' record"; sed 's/^/  | /' "$dir/syslog.log" 2>/dev/null | head -5
-	elif [ "$want" = valid ] && ! record_has "$dir" load "signature=valid signer=" ; then
+	elif [ -n "$weak" ] && ! record_has "$dir" "$act" " hash=$weak " ; then
+		fail "$desc: weak-hash record does not name $weak"
+	elif [ -n "$weak" ] && [ "$act" = refuse-load ] &&
+	     ! record_has "$dir" "$act" "SigningPolicy enforce: weak hash $weak" ; then
+		fail "$desc: weak-hash refusal does not give the rule"
+	elif [ "$want" = valid ] && ! record_has "$dir" "$act" "signature=valid signer=" ; then
 		fail "$desc: valid record without signer"
-	elif [ "$want" = valid ] && ! record_has "$dir" load " certificate=$root/" ; then
+	elif [ "$want" = valid ] && ! record_has "$dir" "$act" " certificate=$root/" ; then
 		fail "$desc: valid record without certificate"
 	elif [ "$want" = untrusted ] && ! record_has "$dir" "$act" "signature=untrusted signer=" ; then
 		fail "$desc: untrusted record without signer"
@@ -55,7 +63,9 @@ check_record() {
 
 for pol in enforce warn; do
 	policy "$pol"
-	while read -r name want; do
+	while read -r name want weak; do
+		# A bad signature made with a weak hash is judged as bad.
+		[ "$want" = valid ] || weak=
 		mod=gate_${name//-/_}
 		file=$root/lib/modules/$rel/extra/$mod.ko
 		# insmod
@@ -63,8 +73,22 @@ for pol in enforce warn; do
 		run "$WORK/ins-$pol-$name" "$dir" -- "$insmod" --root "$root" "/lib/modules/$rel/extra/$mod.ko"
 		rc=$(cat "$WORK/ins-$pol-$name.rc") n=$(calls_for "${name//-/_}" "$dir")
 		err=$(cat "$WORK/ins-$pol-$name.err")
-		if [ "$want" = valid ]; then
-			[ "$n" -ge 1 ] && [[ $err != *signature* || $err == *"weak hash sha1"* ]] && pass ||
+		if [ -n "$weak" ] && [ "$pol" = enforce ]; then
+			if [ "$rc" = 1 ] && [ "$n" = 0 ] &&
+			   [[ $err == *"module $mod: signature made with the weak hash $weak; refused: SigningPolicy is enforce ("* ]]; then
+				pass
+			else
+				fail "insmod enforce $name (weak hash $weak): rc=$rc calls=$n err=$err"
+			fi
+		elif [ -n "$weak" ]; then
+			if [ "$n" -ge 1 ] &&
+			   [[ $err == *"$file: signature valid but made with the weak hash $weak; loading anyway: SigningPolicy is warn"* ]]; then
+				pass
+			else
+				fail "insmod warn $name (weak hash $weak): rc=$rc calls=$n err=$err"
+			fi
+		elif [ "$want" = valid ]; then
+			[ "$n" -ge 1 ] && [[ $err != *signature* ]] && pass ||
 				{ fail "insmod $pol $name (valid): rc=$rc calls=$n err=$err"; }
 		elif [ "$pol" = enforce ]; then
 			if [ "$rc" = 1 ] && [ "$n" = 0 ] &&
@@ -81,15 +105,27 @@ for pol in enforce warn; do
 				fail "insmod warn $name ($want): rc=$rc calls=$n err=$err"
 			fi
 		fi
-		check_record "insmod $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol"
+		check_record "insmod $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol" "$weak"
 		# modprobe, and modprobe -n: the same verdict, -n never calls
 		dir=$(fake_new "mp-$pol-$name" </dev/null)
 		run "$WORK/mp-$pol-$name" "$dir" -- "$modprobe" --root "$root" -S "$rel" "$mod"
 		rc=$(cat "$WORK/mp-$pol-$name.rc") n=$(calls_for "${name//-/_}" "$dir")
-		check_record "modprobe $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol"
+		check_record "modprobe $pol $name: record" "$dir" "$mod" "$file" "$want" "$pol" "$weak"
 		run "$WORK/mpn-$pol-$name" "$dir" -- "$modprobe" -n --root "$root" -S "$rel" "$mod"
 		rcn=$(cat "$WORK/mpn-$pol-$name.rc") n2=$(calls_for "${name//-/_}" "$dir")
-		if [ "$want" = valid ] || [ "$pol" = warn ]; then
+		if [ -n "$weak" ] && [ "$pol" = enforce ]; then
+			if [ "$rc" = 1 ] && [ "$n" = 0 ] && [ "$rcn" = 1 ] && [ "$n2" = 0 ] &&
+			   grep -q "module $mod: signature made with the weak hash $weak; refused: SigningPolicy is enforce (" "$WORK/mp-$pol-$name.err" &&
+			   grep -q "module $mod: signature made with the weak hash $weak; refused: SigningPolicy is enforce (" "$WORK/mpn-$pol-$name.err"; then
+				pass
+			else
+				fail "modprobe enforce $name (weak hash $weak): rc=$rc calls=$n -n: rc=$rcn calls=$n2 $(cat "$WORK/mp-$pol-$name.err")"
+			fi
+		elif [ -n "$weak" ]; then
+			[ "$n" -ge 1 ] && [ "$rcn" = 0 ] && [ "$n2" = "$n" ] &&
+			   grep -q "signature valid but made with the weak hash $weak; loading anyway" "$WORK/mp-$pol-$name.err" &&
+			   pass || fail "modprobe warn $name (weak hash $weak): rc=$rc calls=$n -n: rc=$rcn calls=$n2 $(cat "$WORK/mp-$pol-$name.err")"
+		elif [ "$want" = valid ] || [ "$pol" = warn ]; then
 			[ "$n" -ge 1 ] && [ "$rcn" = 0 ] && [ "$n2" = "$n" ] && pass ||
 				fail "modprobe $pol $name ($want): rc=$rc calls=$n -n: rc=$rcn calls=$n2"
 		else

@@ -490,8 +490,9 @@ static void put_quoted(const char *s, size_t len)
 
 /* One line per module:
  *   PATH: VERDICT [signer="NAME" key=HEX hash=ALGO [weak-hash]] [cert="FILE"] [reason="WHY"]
- * signer, key and hash for every verdict that names a signer; cert for
- * valid and bad-signature; reason for bad-signature and malformed. */
+ * signer, key and hash for every verdict that names a signer, weak-hash
+ * after a hash weaker than sha256; cert for valid and bad-signature;
+ * reason for bad-signature and malformed. */
 static void put_verdict(const char *path, const struct pmod_verify_result *res)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -523,8 +524,9 @@ static void put_verdict(const char *path, const struct pmod_verify_result *res)
 	putchar('\n');
 }
 
-/* Exit status 0 only when every module is valid: anything else is a
- * module the signing gate would question. */
+/* Exit status 0 only when every module is valid with a hash at least as
+ * strong as sha256, what SigningPolicy=enforce accepts: anything else is
+ * a module the signing gate would question. */
 static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *const *args,
 			  int nargs)
 {
@@ -568,7 +570,7 @@ static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *c
 			continue;
 		}
 		put_verdict(l.paths[i], &results[i]);
-		if (results[i].verdict != PMOD_VERDICT_VALID)
+		if (results[i].verdict != PMOD_VERDICT_VALID || results[i].signer.weak_hash)
 			ok = false;
 	}
 out:
