@@ -3,6 +3,7 @@
  * (doc/configuration.md), each parsed line by line, then the kernel
  * command line's module options and blacklist. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,24 @@ static const char *const default_dirs[] = {
 /* kmod reads at most this much of /proc/cmdline. */
 #define KERNEL_CMDLINE_MAX 4095
 
-static int parse_file(const struct log_sink *log, struct pmod_config *cfg, const char *path)
+/* The directive a line starts with, compared without splitting the line. */
+static bool directive_is(const char *line, const char *directive, size_t *len)
+{
+	size_t n = strlen(directive);
+
+	line += strspn(line, " \t");
+	*len = strcspn(line, " \t");
+	return *len == n && memcmp(line, directive, n) == 0;
+}
+
+/* only: NULL for a modprobe.d file (every directive), or the one
+ * directive a file depmod generates exists for. Those files are written
+ * from the modules' own metadata, so anything else in them (an install
+ * command above all) is something a module or an older depmod smuggled in:
+ * that line is ignored and the others still count, so a single bad line
+ * does not take away the soft dependencies of every other module. */
+static int parse_file(const struct log_sink *log, struct pmod_config *cfg, const char *path,
+		      const char *only)
 {
 	struct config_reader rd;
 	char *line;
@@ -35,6 +53,21 @@ static int parse_file(const struct log_sink *log, struct pmod_config *cfg, const
 		return 0;
 	}
 	while ((r = config_reader_next(&rd, &line)) > 0) {
+		size_t len;
+
+		if (only != NULL && !directive_is(line, only, &len)) {
+			char word[33], shown[4 * sizeof(word)];
+
+			if (len >= sizeof(word))
+				len = sizeof(word) - 1;
+			memcpy(word, line + strspn(line, " \t"), len);
+			word[len] = '\0';
+			pmod_escape(word, 0, 0, shown, sizeof(shown));
+			log_write(log, LOG_WARNING,
+				  "%s line %u: ignoring '%s': depmod writes only %s lines here",
+				  path, rd.lineno, shown, only);
+			continue;
+		}
 		r = modprobe_config_parse_line(log, cfg, line, path, rd.lineno);
 		if (r < 0)
 			break;
@@ -75,6 +108,9 @@ int modprobe_config_load(const struct log_sink *log, const char *root, const cha
 	struct pmod_config_options o;
 	const struct pmod_config_options *opts = &o;
 	char *owned[MAX_CONFIG_PATHS + 2];
+	/* depmod's files: read for their one directive only. */
+	static const char *const generated[] = { "softdep", "weakdep" };
+	char *generated_path[2] = { NULL, NULL };
 	struct config_file *files = NULL;
 	struct pmod_config *cfg;
 	size_t n = 0, nfiles = 0;
@@ -113,10 +149,20 @@ int modprobe_config_load(const struct log_sink *log, const char *root, const cha
 	}
 	if (r == 0)
 		r = config_files_list(log, (const char *const *)owned, n, &files, &nfiles);
+	if (n >= 2) {
+		generated_path[0] = owned[0];
+		generated_path[1] = owned[1];
+	}
+	for (size_t i = 0; r == 0 && i < nfiles; i++) {
+		const char *only = NULL;
+
+		for (size_t k = 0; k < 2; k++)
+			if (generated_path[k] != NULL && strcmp(files[i].path, generated_path[k]) == 0)
+				only = generated[k];
+		r = parse_file(log, cfg, files[i].path, only);
+	}
 	for (size_t i = 0; i < n; i++)
 		free(owned[i]);
-	for (size_t i = 0; r == 0 && i < nfiles; i++)
-		r = parse_file(log, cfg, files[i].path);
 	config_files_free(files, nfiles);
 	if (r == 0) {
 		if (opts->kernel_cmdline != NULL) {

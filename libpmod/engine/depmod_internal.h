@@ -101,6 +101,12 @@ void depmod_modules_free(struct depmod_modules *mods);
 int depmod_read(struct pmod_ctx *ctx, struct depmod_modules *mods, unsigned jobs,
 		struct pmod_error *err);
 
+/* Leaves out, with a warning naming the module file and the field, every
+ * alias, softdep, weakdep, devname and exported symbol whose value does
+ * not fit its field in the text outputs (depmod_metadata.c says which);
+ * false when the module's own path or name cannot be written at all. */
+bool depmod_metadata_check(struct pmod_ctx *ctx, struct depmod_module *m);
+
 struct depmod_symbols;
 struct depmod_graph_options {
 	char symbol_prefix;

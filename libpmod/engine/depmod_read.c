@@ -160,7 +160,12 @@ int depmod_read(struct pmod_ctx *ctx, struct depmod_modules *mods, unsigned jobs
 		struct depmod_module *m = &mods->items[i];
 
 		if (m->readable) {
-			mods->items[kept++] = *m;
+			/* Checked here, in module order, so that the warnings
+			 * do not depend on thread timing either. */
+			if (depmod_metadata_check(ctx, m))
+				mods->items[kept++] = *m;
+			else
+				depmod_module_release(m);
 			continue;
 		}
 		ctx_log(ctx, LOG_WARNING, "%s: skipped: %s", m->path,

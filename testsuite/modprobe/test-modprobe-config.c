@@ -315,6 +315,46 @@ static const struct cmdline_case cmdline_cases[] = {
 	{ ". = \" .\"", "options  \n", "" },
 };
 
+/* depmod's files are read for their own directive only; the same lines in
+ * a modprobe.d file keep their meaning. (kmod 30 obeys every directive in
+ * modules.softdep: the one deliberate difference.) */
+static void generated_files(void **state)
+{
+	struct fixture *f = *state;
+	struct pmod_config *cfg;
+
+	write_file(f->root, "lib/modules/9.9.9/modules.softdep",
+		   "# Soft dependencies extracted from modules themselves.\n"
+		   "softdep m pre: a\n"
+		   "install m /bin/touch /tmp/pwned\n"
+		   "  options m evil=1\n"
+		   "weakdep m w\n"
+		   "softdep n post: b\n");
+	write_file(f->root, "lib/modules/9.9.9/modules.weakdep",
+		   "weakdep m w2\nremove m /bin/true\nblacklist m\nalias x m\nsoftdep o pre: c\n");
+	write_file(f->root, "etc/modprobe.d/ok.conf", "install k /bin/true\noptions k good=1\n");
+	cfg = load(f, "");
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_SOFTDEP), 2);
+	assert_string_equal(line(cfg, PMOD_CONFIG_SOFTDEP, 0), "m pre: a");
+	assert_string_equal(line(cfg, PMOD_CONFIG_SOFTDEP, 1), "n post: b");
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_WEAKDEP), 1);
+	assert_string_equal(line(cfg, PMOD_CONFIG_WEAKDEP, 0), "m w2");
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_INSTALL), 1);
+	assert_string_equal(line(cfg, PMOD_CONFIG_INSTALL, 0), "k /bin/true");
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_OPTIONS), 1);
+	assert_string_equal(line(cfg, PMOD_CONFIG_OPTIONS, 0), "k good=1");
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_REMOVE), 0);
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_BLACKLIST), 0);
+	assert_int_equal(pmod_config_count(cfg, PMOD_CONFIG_ALIAS), 0);
+	assert_non_null(strstr(f->log, "modules.softdep line 3: ignoring 'install': "
+				      "depmod writes only softdep lines here"));
+	assert_non_null(strstr(f->log, "modules.softdep line 4: ignoring 'options'"));
+	assert_non_null(strstr(f->log, "modules.softdep line 5: ignoring 'weakdep'"));
+	assert_non_null(strstr(f->log, "modules.weakdep line 2: ignoring 'remove'"));
+	assert_non_null(strstr(f->log, "modules.weakdep line 5: ignoring 'softdep'"));
+	pmod_config_free(cfg);
+}
+
 static void kernel_cmdline(void **state)
 {
 	struct fixture *f = *state;
@@ -370,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_lines_and_continuations, setup, teardown),
 		cmocka_unit_test_setup_teardown(precedence, setup, teardown),
 		cmocka_unit_test_setup_teardown(explicit_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(generated_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_cmdline, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_lines, setup, teardown),
 	};
