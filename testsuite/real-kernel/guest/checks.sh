@@ -154,6 +154,29 @@ want "the verified member (pmodtest_sha256) is not what was loaded" loaded pmodt
 want "the module hidden in the gzip header was loaded" gone pmodtest_unsigned
 end
 cleanup pmodtest_sha256 pmodtest_unsigned
+
+# pmodtest_sha1: signed by the trusted key, with a hash weaker than sha256.
+begin sign-weak-hash "SigningPolicy = enforce: a sha1 signature by a trusted key is refused naming the hash; warn loads it and says so"
+run "$T/modinfo" --verify "$X/pmodtest_sha1.ko"
+want "modinfo --verify: exit $rc, want 1" [ "$rc" = 1 ]
+want "modinfo --verify: the hash is not shown as weak" said "hash=sha1 weak-hash"
+c0=$(load_calls)
+run "$T/insmod" "$X/pmodtest_sha1.ko"
+want "insmod: exit $rc, want 1" [ "$rc" = 1 ]
+want "insmod: the weak hash is not named" said "weak hash sha1"
+run "$T/modprobe" pmodtest_sha1
+want "modprobe: exit $rc, want 1" [ "$rc" = 1 ]
+want "modprobe: the weak hash is not named" said "weak hash sha1"
+want "the kernel was asked ($(( $(load_calls) - c0 )) load calls traced)" [ "$(load_calls)" = "$c0" ]
+want "pmodtest_sha1 loaded under enforce" gone pmodtest_sha1
+policy "SigningPolicy = warn"
+run "$T/modprobe" pmodtest_sha1
+want "warn: modprobe exit $rc, want 0" ok
+want "warn: no warning naming the weak hash" said "weak hash sha1"
+want "warn: pmodtest_sha1 not loaded" loaded pmodtest_sha1
+policy "SigningPolicy = enforce"
+end
+cleanup pmodtest_sha1
 # Back to the defaults (no policy file, empty store) for the other checks.
 rm -rf /etc/pmod
 
