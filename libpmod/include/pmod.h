@@ -740,7 +740,10 @@ struct pmod_record {
 	bool demand;
 };
 /* record is one line, no newline; priority is LOG_NOTICE for what
- * happened, LOG_WARNING for failures and refusals. */
+ * happened, LOG_WARNING for failures and refusals. A policy value that
+ * cannot be read or understood (it then takes its strictest setting)
+ * leaves a "policy-warning message=..." record too, whatever the log
+ * level: it is why the gates refuse. */
 typedef void (*pmod_record_fn)(void *data, int priority, const char *record);
 /* NULL restores the default (syslog, facility LOG_AUTHPRIV). */
 void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data);
