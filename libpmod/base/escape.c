@@ -2,8 +2,10 @@
 /* The one escaper for strings someone else chose (file names, config
  * values, signers, arguments, a parent's command name) on their way into a
  * record, a log line or a terminal. Records use the quoted key=value form;
- * messages escape only control bytes, so that an ordinary name prints
- * exactly as kmod prints it while a newline cannot start a forged line. */
+ * messages escape only control bytes and bytes that are not UTF-8 text, so
+ * that an ordinary name (in any script) prints exactly as kmod prints it
+ * while a newline cannot start a forged line and a log reader never meets
+ * a malformed sequence. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,11 +47,46 @@ static int escape_byte(unsigned char c, bool quote, char esc[8])
 {
 	if (quote && (c == '"' || c == '\\'))
 		return snprintf(esc, 8, "\\%c", c);
-	if (c < 0x20 || c == 0x7f || (quote && c >= 0x7f))
+	/* Bytes from 0x80 reach here only when they are not UTF-8 text. */
+	if (c < 0x20 || c >= 0x7f)
 		return snprintf(esc, 8, "\\x%02x", c);
 	esc[0] = (char)c;
 	esc[1] = '\0';
 	return 1;
+}
+
+/* The length of the well-formed UTF-8 sequence at p (2 to 4), or 0 when
+ * the bytes there are not one: a stray continuation byte, a truncated
+ * sequence, an overlong form, a surrogate, a code point above U+10FFFF,
+ * or a C1 control (U+0080 to U+009F), which some terminals obey as they
+ * obey ESC. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n;
+	unsigned cp;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* also stops at the terminating NUL */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
 }
 
 size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t size)
@@ -70,14 +107,25 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 	}
 	if (quote)
 		put(&o, "\"", 1);
-	for (p = (const unsigned char *)s; *p; p++) {
+	for (p = (const unsigned char *)s; *p;) {
 		char esc[8];
-		int n = escape_byte(*p, quote, esc);
+		size_t n = *p >= 0x80 && !quote ? utf8_sequence(p) : 0;
 
-		if (max != 0 && used + (size_t)n > max)
+		if (n > 0) {
+			/* A character that is text: kept whole, never cut. */
+			if (max != 0 && used + n > max)
+				break;
+			put(&o, (const char *)p, n);
+			used += n;
+			p += n;
+			continue;
+		}
+		n = (size_t)escape_byte(*p, quote, esc);
+		if (max != 0 && used + n > max)
 			break;
-		put(&o, esc, (size_t)n);
-		used += (size_t)n;
+		put(&o, esc, n);
+		used += n;
+		p++;
 	}
 	if (*p != '\0')
 		put(&o, "...", 3);

@@ -4,6 +4,7 @@
  * first; /etc/pmod/policy.conf where the system has none). Sources are in
  * policy_registry.c and policy_file.c. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,63 +85,126 @@ void policy_release(struct pmod_policy *p)
 	clear_list(p);
 }
 
-/* A value shown in a warning: cut, and with anything unprintable made
- * '?', so that a hostile value cannot garble the message. */
-static const char *shown(const char *value, char *buf, size_t size)
+/* Long enough for any word a knob takes, short enough that a hostile
+ * value cannot fill the line. */
+#define SHOWN_MAX 64
+
+const char *policy_shown(const char *value, char *buf, size_t size)
 {
-	size_t i;
-
-	for (i = 0; value[i] != '\0' && i + 1 < size; i++) {
-		unsigned char c = (unsigned char)value[i];
-
-		buf[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
-	}
-	buf[i] = '\0';
+	pmod_escape(value, PMOD_ESCAPE_QUOTE, size > SHOWN_MAX + 8 ? SHOWN_MAX : size / 2, buf,
+		    size);
 	return buf;
+}
+
+/* The strictest setting of one knob, as the warning names it. */
+static const char *strictest_text(enum policy_knob knob)
+{
+	switch (knob) {
+	case POLICY_KNOB_SIGNING: return "SigningPolicy = enforce";
+	case POLICY_KNOB_AUTOLOAD: return "AutoLoadPolicy = disabled";
+	case POLICY_KNOB_ALLOW_LIST: return "AutoLoadAllowList empty";
+	default: return "LockAfterBoot = 1";
+	}
+}
+
+static void set_strictest(struct pmod_policy *p, enum policy_knob knob)
+{
+	switch (knob) {
+	case POLICY_KNOB_SIGNING:
+		p->signing_knob = PMOD_SIGNING_ENFORCE;
+		break;
+	case POLICY_KNOB_AUTOLOAD:
+		p->autoload = PMOD_AUTOLOAD_DISABLED;
+		break;
+	case POLICY_KNOB_ALLOW_LIST:
+		clear_list(p);
+		break;
+	default:
+		p->lock_after_boot = true;
+		break;
+	}
+	p->fail_closed[knob] = true;
+}
+
+void policy_fail_closed(const struct log_sink *log, struct pmod_policy *p, const char *where,
+			enum policy_knob knob, const char *problem, ...)
+{
+	char text[768];
+	va_list ap;
+
+	va_start(ap, problem);
+	vsnprintf(text, sizeof(text), problem, ap);
+	va_end(ap);
+	set_strictest(p, knob);
+	log_write(log, LOG_WARNING, "%s: %s; using the strictest setting, %s", where, text,
+		  strictest_text(knob));
+}
+
+void policy_fail_closed_all(const struct log_sink *log, struct pmod_policy *p, const char *where,
+			    const char *problem, ...)
+{
+	char text[768];
+	va_list ap;
+
+	va_start(ap, problem);
+	vsnprintf(text, sizeof(text), problem, ap);
+	va_end(ap);
+	for (int k = 0; k < POLICY_KNOB_COUNT; k++)
+		set_strictest(p, k);
+	log_write(log, LOG_WARNING,
+		  "%s: %s; using the strictest setting of every knob (%s, %s, %s, %s)", where,
+		  text, strictest_text(POLICY_KNOB_SIGNING), strictest_text(POLICY_KNOB_AUTOLOAD),
+		  strictest_text(POLICY_KNOB_ALLOW_LIST),
+		  strictest_text(POLICY_KNOB_LOCK_AFTER_BOOT));
+}
+
+/* A good value after a bad one of the same knob: what the administrator
+ * meant is unknown, and a later line cannot settle it. Said once per
+ * value, quietly: the bad one was already warned about. */
+static bool kept_strictest(const struct log_sink *log, const struct pmod_policy *p,
+			   const char *where, enum policy_knob knob)
+{
+	if (!p->fail_closed[knob])
+		return false;
+	log_write(log, LOG_INFO, "%s: %s ignored: an earlier value could not be understood",
+		  where, policy_knob_name(knob));
+	return true;
 }
 
 int policy_set_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    enum policy_knob knob, const char *value)
 {
-	char buf[64];
+	char buf[SHOWN_MAX + 16];
 
 	switch (knob) {
 	case POLICY_KNOB_SIGNING:
-		if (strcasecmp(value, "warn") == 0) {
-			p->signing_knob = PMOD_SIGNING_WARN;
-		} else if (strcasecmp(value, "enforce") == 0) {
-			p->signing_knob = PMOD_SIGNING_ENFORCE;
-		} else {
-			p->signing_knob = pmod_signing_floor();
-			log_write(log, LOG_WARNING,
-				"%s: unknown SigningPolicy '%s' (expected warn or enforce); "
-				"using the build's floor '%s'", where, shown(value, buf, sizeof(buf)),
-				pmod_signing_policy_name(pmod_signing_floor()));
-		}
+		if (strcasecmp(value, "warn") != 0 && strcasecmp(value, "enforce") != 0)
+			policy_fail_closed(log, p, where, knob,
+					   "unknown SigningPolicy value %s (expected warn or enforce)",
+					   policy_shown(value, buf, sizeof(buf)));
+		else if (!kept_strictest(log, p, where, knob))
+			p->signing_knob = strcasecmp(value, "warn") == 0 ? PMOD_SIGNING_WARN
+									 : PMOD_SIGNING_ENFORCE;
 		return 0;
 	case POLICY_KNOB_AUTOLOAD:
-		if (strcasecmp(value, "enabled") == 0) {
-			p->autoload = PMOD_AUTOLOAD_ENABLED;
-		} else if (strcasecmp(value, "allow-list") == 0) {
-			p->autoload = PMOD_AUTOLOAD_ALLOW_LIST;
-		} else if (strcasecmp(value, "disabled") == 0) {
-			p->autoload = PMOD_AUTOLOAD_DISABLED;
-		} else {
-			p->autoload = PMOD_AUTOLOAD_ENABLED;
-			log_write(log, LOG_WARNING,
-				"%s: unknown AutoLoadPolicy '%s' (expected enabled, allow-list or "
-				"disabled); using the default 'enabled'", where,
-				shown(value, buf, sizeof(buf)));
-		}
+		if (strcasecmp(value, "enabled") != 0 && strcasecmp(value, "allow-list") != 0 &&
+		    strcasecmp(value, "disabled") != 0)
+			policy_fail_closed(log, p, where, knob,
+					   "unknown AutoLoadPolicy value %s (expected enabled, "
+					   "allow-list or disabled)",
+					   policy_shown(value, buf, sizeof(buf)));
+		else if (!kept_strictest(log, p, where, knob))
+			p->autoload = strcasecmp(value, "enabled") == 0 ? PMOD_AUTOLOAD_ENABLED
+				      : strcasecmp(value, "disabled") == 0 ? PMOD_AUTOLOAD_DISABLED
+									   : PMOD_AUTOLOAD_ALLOW_LIST;
 		return 0;
 	case POLICY_KNOB_ALLOW_LIST:
 		return policy_set_list_text(log, p, where, value);
 	case POLICY_KNOB_LOCK_AFTER_BOOT:
 		if (strcmp(value, "0") == 0 || strcmp(value, "1") == 0)
 			return policy_set_dword(log, p, where, knob, value[0] == '1');
-		p->lock_after_boot = false;
-		log_write(log, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not '%s'; using 0",
-			where, shown(value, buf, sizeof(buf)));
+		policy_fail_closed(log, p, where, knob, "LockAfterBoot value %s is not 0 or 1",
+				   policy_shown(value, buf, sizeof(buf)));
 		return 0;
 	default:
 		return 0;
@@ -150,17 +214,20 @@ int policy_set_text(const struct log_sink *log, struct pmod_policy *p, const cha
 int policy_set_dword(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		     enum policy_knob knob, uint32_t value)
 {
+	if (knob >= POLICY_KNOB_COUNT)
+		return 0;
 	if (knob != POLICY_KNOB_LOCK_AFTER_BOOT) {
-		log_write(log, LOG_WARNING, "%s: %s is not a number; ignored", where,
-			policy_knob_name(knob));
+		policy_fail_closed(log, p, where, knob, "%s is a number (%u), not a word",
+				   policy_knob_name(knob), value);
 		return 0;
 	}
 	if (value > 1) {
-		log_write(log, LOG_WARNING, "%s: LockAfterBoot must be 0 or 1, not %u; using 0",
-			where, value);
-		value = 0;
+		policy_fail_closed(log, p, where, knob, "LockAfterBoot value %u is not 0 or 1",
+				   value);
+		return 0;
 	}
-	p->lock_after_boot = value == 1;
+	if (!kept_strictest(log, p, where, knob))
+		p->lock_after_boot = value == 1;
 	return 0;
 }
 
@@ -184,8 +251,10 @@ static bool entry_ok(const char *e)
 int policy_set_list(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    const char *const *items, size_t count)
 {
-	char buf[64];
+	char buf[SHOWN_MAX + 16];
 
+	if (kept_strictest(log, p, where, POLICY_KNOB_ALLOW_LIST))
+		return 0;
 	clear_list(p);
 	p->allow_list = calloc(count ? count : 1, sizeof(*p->allow_list));
 	if (p->allow_list == NULL)
@@ -193,8 +262,9 @@ int policy_set_list(const struct log_sink *log, struct pmod_policy *p, const cha
 	for (size_t i = 0; i < count; i++) {
 		if (!entry_ok(items[i])) {
 			log_write(log, LOG_WARNING,
-				"%s: AutoLoadAllowList entry '%s' is not a module name or pattern; "
-				"skipped", where, shown(items[i], buf, sizeof(buf)));
+				"%s: AutoLoadAllowList entry %s is not a module name or pattern; "
+				"skipped (it allows nothing)", where,
+				policy_shown(items[i], buf, sizeof(buf)));
 			continue;
 		}
 		if (p->nallow == POLICY_MAX_ALLOW_ENTRIES) {

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The module policy knobs (doc/policy-knobs.md) inside the library: where
  * they are read from (policy_registry.c, policy_file.c) and how a value is
- * checked and applied (policy.c). A bad value never fails a run: it is
- * logged as a warning naming where it came from, and the knob keeps its
- * default (the build's floor for SigningPolicy). */
+ * checked and applied (policy.c). A missing value means the knob's default.
+ * A value that is present but cannot be read or understood never fails a
+ * run and never loosens anything: it is logged as a warning naming the
+ * value and where it came from, and the knob takes its strictest setting
+ * for the rest of the reading (a later good value does not undo it),
+ * because the gates exist to say no and must not say yes when they cannot
+ * tell what the administrator meant. */
 #ifndef PMOD_POLICY_H
 #define PMOD_POLICY_H
 
@@ -40,6 +44,9 @@ struct pmod_policy {
 	size_t nallow;
 	bool lock_after_boot;
 	enum pmod_policy_source source;
+	/* A value of this knob could not be read or understood: it stays at
+	 * its strictest setting whatever is read after. */
+	bool fail_closed[POLICY_KNOB_COUNT];
 };
 
 /* The value's name as Peios spells it. */
@@ -52,8 +59,9 @@ void policy_init(struct pmod_policy *p);
 void policy_release(struct pmod_policy *p);
 
 /* Apply one value; where says where it came from for warnings ("FILE line
- * N", "registry value NAME"). Bad values are warned about and leave the
- * knob at its default. -ENOMEM is the only failure. */
+ * N", "registry value KEY\NAME"). A bad value is warned about and sets the
+ * knob to its strictest for good; a good value after that is ignored.
+ * -ENOMEM is the only failure. */
 int policy_set_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 		    enum policy_knob knob, const char *value);
 int policy_set_dword(const struct log_sink *log, struct pmod_policy *p, const char *where,
@@ -65,17 +73,34 @@ int policy_set_list(const struct log_sink *log, struct pmod_policy *p, const cha
 int policy_set_list_text(const struct log_sink *log, struct pmod_policy *p, const char *where,
 			 const char *value);
 
+/* A value of knob that cannot be read or understood: the warning ("WHERE:
+ * PROBLEM; using the strictest setting, ...") and the strictest setting,
+ * kept whatever comes later. problem is printf-style. */
+void policy_fail_closed(const struct log_sink *log, struct pmod_policy *p, const char *where,
+			enum policy_knob knob, const char *problem, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The same for a source that cannot be read at all, or a line that cannot
+ * be tied to one knob: every knob takes its strictest setting. */
+void policy_fail_closed_all(const struct log_sink *log, struct pmod_policy *p, const char *where,
+			    const char *problem, ...) __attribute__((format(printf, 4, 5)));
+/* value escaped and cut for a warning: quoted unless plain, every byte
+ * outside printable ASCII as \xNN. */
+const char *policy_shown(const char *value, char *buf, size_t size);
+
 /* Sources. Both leave knobs they do not find at their defaults. */
-/* -ENOSYS when the system has no registry (not Peios); 0 otherwise, also
- * when the key or values are missing or unreadable (warned). */
+/* -ENOSYS when the system has no registry (not Peios: the system call
+ * answers ENOSYS, or EPERM from a seccomp filter); 0 otherwise. A missing
+ * key or value is the default; any other error fails closed (warned). */
 int policy_registry_read(const struct log_sink *log, struct pmod_policy *p);
 /* The Name = value file at path (already under the root). 0 also when it
- * is missing; problems are warned about line by line. */
+ * is missing (every knob its default); a file that is there but cannot be
+ * read fails closed as a whole, a bad line fails closed for its knob (or
+ * for all, when the line cannot be tied to one). */
 int policy_file_read(const struct log_sink *log, struct pmod_policy *p, const char *path);
 
 /* The knobs from the registry, or from POLICY_FILE_PATH under root where
- * there is no registry. *policy is the caller's (policy_free). Fails only
- * for -ENOMEM. */
+ * there is no registry (a root too long to make that path fails closed).
+ * *policy is the caller's (policy_free). Fails only for -ENOMEM. */
 int policy_read(const struct log_sink *log, const char *root, struct pmod_policy **policy);
 void policy_free(struct pmod_policy *policy);
 

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The policy knobs from the Peios registry: reg_open_key (syscall 1100)
  * on Machine\System\Modules, then REG_IOC_QUERY_VALUE for each value
- * named after the knob. ENOSYS from the open means this is not Peios and the
- * caller falls back to policy.conf. Everything the registry hands back is
- * checked (type, length, terminators) before it is used. */
+ * named after the knob. ENOSYS from the open (or EPERM, which is what a
+ * seccomp filter answers for a system call it does not allow) means there
+ * is no registry to ask, and the caller falls back to policy.conf. A key or
+ * value that does not exist means the default. Every other answer that is
+ * not a well-formed value (an error, the wrong type, a bad length, a
+ * missing terminator) fails closed: the knob, or every knob when the key
+ * cannot be opened, takes its strictest setting with a warning. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,9 +47,10 @@ static uint32_t expected_type(enum policy_knob knob)
 }
 
 /* The value's bytes, malloc'ed into *data. 0, -ENOENT when the value does
- * not exist, another negative errno when it cannot be read (warned). */
-static int query_value(const struct log_sink *log, int key, const char *name, uint32_t *type,
-		       uint8_t **data, uint32_t *len)
+ * not exist, another negative errno when it cannot be read, with *why
+ * saying how (for the caller's warning). */
+static int query_value(int key, const char *name, uint32_t *type, uint8_t **data, uint32_t *len,
+		       char *why, size_t why_size)
 {
 	uint32_t size = FIRST_BUFFER;
 	uint8_t *buf = NULL;
@@ -67,10 +72,8 @@ static int query_value(const struct log_sink *log, int key, const char *name, ui
 		a.txn_fd = -1;
 		if (ioctl(key, REG_IOC_QUERY_VALUE, &a) == 0) {
 			if (a.data_len > size) {
-				/* The registry says it wrote more than we gave. */
-				log_write(log, LOG_WARNING,
-					"registry value %s: the registry reported %u bytes for a "
-					"%u-byte buffer; ignored", name, a.data_len, size);
+				snprintf(why, why_size, "the registry reported %u bytes for a "
+					 "%u-byte buffer", a.data_len, size);
 				free(buf);
 				return -EIO;
 			}
@@ -81,10 +84,8 @@ static int query_value(const struct log_sink *log, int key, const char *name, ui
 		}
 		if (errno == ERANGE) {
 			if (a.data_len <= size || a.data_len > POLICY_MAX_VALUE_SIZE) {
-				log_write(log, LOG_WARNING,
-					"registry value %s: needs %u bytes (more than %u, or no "
-					"more than was given); ignored", name, a.data_len,
-					POLICY_MAX_VALUE_SIZE);
+				snprintf(why, why_size, "needs %u bytes (more than %u, or no more "
+					 "than was given)", a.data_len, POLICY_MAX_VALUE_SIZE);
 				free(buf);
 				return -EFBIG;
 			}
@@ -97,14 +98,14 @@ static int query_value(const struct log_sink *log, int key, const char *name, ui
 			free(buf);
 			if (e == ENOENT)
 				return -ENOENT;
-			log_write(log, LOG_WARNING,
-				"registry value %s: cannot read it (%s); using the default", name,
-				strerror(e));
-			return -e;
+			/* Not -e: the registry's ENOMEM is a value that cannot
+			 * be read (fail closed), not our own allocation failing. */
+			snprintf(why, why_size, "cannot read it (%s)", strerror(e));
+			return -EIO;
 		}
 	}
 	free(buf);
-	log_write(log, LOG_WARNING, "registry value %s: kept changing size; using the default", name);
+	snprintf(why, why_size, "kept changing size while being read");
 	return -EAGAIN;
 }
 
@@ -146,32 +147,37 @@ static int split_multi_sz(const uint8_t *data, uint32_t len, const char ***items
 }
 
 static int apply(const struct log_sink *log, struct pmod_policy *p, enum policy_knob knob,
-		 uint32_t type, const uint8_t *data, uint32_t len)
+		 const char *where, uint32_t type, const uint8_t *data, uint32_t len)
 {
-	const char *name = policy_knob_name(knob);
-	char where[128];
 	const char **items;
+	const uint8_t *nul;
 	size_t count;
 	int r;
 
-	snprintf(where, sizeof(where), "registry value " POLICY_REGISTRY_KEY "\\%s", name);
 	if (type != expected_type(knob)) {
-		log_write(log, LOG_WARNING, "%s: has %s, expected %s; using the default", where,
-			type_name(type), type_name(expected_type(knob)));
+		policy_fail_closed(log, p, where, knob, "has %s (type %u), expected %s",
+				   type_name(type), type, type_name(expected_type(knob)));
 		return 0;
 	}
 	switch (type) {
 	case REG_SZ:
-		if (memchr(data, '\0', len) == NULL) {
-			log_write(log, LOG_WARNING, "%s: the string is not terminated; using the default",
-				where);
+		nul = memchr(data, '\0', len);
+		if (nul == NULL) {
+			policy_fail_closed(log, p, where, knob, "the string is not terminated");
 			return 0;
 		}
+		/* Padding NULs are harmless; text after the terminator is a
+		 * second value hiding behind the first. */
+		for (const uint8_t *q = nul; q < data + len; q++)
+			if (*q != '\0') {
+				policy_fail_closed(log, p, where, knob,
+						   "the string holds a NUL before its end");
+				return 0;
+			}
 		return policy_set_text(log, p, where, knob, (const char *)data);
 	case REG_DWORD:
 		if (len != 4) {
-			log_write(log, LOG_WARNING, "%s: a REG_DWORD of %u bytes; using the default",
-				where, len);
+			policy_fail_closed(log, p, where, knob, "a REG_DWORD of %u bytes", len);
 			return 0;
 		}
 		return policy_set_dword(log, p, where, knob,
@@ -180,8 +186,7 @@ static int apply(const struct log_sink *log, struct pmod_policy *p, enum policy_
 	default:
 		r = split_multi_sz(data, len, &items, &count);
 		if (r == -EBADMSG) {
-			log_write(log, LOG_WARNING, "%s: the list is not terminated; using the default",
-				where);
+			policy_fail_closed(log, p, where, knob, "the list is not terminated");
 			return 0;
 		}
 		if (r < 0)
@@ -200,13 +205,16 @@ int policy_registry_read(const struct log_sink *log, struct pmod_policy *p)
 	key = syscall(PEIOS_SYS_REG_OPEN_KEY, -1L, POLICY_REGISTRY_KEY, (long)REG_KEY_QUERY_VALUE,
 		      0L);
 	if (key < 0) {
-		if (errno == ENOSYS)
+		int e = errno;
+
+		if (e == ENOSYS || e == EPERM)
 			return -ENOSYS;
 		/* The key may simply not exist: every knob has its default. */
-		if (errno != ENOENT)
-			log_write(log, LOG_WARNING,
-				"registry key " POLICY_REGISTRY_KEY ": cannot open it (%s); "
-				"using the defaults", strerror(errno));
+		if (e == ENOENT)
+			return 0;
+		p->source = PMOD_POLICY_SOURCE_REGISTRY;
+		policy_fail_closed_all(log, p, "registry key " POLICY_REGISTRY_KEY,
+				       "cannot open it (%s)", strerror(e));
 		return 0;
 	}
 	/* Like every descriptor of the library: never inherited by a
@@ -216,12 +224,19 @@ int policy_registry_read(const struct log_sink *log, struct pmod_policy *p)
 	for (int k = 0; k < POLICY_KNOB_COUNT && r == 0; k++) {
 		uint8_t *data = NULL;
 		uint32_t type = 0, len = 0;
+		char where[128], why[160];
 
-		r = query_value(log, (int)key, policy_knob_name(k), &type, &data, &len);
-		if (r == 0)
-			r = apply(log, p, k, type, data, len);
-		else if (r != -ENOMEM)
-			r = 0;	/* missing or unreadable: the default */
+		snprintf(where, sizeof(where), "registry value " POLICY_REGISTRY_KEY "\\%s",
+			 policy_knob_name(k));
+		r = query_value((int)key, policy_knob_name(k), &type, &data, &len, why,
+				sizeof(why));
+		if (r == 0) {
+			r = apply(log, p, k, where, type, data, len);
+		} else if (r != -ENOMEM) {
+			if (r != -ENOENT)
+				policy_fail_closed(log, p, where, k, "%s", why);
+			r = 0;
+		}
 		free(data);
 	}
 	close((int)key);

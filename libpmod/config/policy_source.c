@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Where the policy knobs come from: the Peios registry, or, on a system
  * that has no registry, /etc/pmod/policy.conf under the root. Never both:
- * a file cannot loosen what the registry says (doc/policy-knobs.md). */
+ * a file cannot loosen what the registry says (doc/policy-knobs.md). A
+ * registry that exists but fails is not "no registry": it fails closed
+ * (policy_registry.c) rather than falling back to a file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +28,15 @@ int policy_read(const struct log_sink *log, const char *root, struct pmod_policy
 		policy_init(p);
 		if ((size_t)snprintf(path, sizeof(path), "%s" POLICY_FILE_PATH, root) >=
 		    sizeof(path)) {
-			log_write(log, LOG_WARNING, "%s" POLICY_FILE_PATH ": path too long; "
-				  "using the defaults", root);
+			/* The file may well be there: not being able to name it
+			 * is no reason to be lenient. */
+			char shown[96];
+
+			p->source = PMOD_POLICY_SOURCE_FILE;
+			policy_fail_closed_all(log, p, POLICY_FILE_PATH,
+					       "under the root %s the path is longer than %zu bytes",
+					       policy_shown(root, shown, sizeof(shown)),
+					       sizeof(path) - 1);
 			r = 0;
 		} else {
 			r = policy_file_read(log, p, path);

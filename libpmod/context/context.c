@@ -239,12 +239,39 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	return 0;
 }
 
+/* A policy warning goes to the caller's log, and also, whatever the log's
+ * level, into the records: a value that cannot be read makes pmod refuse
+ * what it would otherwise do, and the people who audit the machine must
+ * see why even when nobody reads the messages (the kernel's demand loads
+ * run quiet). */
+static void policy_warning(void *data, int priority, const char *message)
+{
+	struct pmod_ctx *ctx = data;
+	char record[1200];
+	void *record_data;
+	pmod_record_fn fn = ctx_record_fn(ctx, &record_data);
+	int n;
+
+	if (ctx->log.fn != NULL && priority <= ctx->log.priority)
+		ctx->log.fn(ctx->log.data, priority, message);
+	if (priority > LOG_WARNING)
+		return;
+	n = snprintf(record, sizeof(record), "policy-warning message=");
+	pmod_escape(message, PMOD_ESCAPE_QUOTE, 1024, record + n, sizeof(record) - (size_t)n);
+	fn(record_data, LOG_WARNING, record);
+}
+
 int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **out)
 {
+	struct log_sink relay = {
+		.fn = policy_warning,
+		.data = ctx,
+		.priority = ctx->log.priority > LOG_WARNING ? ctx->log.priority : LOG_WARNING,
+	};
 	int r;
 
 	if (ctx->policy == NULL) {
-		r = policy_read(&ctx->log, ctx->root, &ctx->policy);
+		r = policy_read(&relay, ctx->root, &ctx->policy);
 		if (r < 0)
 			return r;
 	}
@@ -298,8 +325,21 @@ void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
 	ctx->record_data = data;
 }
 
+/* The default: syslog, facility LOG_AUTHPRIV. The record is escaped once
+ * more as a whole (a no-op for a well-formed record), so that whatever a
+ * record holds reaches the system log as exactly one line. */
+static void syslog_record(void *data, int priority, const char *record)
+{
+	/* Room for every byte escaped as \xNN. */
+	char safe[4 * 4096 + 8];
+
+	(void)data;
+	pmod_escape(record, 0, sizeof(safe) - 8, safe, sizeof(safe));
+	syslog(LOG_AUTHPRIV | priority, "%s", safe);
+}
+
 pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data)
 {
 	*data = ctx->record_data;
-	return ctx->record_fn;
+	return ctx->record_fn != NULL ? ctx->record_fn : syslog_record;
 }

@@ -45,7 +45,8 @@ struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
 /* Where decision records go: the function set with pmod_ctx_set_record_fn,
- * or NULL for the default (syslog). */
+ * or the default, which escapes the record as a whole and hands it to
+ * syslog (LOG_AUTHPRIV). Never NULL. */
 pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data);
 
 /* The index, opened on first use; NULL when it is missing or empty (which

@@ -14,6 +14,7 @@
  *    privilege was checked) is the lock, and is reported as lockdown. */
 #include <errno.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "context.h"
 #include "error.h"
@@ -37,8 +38,18 @@ bool lockdown_explain(struct pmod_ctx *ctx, enum pmod_operation op, bool kernel_
 		      int code, struct pmod_error *err)
 {
 	bool peios_lock = lock_after_boot(ctx);
+	int disabled = kernel_modules_disabled();
 
-	if (kernel_modules_disabled()) {
+	/* Unreadable is not "unlocked" in silence, nor "locked": the lock is
+	 * the kernel's, and it refuses the call itself when set, so going on
+	 * opens nothing, while refusing would stop every load on a system
+	 * whose /proc is merely odd. Said once, before the work. */
+	if (disabled < 0 && !kernel_said_eperm)
+		ctx_log(ctx, LOG_WARNING,
+			"cannot tell whether module %s is locked (/proc/sys/kernel/modules_disabled: "
+			"%s); going on, the kernel refuses the call itself if it is",
+			verb(op), strerror(-disabled));
+	if (disabled > 0) {
 		pmod_fail(err, code,
 			  "module %s is locked until reboot (/proc/sys/kernel/modules_disabled is 1%s)",
 			  verb(op), peios_lock ? "; the Peios post-boot lock, LockAfterBoot = 1" : "");

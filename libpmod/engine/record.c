@@ -179,12 +179,6 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
 }
 
-static void syslog_record(void *data, int priority, const char *record)
-{
-	(void)data;
-	syslog(LOG_AUTHPRIV | priority, "%s", record);
-}
-
 void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *rec)
 {
 	char text[RECORD_MAX];
@@ -200,8 +194,6 @@ void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct p
 			full.rule = req->rule;
 	}
 	pmod_record_format(ctx, &full, text, sizeof(text));
-	if (fn == NULL)
-		fn = syslog_record;
 	fn(data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 

@@ -745,7 +745,10 @@ struct pmod_record {
 	bool demand;
 };
 /* record is one line, no newline; priority is LOG_NOTICE for what
- * happened, LOG_WARNING for failures and refusals. */
+ * happened, LOG_WARNING for failures and refusals. A policy value that
+ * cannot be read or understood (it then takes its strictest setting)
+ * leaves a "policy-warning message=..." record too, whatever the log
+ * level: it is why the gates refuse. */
 typedef void (*pmod_record_fn)(void *data, int priority, const char *record);
 /* NULL restores the default (syslog, facility LOG_AUTHPRIV). */
 void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data);
@@ -765,9 +768,11 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *record, c
 enum pmod_escape_flags {
 	/* The records' key=value form: a value that is not plain (letters,
 	 * digits and ._/:+,-@*?[]) is put in double quotes, with " and \
-	 * and every byte outside printable ASCII escaped. Without it, only
-	 * control bytes (below 0x20, and 0x7f) are escaped and nothing is
-	 * quoted, so ordinary names print exactly as they are. */
+	 * and every byte outside printable ASCII escaped. Without it,
+	 * nothing is quoted and only control bytes (below 0x20, 0x7f and the
+	 * C1 controls U+0080 to U+009F) and bytes that are not well-formed
+	 * UTF-8 are escaped, so ordinary names, in any script, print exactly
+	 * as they are. */
 	PMOD_ESCAPE_QUOTE = 1 << 0,
 };
 

@@ -194,13 +194,21 @@ int kernel_module_sysfs_state(const char *name)
 	return PMOD_STATE_ABSENT;
 }
 
-bool kernel_modules_disabled(void)
+int kernel_modules_disabled(void)
 {
 	char buf[32];
+	int r;
 
-	if (kernel_read_line(MODULES_DISABLED, buf, sizeof(buf)) < 0)
-		return false;
-	return strcmp(buf, "1") == 0;
+	r = kernel_read_line(MODULES_DISABLED, buf, sizeof(buf));
+	/* No such file: no /proc here (a container, an early boot), or a
+	 * kernel without modules. There is no lock to report. */
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (strcmp(buf, "0") == 0 || strcmp(buf, "1") == 0)
+		return buf[0] == '1';
+	return -EINVAL;
 }
 
 /* ---------------------------------------------------------------- loaded modules */

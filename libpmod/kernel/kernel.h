@@ -60,9 +60,11 @@ enum kernel_init_flags {
  * unreadable state. Whether the module is built in is not asked here. */
 int kernel_module_sysfs_state(const char *name);
 
-/* /proc/sys/kernel/modules_disabled reads 1: nothing loads or unloads
- * until reboot. */
-bool kernel_modules_disabled(void);
+/* /proc/sys/kernel/modules_disabled: 1 when it reads 1 (nothing loads or
+ * unloads until reboot), 0 when it reads 0 or does not exist (no /proc),
+ * a negative errno when it is there but cannot be read or holds anything
+ * else (-EINVAL). */
+int kernel_modules_disabled(void);
 
 /* The three calls that change the kernel's modules, each inside the
  * privilege scope (privilege_raise and _restore around it). *asked false:

@@ -222,10 +222,53 @@ static bool registry_file(char *path)
 	       access(path, F_OK) == 0;
 }
 
+/* An errno by its symbolic name (EIO) or number; 0 when it is neither. */
+static int errno_by_name(const char *s, size_t len)
+{
+	char *end;
+	long v;
+
+	for (int e = 1; e < 4096; e++) {
+		const char *name = strerrorname_np(e);
+
+		if (name != NULL && strlen(name) == len && strncmp(name, s, len) == 0)
+			return e;
+	}
+	v = strtol(s, &end, 10);
+	return end == s + len && v > 0 && v < 4096 ? (int)v : 0;
+}
+
+/* PMOD_FAKE_REGISTRY_QUERY_ERROR=NAME:ERRNO[,NAME:ERRNO...]: the errno a
+ * query of value NAME answers (names compared case-insensitively), or 0. */
+static int query_error(const char *name, size_t name_len)
+{
+	const char *spec = getenv("PMOD_FAKE_REGISTRY_QUERY_ERROR");
+
+	while (spec != NULL && *spec != '\0') {
+		const char *colon = strchr(spec, ':'), *end = strchr(spec, ',');
+
+		if (end == NULL)
+			end = spec + strlen(spec);
+		if (colon != NULL && colon < end && (size_t)(colon - spec) == name_len &&
+		    strncasecmp(spec, name, name_len) == 0)
+			return errno_by_name(colon + 1, (size_t)(end - colon - 1));
+		spec = *end != '\0' ? end + 1 : end;
+	}
+	return 0;
+}
+
 static long open_key(long parent, const char *key, long desired, long flags)
 {
+	const char *fail = getenv("PMOD_FAKE_REGISTRY_ERROR");
 	char path[PATH_MAX];
 
+	/* PMOD_FAKE_REGISTRY_ERROR=ERRNO: the open fails so, registry file
+	 * or not (EPERM is what a seccomp filter answers). */
+	if (dir() != NULL && fail != NULL && errno_by_name(fail, strlen(fail)) != 0) {
+		append("peios.log", "reg_open_key path=%s -> %s", key ? key : "(null)", fail);
+		errno = errno_by_name(fail, strlen(fail));
+		return -1;
+	}
 	if (!registry_file(path)) {
 		errno = ENOSYS;
 		return -1;
@@ -318,6 +361,17 @@ static int registry_query(struct reg_query_value_args *a)
 
 	if (name == NULL || a->name_len > 256) {
 		errno = EINVAL;
+		return -1;
+	}
+	if (query_error(name, a->name_len) != 0) {
+		int e = query_error(name, a->name_len);
+
+		append("peios.log", "reg_query_value %.*s buffer=%u -> injected %s",
+		       (int)a->name_len, name, a->data_len, strerrorname_np(e));
+		/* ERANGE injected: a value that grows at every try. */
+		if (e == ERANGE)
+			a->data_len += 16;
+		errno = e;
 		return -1;
 	}
 	if (registry_value(name, a->name_len, &type, data, &len) < 0) {

@@ -267,9 +267,10 @@ check_eq "registry: the last entry of a long list counts" "$(loads reg2)" "loop 
 check_contains "registry: record names the source" "$WORK/reg2/syslog.log" "policy-source=registry"
 fresh reg3; printf 'SigningPolicy RAW 1 656e666f726365\nLockAfterBoot REG_SZ 1\n' > "$WORK/reg3/registry"
 mp reg3 -f loop
-check_rc "registry: unterminated string is the floor (warn)" "$WORK/reg3" 0
-check_contains "registry: unterminated string warned" "$WORK/reg3.err" "SigningPolicy: the string is not terminated"
-check_contains "registry: wrong type warned" "$WORK/reg3.err" "LockAfterBoot: has REG_SZ, expected REG_DWORD"
+check_rc "registry: unterminated string fails closed (enforce)" "$WORK/reg3" 1
+check_contains "registry: unterminated string warned" "$WORK/reg3.err" \
+	"SigningPolicy: the string is not terminated; using the strictest setting, SigningPolicy = enforce"
+check_contains "registry: wrong type warned" "$WORK/reg3.err" "LockAfterBoot: has REG_SZ (type 1), expected REG_DWORD"
 policy "# defaults"
 
 # ---------------------------------------------------------------- forced unload compiled out

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The policy knobs from /etc/pmod/policy.conf (policy_file.c, policy.c),
- * hostile files included; the stat-line parser behind demand-load
+ * hostile files included, and how every doubt about them fails closed;
+ * the escaper every log line goes through (escape.c); the stat-line parser behind demand-load
  * detection (kernel_process.c); the record's format (record.c); and the
  * AutoLoadPolicy decision (demand_load.c). The registry path is covered
  * under the fake kernel (policy-cli.sh). */
@@ -26,6 +27,7 @@
 
 static char root[] = "/tmp/pmod-policy-test.XXXXXX";
 static char logbuf[16384];
+static char recbuf[16384];
 
 static void capture(void *data, int priority, const char *message)
 {
@@ -36,12 +38,25 @@ static void capture(void *data, int priority, const char *message)
 	snprintf(logbuf + used, sizeof(logbuf) - used, "%s\n", message);
 }
 
+/* Records (policy warnings among them) as the default sink would get
+ * them, one per line. */
+static void capture_record(void *data, int priority, const char *record)
+{
+	size_t used = strlen(recbuf);
+
+	(void)data;
+	(void)priority;
+	snprintf(recbuf + used, sizeof(recbuf) - used, "%s\n", record);
+}
+
 static void write_policy(const char *text, size_t len)
 {
 	char path[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/etc/pmod/policy.conf", root);
+	/* Whatever a failed test left there (a FIFO would block the open). */
+	unlink(path);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, len, f), len);
@@ -60,8 +75,10 @@ static struct pmod_ctx *ctx_with(const char *text)
 	assert_int_equal(pmod_ctx_new(&o, &ctx), 0);
 	pmod_ctx_set_log_fn(ctx, capture, NULL);
 	pmod_ctx_set_log_priority(ctx, LOG_DEBUG);
-	/* Records go nowhere in unit tests. */
+	/* Records are kept here, never sent to the system log. */
+	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
 	logbuf[0] = '\0';
+	recbuf[0] = '\0';
 	return ctx;
 }
 
@@ -155,68 +172,213 @@ static void test_floor_wins(void **state)
 	pmod_ctx_free(ctx);
 }
 
-static void test_bad_values_fall_back(void **state)
+/* Every knob at its strictest: what a policy that cannot be read means. */
+static void assert_all_strictest(const struct pmod_policy *p)
 {
+	assert_int_equal(p->signing_knob, PMOD_SIGNING_ENFORCE);
+	assert_int_equal(pmod_policy_signing(p), PMOD_SIGNING_ENFORCE);
+	assert_int_equal(pmod_policy_autoload(p), PMOD_AUTOLOAD_DISABLED);
+	assert_int_equal(pmod_policy_allow_list_count(p), 0);
+	assert_true(pmod_policy_lock_after_boot(p));
+}
+
+/* want is in the log, and in a policy-warning record (escaped as a
+ * record value: the test's strings need no escaping there). */
+static void assert_warned(const char *want)
+{
+	if (strstr(logbuf, want) == NULL)
+		fail_msg("'%s' not in the log:\n%s", want, logbuf);
+	if (strstr(recbuf, "policy-warning message=\"") == NULL)
+		fail_msg("no policy-warning record:\n%s", recbuf);
+}
+
+/* A value that is present but not understood (unknown, misspelt, quoted,
+ * truncated, with stray characters, control bytes, bytes that are not
+ * UTF-8, overlong, empty) means the knob's strictest setting, with a
+ * warning naming the file, the line and the value, escaped. */
+static void test_bad_values_fail_closed(void **state)
+{
+	static const struct {
+		const char *line, *shown;
+	} signing[] = {
+		{ "SigningPolicy = enforcing", "value enforcing (expected" },
+		{ "SigningPolicy = \"warn\"", "value \"\\\"warn\\\"\" (expected" },
+		{ "SigningPolicy = 'warn'", "value \"'warn'\" (expected" },
+		{ "SigningPolicy = warn x", "value \"warn x\" (expected" },
+		{ "SigningPolicy = warn;", "value \"warn;\" (expected" },
+		{ "SigningPolicy = wa", "value wa (expected" },
+		{ "SigningPolicy = warn\001", "value \"warn\\x01\" (expected" },
+		{ "SigningPolicy = \033[31mwarn", "value \"\\x1b[31mwarn\" (expected" },
+		{ "SigningPolicy = w\xc3\xa4rn", "value \"w\\xc3\\xa4rn\" (expected" },
+		{ "SigningPolicy = \xffwarn", "value \"\\xffwarn\" (expected" },
+		{ "SigningPolicy =", "SigningPolicy has no value" },
+	};
+	static const struct {
+		const char *line, *shown;
+	} autoload[] = {
+		{ "AutoLoadPolicy = disable", "value disable (expected" },
+		{ "AutoLoadPolicy = enable", "value enable (expected" },
+		{ "AutoLoadPolicy = \"enabled\"", "value \"\\\"enabled\\\"\" (expected" },
+		{ "AutoLoadPolicy = enabled,", "value enabled, (expected" },
+		{ "AutoLoadPolicy = allowlist", "value allowlist (expected" },
+		{ "AutoLoadPolicy = enabled\r\r x", "value \"enabled\\x0d\\x0d x\" (expected" },
+		{ "AutoLoadPolicy =", "AutoLoadPolicy has no value" },
+	};
 	struct pmod_ctx *ctx;
 	const struct pmod_policy *p;
-	char want[600];
+	char text[512], want[600], *longv;
 
 	(void)state;
-	ctx = ctx_with("SigningPolicy = enforcing\n"
-		       "AutoLoadPolicy = disable\n"
-		       "LockAfterBoot = yes\n"
-		       "Colour = blue\n"
-		       "just some words\n"
-		       "= enforce\n"
-		       "SigningPolicy =\n");
-	p = policy_of(ctx);
-	assert_int_equal(pmod_policy_signing(p), pmod_signing_floor());
-	assert_int_equal(pmod_policy_autoload(p), PMOD_AUTOLOAD_ENABLED);
-	assert_false(pmod_policy_lock_after_boot(p));
-	/* Each warning names the file and the line. */
-	snprintf(want, sizeof(want), "%s/etc/pmod/policy.conf line 1: unknown SigningPolicy 'enforcing'",
-		 root);
-	assert_non_null(strstr(logbuf, want));
-	snprintf(want, sizeof(want), "policy.conf line 2: unknown AutoLoadPolicy 'disable'");
-	assert_non_null(strstr(logbuf, want));
-	assert_non_null(strstr(logbuf, "line 3: LockAfterBoot must be 0 or 1, not 'yes'"));
-	assert_non_null(strstr(logbuf, "line 4: unknown setting 'Colour'"));
-	assert_non_null(strstr(logbuf, "line 5: expected 'Name = value'"));
-	assert_non_null(strstr(logbuf, "line 6: unknown setting '(empty)'"));
-	assert_non_null(strstr(logbuf, "line 7: SigningPolicy has no value"));
+	for (size_t i = 0; i < sizeof(signing) / sizeof(signing[0]); i++) {
+		/* AutoLoadPolicy is set too, and must stay as it is. */
+		snprintf(text, sizeof(text), "AutoLoadPolicy = allow-list\n%s\n", signing[i].line);
+		ctx = ctx_with(text);
+		p = policy_of(ctx);
+		if (p->signing_knob != PMOD_SIGNING_ENFORCE)
+			fail_msg("'%s' did not fail closed", signing[i].line);
+		assert_int_equal(pmod_policy_signing(p), PMOD_SIGNING_ENFORCE);
+		assert_int_equal(pmod_policy_autoload(p), PMOD_AUTOLOAD_ALLOW_LIST);
+		snprintf(want, sizeof(want), "%s/etc/pmod/policy.conf line 2: ", root);
+		assert_warned(want);
+		assert_warned(signing[i].shown);
+		assert_warned("; using the strictest setting, SigningPolicy = enforce");
+		pmod_ctx_free(ctx);
+	}
+	for (size_t i = 0; i < sizeof(autoload) / sizeof(autoload[0]); i++) {
+		snprintf(text, sizeof(text), "SigningPolicy = warn\n%s\n", autoload[i].line);
+		ctx = ctx_with(text);
+		p = policy_of(ctx);
+		if (pmod_policy_autoload(p) != PMOD_AUTOLOAD_DISABLED)
+			fail_msg("'%s' did not fail closed", autoload[i].line);
+		assert_int_equal(p->signing_knob, PMOD_SIGNING_WARN);
+		assert_warned("policy.conf line 2: ");
+		assert_warned(autoload[i].shown);
+		assert_warned("; using the strictest setting, AutoLoadPolicy = disabled");
+		pmod_ctx_free(ctx);
+	}
+	/* LockAfterBoot is read by the same rules. */
+	ctx = ctx_with("LockAfterBoot = yes\n");
+	assert_true(pmod_policy_lock_after_boot(policy_of(ctx)));
+	assert_warned("line 1: LockAfterBoot value yes is not 0 or 1; using the strictest "
+		      "setting, LockAfterBoot = 1");
+	pmod_ctx_free(ctx);
+	/* An overlong value is shown cut, never whole. */
+	longv = malloc(20000);
+	assert_non_null(longv);
+	strcpy(longv, "SigningPolicy = ");
+	memset(longv + 16, 'w', 19000);
+	strcpy(longv + 19016, "\n");
+	ctx = ctx_with(longv);
+	free(longv);
+	assert_int_equal(pmod_policy_signing(policy_of(ctx)), PMOD_SIGNING_ENFORCE);
+	assert_warned("value \"wwwwwwww");
+	assert_warned("www...\" (expected");
+	assert_true(strlen(logbuf) < 1024);
 	pmod_ctx_free(ctx);
 }
 
-/* A later good line still counts after a bad one; a bad value does not
- * keep an earlier good one (it falls back, as documented). */
-static void test_last_line_counts(void **state)
+/* The strictest wins: a bad value anywhere makes its knob strictest, and
+ * neither an earlier nor a later good line undoes that. */
+static void test_bad_line_never_undone(void **state)
 {
+	static const char list_nul[] = "AutoLoadAllowList = loop\n"
+				       "AutoLoadAllowList = lo\0op\n"
+				       "AutoLoadAllowList = loop\n";
 	struct pmod_ctx *ctx;
 
 	(void)state;
-	ctx = ctx_with("AutoLoadPolicy = disabled\nAutoLoadPolicy = nonsense\n");
-	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_ENABLED);
+	ctx = ctx_with("SigningPolicy = warn\nSigningPolicy = bogus\n");
+	assert_int_equal(policy_of(ctx)->signing_knob, PMOD_SIGNING_ENFORCE);
 	pmod_ctx_free(ctx);
-	ctx = ctx_with("AutoLoadPolicy = nonsense\nAutoLoadPolicy = Disabled\n");
+	ctx = ctx_with("SigningPolicy = bogus\nSigningPolicy = warn\n");
+	assert_int_equal(policy_of(ctx)->signing_knob, PMOD_SIGNING_ENFORCE);
+	assert_non_null(strstr(logbuf, "line 2: SigningPolicy ignored: an earlier value could not "
+					"be understood"));
+	pmod_ctx_free(ctx);
+	ctx = ctx_with("AutoLoadPolicy = enabled\nAutoLoadPolicy = nonsense\n");
 	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_DISABLED);
+	pmod_ctx_free(ctx);
+	ctx = ctx_with("AutoLoadPolicy = nonsense\nAutoLoadPolicy = enabled\n");
+	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_DISABLED);
+	pmod_ctx_free(ctx);
+	ctx = ctx_with("LockAfterBoot = 0\nLockAfterBoot = 2\nLockAfterBoot = 0\n");
+	assert_true(pmod_policy_lock_after_boot(policy_of(ctx)));
+	pmod_ctx_free(ctx);
+	/* A garbled allow-list allows nothing, whatever else says. */
+	write_policy(list_nul, sizeof(list_nul) - 1);
+	ctx = ctx_with(NULL);
+	assert_int_equal(pmod_policy_allow_list_count(policy_of(ctx)), 0);
+	assert_warned("line 2: AutoLoadAllowList holds a NUL byte; using the strictest setting, "
+		      "AutoLoadAllowList empty");
+	pmod_ctx_free(ctx);
+	/* Good lines after good lines: the last one counts. */
+	ctx = ctx_with("AutoLoadPolicy = disabled\nAutoLoadPolicy = Enabled\n");
+	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_ENABLED);
+	assert_string_equal(logbuf, "");
+	pmod_ctx_free(ctx);
+}
+
+/* A line that cannot be tied to one knob may be a mangled one (a misspelt
+ * or truncated name, a lost '='): every knob takes its strictest setting,
+ * good lines before and after notwithstanding. */
+static void test_unattributable_line(void **state)
+{
+	static const struct {
+		const char *line, *warning;
+	} lines[] = {
+		{ "Colour = blue\n", "line 2: unknown setting Colour (known: " },
+		{ "SigingPolicy = enforce\n", "line 2: unknown setting SigingPolicy (known: " },
+		{ "just some words\n", "line 2: \"just some words\" is not 'Name = value'" },
+		{ "= enforce\n", "line 2: unknown setting (empty)" },
+		{ "AutoLoadPol", "line 2: AutoLoadPol is not 'Name = value'" },
+		{ "Sign\001ingPolicy = warn\n", "line 2: unknown setting \"Sign\\x01ingPolicy\"" },
+	};
+	static const char nul_name[] = "AutoLoadPolicy = enabled\nSign\0ingPolicy = warn\n";
+	struct pmod_ctx *ctx;
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(text, sizeof(text), "SigningPolicy = warn\n%sAutoLoadPolicy = enabled\n"
+			 "LockAfterBoot = 0\n", lines[i].line);
+		/* The truncated name is the file's last line. */
+		if (strchr(lines[i].line, '\n') == NULL)
+			snprintf(text, sizeof(text), "SigningPolicy = warn\n%s", lines[i].line);
+		ctx = ctx_with(text);
+		assert_all_strictest(policy_of(ctx));
+		assert_warned(lines[i].warning);
+		assert_warned("using the strictest setting of every knob (SigningPolicy = enforce, "
+			      "AutoLoadPolicy = disabled, AutoLoadAllowList empty, LockAfterBoot = 1)");
+		pmod_ctx_free(ctx);
+	}
+	write_policy(nul_name, sizeof(nul_name) - 1);
+	ctx = ctx_with(NULL);
+	assert_all_strictest(policy_of(ctx));
+	assert_warned("line 2: holds a NUL byte; using the strictest setting of every knob");
+	pmod_ctx_free(ctx);
+	/* A comment is never a doubt, whatever it holds. */
+	ctx = ctx_with("# Colour = blue \001\n   # just words\n\n");
+	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_ENABLED);
+	assert_string_equal(logbuf, "");
 	pmod_ctx_free(ctx);
 }
 
 static void test_hostile_bytes(void **state)
 {
-	static const char nul[] = "SigningPolicy = enf\0orce\nAutoLoadPolicy = disabled\n";
+	static const char nul[] = "SigningPolicy = enf\0orce\nAutoLoadPolicy = enabled\n";
 	struct pmod_ctx *ctx;
 	const struct pmod_policy *p;
 	char *big;
 
 	(void)state;
-	/* A NUL inside a line: that line is ignored, the next one counts. */
+	/* A NUL inside a value: that knob is strictest, the next line counts. */
 	write_policy(nul, sizeof(nul) - 1);
 	ctx = ctx_with(NULL);
 	p = policy_of(ctx);
-	assert_int_equal(pmod_policy_signing(p), pmod_signing_floor());
-	assert_int_equal(pmod_policy_autoload(p), PMOD_AUTOLOAD_DISABLED);
-	assert_non_null(strstr(logbuf, "line 1: holds a NUL byte"));
+	assert_int_equal(pmod_policy_signing(p), PMOD_SIGNING_ENFORCE);
+	assert_int_equal(pmod_policy_autoload(p), PMOD_AUTOLOAD_ENABLED);
+	assert_warned("line 1: SigningPolicy holds a NUL byte; using the strictest setting, "
+		      "SigningPolicy = enforce");
 	pmod_ctx_free(ctx);
 
 	/* Control characters in a value are not echoed raw. */
@@ -232,16 +394,16 @@ static void test_hostile_bytes(void **state)
 	assert_non_null(strstr(logbuf, "is not a module name or pattern"));
 	pmod_ctx_free(ctx);
 
-	/* An overlong file is refused as a whole, with defaults. */
+	/* An overlong file cannot be read whole: every knob strictest. */
 	big = malloc(POLICY_MAX_FILE_SIZE + 100);
 	assert_non_null(big);
 	memset(big, '#', POLICY_MAX_FILE_SIZE + 99);
-	memcpy(big, "AutoLoadPolicy = disabled\n", 26);
+	memcpy(big, "AutoLoadPolicy = enabled\n", 25);
 	write_policy(big, POLICY_MAX_FILE_SIZE + 99);
 	free(big);
 	ctx = ctx_with(NULL);
-	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_ENABLED);
-	assert_non_null(strstr(logbuf, "larger than"));
+	assert_all_strictest(policy_of(ctx));
+	assert_warned("larger than");
 	pmod_ctx_free(ctx);
 
 	/* No final newline, CRLF endings. */
@@ -252,7 +414,10 @@ static void test_hostile_bytes(void **state)
 	pmod_ctx_free(ctx);
 }
 
-static void test_not_a_regular_file(void **state)
+/* A file that is there but cannot be read (a FIFO, a directory, no
+ * permission) leaves nothing known: every knob strictest. Only a missing
+ * file means the defaults. */
+static void test_unreadable_file(void **state)
 {
 	char path[512];
 	struct pmod_ctx *ctx;
@@ -262,16 +427,83 @@ static void test_not_a_regular_file(void **state)
 	unlink(path);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	ctx = ctx_with(NULL);
-	assert_int_equal(pmod_policy_autoload(policy_of(ctx)), PMOD_AUTOLOAD_ENABLED);
-	assert_non_null(strstr(logbuf, "not a regular file"));
+	assert_all_strictest(policy_of(ctx));
+	assert_warned("policy.conf: not a regular file; using the strictest setting of every knob");
 	pmod_ctx_free(ctx);
 	unlink(path);
 	assert_int_equal(mkdir(path, 0700), 0);
 	ctx = ctx_with(NULL);
-	policy_of(ctx);
-	assert_non_null(strstr(logbuf, "policy.conf"));
+	assert_all_strictest(policy_of(ctx));
+	assert_warned("policy.conf: ");
 	pmod_ctx_free(ctx);
 	rmdir(path);
+	/* Without permission (root reads anything: not tried as root). */
+	if (geteuid() != 0) {
+		write_policy("AutoLoadPolicy = enabled\n", 25);
+		assert_int_equal(chmod(path, 0), 0);
+		ctx = ctx_with(NULL);
+		assert_all_strictest(policy_of(ctx));
+		assert_warned("policy.conf: cannot read it (Permission denied)");
+		pmod_ctx_free(ctx);
+	}
+	unlink(path);
+}
+
+/* A root so long that the policy file under it cannot be named: the file
+ * may be there, so nothing is known. */
+static void test_policy_path_too_long(void **state)
+{
+	struct pmod_ctx_options o = { .size = sizeof(o), .kernel_release = "0.0-test" };
+	struct pmod_ctx *ctx;
+	char longroot[4200];
+
+	(void)state;
+	memset(longroot, 'r', sizeof(longroot) - 1);
+	longroot[0] = '/';
+	longroot[sizeof(longroot) - 1] = '\0';
+	o.root = longroot;
+	assert_int_equal(pmod_ctx_new(&o, &ctx), 0);
+	pmod_ctx_set_log_fn(ctx, capture, NULL);
+	pmod_ctx_set_log_priority(ctx, LOG_DEBUG);
+	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
+	logbuf[0] = recbuf[0] = '\0';
+	assert_all_strictest(policy_of(ctx));
+	assert_warned("/etc/pmod/policy.conf: under the root \"/rrrr");
+	assert_warned("the path is longer than 4095 bytes; using the strictest setting of every knob");
+	pmod_ctx_free(ctx);
+}
+
+/* ---------------------------------------------------------------- escaping */
+
+static const char *esc(const char *s, size_t max)
+{
+	static char buf[256];
+
+	pmod_escape(s, 0, max, buf, sizeof(buf));
+	return buf;
+}
+
+/* The message form every log line and syslog entry goes through: control
+ * bytes, C1 controls and bytes that are not UTF-8 escaped, UTF-8 text
+ * kept whole (also where a cut falls), so no message can span lines or
+ * hand a log reader a malformed sequence. */
+static void test_escape_messages(void **state)
+{
+	(void)state;
+	assert_string_equal(esc("plain /lib/x.ko", 0), "plain /lib/x.ko");
+	assert_string_equal(esc("a\nFAKE RECORD\r\033[2J", 0), "a\\x0aFAKE RECORD\\x0d\\x1b[2J");
+	assert_string_equal(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7", 0),
+			    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7");
+	/* Not UTF-8: a lone byte, a continuation, a truncated sequence, an
+	 * overlong '/', a surrogate, beyond U+10FFFF. */
+	assert_string_equal(esc("\xff|\x80|\xe2\x82|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80", 0),
+			    "\\xff|\\x80|\\xe2\\x82|\\xc0\\xaf|\\xed\\xa0\\x80|\\xf4\\x90\\x80\\x80");
+	/* C1 controls (CSI as U+009B) are escaped like ESC. */
+	assert_string_equal(esc("\xc2\x9b" "31m", 0), "\\xc2\\x9b31m");
+	assert_string_equal(esc("\xc2\xa0", 0), "\xc2\xa0");
+	/* A cut never splits a character. */
+	assert_string_equal(esc("ab\xc3\xa9", 3), "ab...");
+	assert_string_equal(esc("ab\xc3\xa9", 4), "ab\xc3\xa9");
 }
 
 /* Many entries: capped, with a warning, never unbounded. */
@@ -538,10 +770,13 @@ int main(void)
 		cmocka_unit_test(test_defaults_without_file),
 		cmocka_unit_test(test_every_knob),
 		cmocka_unit_test(test_floor_wins),
-		cmocka_unit_test(test_bad_values_fall_back),
-		cmocka_unit_test(test_last_line_counts),
+		cmocka_unit_test(test_bad_values_fail_closed),
+		cmocka_unit_test(test_bad_line_never_undone),
+		cmocka_unit_test(test_unattributable_line),
 		cmocka_unit_test(test_hostile_bytes),
-		cmocka_unit_test(test_not_a_regular_file),
+		cmocka_unit_test(test_unreadable_file),
+		cmocka_unit_test(test_policy_path_too_long),
+		cmocka_unit_test(test_escape_messages),
 		cmocka_unit_test(test_allow_list_cap),
 		cmocka_unit_test(test_stat_line),
 		cmocka_unit_test(test_record_format),

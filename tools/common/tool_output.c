@@ -74,7 +74,10 @@ static void emit(int priority, const char *message)
 
 	if (priority > max_priority)
 		return;
-	if (escape_messages) {
+	/* The system log gets every message as exactly one line, whatever
+	 * the tool: a name holding a newline must not forge a second entry
+	 * (a record, say) under our name. */
+	if (escape_messages || to_syslog) {
 		pmod_escape(message, 0, 0, safe, sizeof(safe));
 		message = safe;
 	}

@@ -18,9 +18,10 @@ void tool_output_init(const char *progname, int max_priority);
  * when stderr is closed. */
 void tool_output_use_syslog(void);
 /* Every message becomes exactly one line: control bytes in it (a newline
- * in a module name, a file name or an argument) are written as \xNN
- * (pmod_escape), on the terminal and in syslog alike. The loaders turn it
- * on; their messages never mean to span lines. */
+ * in a module name, a file name or an argument) and bytes that are not
+ * UTF-8 are written as \xNN (pmod_escape), on the terminal too. The
+ * loaders turn it on; their messages never mean to span lines. Messages
+ * sent to syslog are escaped so in every tool. */
 void tool_output_escape_messages(void);
 /* -v raises the level by one, -q sets LOG_EMERG (nothing but the exit
  * status). */
