@@ -97,7 +97,8 @@ module_path() {
 
 # to_new_state MD: change the tree so that every output changes: drop a
 # module with a devname, drop one that exports symbols, turn a module's
-# softdep into a weakdep, drop a line of modules.builtin and the records
+# softdep into a weakdep (its pre:/post: markers blanked, at the same
+# length, since weakdep takes names only), drop a line of modules.builtin and the records
 # of a builtin module with aliases from modules.builtin.modinfo.
 to_new_state() {
 	local md=$1 m p b
@@ -115,7 +116,7 @@ to_new_state() {
 		*.ko.xz) xz -dc "$md/$p" ;;
 		*.ko.zst) zstd -qdc "$md/$p" ;;
 		*.ko.gz) gzip -dc "$md/$p" ;;
-		esac | perl -0777 -pe 's/\0softdep=/\0weakdep=/g' >"$md/.tmp.ko" &&
+		esac | perl -0777 -pe 's/\0softdep=([^\0]*)/my $v = $1; $v =~ s{\b(pre|post):}{" " x (length($1) + 1)}ge; "\0weakdep=$v"/ge' >"$md/.tmp.ko" &&
 			rm -f "$md/$p" && mv "$md/.tmp.ko" "$md/${p%.ko*}.ko"
 	fi
 	sed 1d "$md/modules.builtin" >"$md/.tmp" && mv "$md/.tmp" "$md/modules.builtin"
