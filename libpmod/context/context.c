@@ -63,8 +63,9 @@ static char *normalize_root(const char *root)
 	return strndup(root, len);
 }
 
-/* kmod makes a relative -b absolute against the working directory. */
-static char *absolute_basedir(const char *basedir)
+/* kmod makes a relative -b, and libkmod a relative module directory,
+ * absolute against the working directory. */
+static char *absolute_against_cwd(const char *basedir)
 {
 	char cwd[PATH_MAX];
 	char *out;
@@ -120,12 +121,14 @@ int pmod_ctx_new(const struct pmod_ctx_options *caller_opts, struct pmod_ctx **o
 	} else if (uname(&u) == 0) {
 		ctx->kernel_release = strdup(u.release);
 	}
-	basedir = absolute_basedir(opts->basedir);
+	basedir = absolute_against_cwd(opts->basedir);
 	ctx->moddir = module_directory(opts->module_directory);
 	if (ctx->root == NULL || ctx->kernel_release == NULL || basedir == NULL ||
 	    ctx->moddir == NULL ||
-	    asprintf(&ctx->module_dir, "%s%s%s/%s", ctx->root, basedir, ctx->moddir,
-		     ctx->kernel_release) < 0) {
+	    (opts->module_dir != NULL ?
+		     (ctx->module_dir = absolute_against_cwd(opts->module_dir)) == NULL :
+		     asprintf(&ctx->module_dir, "%s%s%s/%s", ctx->root, basedir, ctx->moddir,
+			      ctx->kernel_release) < 0)) {
 		ctx->module_dir = NULL;
 		free(basedir);
 		pmod_ctx_free(ctx);

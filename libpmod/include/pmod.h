@@ -59,6 +59,11 @@ struct pmod_ctx_options {
 	/* depmod's -m: the directory holding one tree per release, instead of
 	 * the build's (/lib/modules); always taken relative to the base. */
 	const char *module_directory;
+	/* The module directory itself (libkmod's dirname), used exactly as
+	 * given: made absolute against the working directory when relative,
+	 * never put under the root. basedir and module_directory are then
+	 * not used. NULL builds it from the fields above. */
+	const char *module_dir;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, ...). */
@@ -323,6 +328,14 @@ struct pmod_found {
 int pmod_lookup(struct pmod_ctx *ctx, const char *request, unsigned flags,
 		struct pmod_found **found, size_t *count, struct pmod_error *err);
 void pmod_found_free(struct pmod_found *found, size_t count);
+
+/* A module's line of modules.dep: *path its file (absolute) and *deps the
+ * files it needs, in load order (the most fundamental first), with their
+ * module names. 1 when the name has a line, 0 when not (nothing set), a
+ * negative errno (err filled) for a corrupt index or line. *path: free
+ * with pmod_free; *deps: pmod_found_free (*count may be 0). */
+int pmod_module_dependencies(struct pmod_ctx *ctx, const char *name, char **path,
+			     struct pmod_found **deps, size_t *count, struct pmod_error *err);
 
 /* The modinfo of a built-in module, from modules.builtin.modinfo. *entries
  * is the caller's (free with pmod_free); the strings belong to the context.
