@@ -24,6 +24,7 @@ struct kmod_ctx {
 	struct pmod_ctx *pmod;
 	struct pmod_config *config;
 	struct module_pool pool;
+	struct resource_stamps stamps;
 };
 
 /* kmod's default: every message on standard error, prefixed. */
@@ -104,6 +105,12 @@ struct kmod_ctx *kmod_new(const char *dirname, const char *const *config_paths)
 		free(ctx);
 		return NULL;
 	}
+	if (resources_record_config(ctx) < 0) {
+		pmod_config_free(ctx->config);
+		pmod_ctx_free(ctx->pmod);
+		free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -121,6 +128,7 @@ struct kmod_ctx *kmod_unref(struct kmod_ctx *ctx)
 		return NULL;
 	if (--ctx->refcount > 0)
 		return ctx;
+	resources_release(ctx);
 	pmod_config_free(ctx->config);
 	pmod_ctx_free(ctx->pmod);
 	free(ctx);
@@ -187,4 +195,9 @@ const struct pmod_config *ctx_config(const struct kmod_ctx *ctx)
 struct module_pool *ctx_pool(const struct kmod_ctx *ctx)
 {
 	return (struct module_pool *)&ctx->pool;
+}
+
+struct resource_stamps *ctx_stamps(const struct kmod_ctx *ctx)
+{
+	return (struct resource_stamps *)&ctx->stamps;
 }

@@ -9,12 +9,15 @@
 
 #include "libkmod.h"
 #include "module_pool.h"
+#include "resources.h"
 
 struct pmod_ctx *ctx_pmod(const struct kmod_ctx *ctx);
 /* modprobe.d, modules.softdep and the kernel command line, read once by
  * kmod_new as kmod does; owned by the context. */
 const struct pmod_config *ctx_config(const struct kmod_ctx *ctx);
 struct module_pool *ctx_pool(const struct kmod_ctx *ctx);
+/* What kmod_validate_resources compares against (resources.c). */
+struct resource_stamps *ctx_stamps(const struct kmod_ctx *ctx);
 
 /* A message for the caller's log function, when priority passes the
  * context's log priority. */

@@ -193,6 +193,67 @@ enum kmod_symbol_bind {
 	KMOD_SYMBOL_UNDEF = 'U',
 };
 
+/* ------------------------------------ resources, configuration, filters */
+
+/* Opens the module directory's indexes now and keeps them (they are
+ * otherwise read when needed). 0, or the negative errno of the first
+ * index that cannot be used (-ENOENT missing, -EINVAL a bad header;
+ * modules.builtin.alias.bin may be missing); nothing stays open then. */
+int kmod_load_resources(struct kmod_ctx *ctx);
+void kmod_unload_resources(struct kmod_ctx *ctx);
+/* KMOD_RESOURCES_MUST_RECREATE when a configuration path given to kmod_new
+ * (or a default directory) changed its own modification time or cannot be
+ * stat'ed: a file edited inside a directory does not count unless the
+ * directory changed. KMOD_RESOURCES_MUST_RELOAD when an index opened by
+ * kmod_load_resources changed. Else KMOD_RESOURCES_OK. */
+int kmod_validate_resources(struct kmod_ctx *ctx);
+/* Every key and value of an index, one "PREFIX KEY VALUE" line each ("alias "
+ * for the alias and symbol indexes, none for the others), in key order, to
+ * fd.
+ * -ENOSYS for a NULL context or an index that cannot be read, -ENOENT for
+ * an unknown type. */
+int kmod_dump_index(struct kmod_ctx *ctx, enum kmod_index type, int fd);
+
+/* The configuration's directives of one kind, in the order read. A new
+ * iterator is before its first entry: kmod_config_iter_next moves to the
+ * next one (false past the last, after which the walk starts again). */
+struct kmod_config_iter;
+struct kmod_config_iter *kmod_config_get_blacklists(const struct kmod_ctx *ctx);
+struct kmod_config_iter *kmod_config_get_install_commands(const struct kmod_ctx *ctx);
+struct kmod_config_iter *kmod_config_get_remove_commands(const struct kmod_ctx *ctx);
+struct kmod_config_iter *kmod_config_get_aliases(const struct kmod_ctx *ctx);
+struct kmod_config_iter *kmod_config_get_options(const struct kmod_ctx *ctx);
+/* Values "pre: A Bpost: C" as kmod spells them: no blank before "post:". */
+struct kmod_config_iter *kmod_config_get_softdeps(const struct kmod_ctx *ctx);
+/* Values: the names, separated by blanks. */
+struct kmod_config_iter *kmod_config_get_weakdeps(const struct kmod_ctx *ctx);
+/* The module name (an alias's name for aliases); the value: command,
+ * module, options or dependencies; NULL for blacklists. */
+const char *kmod_config_iter_get_key(const struct kmod_config_iter *iter);
+const char *kmod_config_iter_get_value(const struct kmod_config_iter *iter);
+bool kmod_config_iter_next(struct kmod_config_iter *iter);
+void kmod_config_iter_free_iter(struct kmod_config_iter *iter);
+
+/* A module by name as modules.dep or modules.builtin know it: no alias,
+ * symbol or configuration. 0 with *mod set when found, 0 with *mod
+ * untouched when not; -ENOENT for a NULL argument. */
+int kmod_module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
+				     struct kmod_module **mod);
+/* The modules of the first softdep (weakdep) line matching the module's
+ * name. The lists must be NULL on entry and are the caller's. */
+int kmod_module_get_softdeps(const struct kmod_module *mod, struct kmod_list **pre,
+			     struct kmod_list **post);
+int kmod_module_get_weakdeps(const struct kmod_module *mod, struct kmod_list **weak);
+/* A new list of the modules of input that pass the filter
+ * (KMOD_FILTER_BLACKLIST drops blacklisted names, KMOD_FILTER_BUILTIN
+ * built-in modules); the caller frees it. */
+int kmod_module_apply_filter(const struct kmod_ctx *ctx, enum kmod_filter filter_type,
+			     const struct kmod_list *input, struct kmod_list **output);
+/* Deprecated: kmod_module_apply_filter with KMOD_FILTER_BLACKLIST. */
+int kmod_module_get_filtered_blacklist(const struct kmod_ctx *ctx,
+				       const struct kmod_list *input, struct kmod_list **output)
+	__attribute__((deprecated));
+
 #ifdef __cplusplus
 }
 #endif

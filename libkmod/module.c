@@ -350,3 +350,16 @@ const char *kmod_module_get_remove_commands(const struct kmod_module *mod)
 			pmod_config_remove_command(ctx_config(mod->ctx), mod->name));
 	return mod->remove;
 }
+
+bool module_is_builtin(struct kmod_module *mod)
+{
+	if (mod->builtin == BUILTIN_UNKNOWN)
+		module_set_builtin(mod, pmod_kernel_module_state(ctx_pmod(mod->ctx), mod->name) ==
+					PMOD_STATE_BUILTIN);
+	return mod->builtin == BUILTIN_YES;
+}
+
+struct kmod_ctx *module_context(const struct kmod_module *mod)
+{
+	return mod->ctx;
+}

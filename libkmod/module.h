@@ -19,6 +19,12 @@ int module_new(struct kmod_ctx *ctx, const char *name, const char *alias,
 void module_set_builtin(struct kmod_module *mod, bool builtin);
 void module_set_install_command(struct kmod_module *mod, const char *command);
 void module_set_remove_command(struct kmod_module *mod, const char *command);
+/* Whether the module is built into the kernel, as kmod answers it: what
+ * a lookup or kmod_module_new_from_path learnt, else modules.builtin.bin
+ * (asked once, then kept). */
+bool module_is_builtin(struct kmod_module *mod);
+/* The context the module belongs to. */
+struct kmod_ctx *module_context(const struct kmod_module *mod);
 /* kmod_module_unref with the signature list_release wants. */
 void module_release(void *mod);
 

@@ -113,7 +113,17 @@ void pmod_config_free(struct pmod_config *cfg)
 			free(cfg->entries[k][i].storage);
 		free(cfg->entries[k]);
 	}
+	for (size_t i = 0; i < cfg->nsources; i++)
+		free(cfg->sources[i]);
+	free(cfg->sources);
 	free(cfg);
+}
+
+const char *pmod_config_source(const struct pmod_config *cfg, size_t i)
+{
+	if (cfg == NULL || i >= cfg->nsources)
+		return NULL;
+	return cfg->sources[i];
 }
 
 /* ---------------------------------------------------------------- parsing */

@@ -23,6 +23,10 @@ struct pmod_config {
 	struct config_entry *entries[PMOD_CONFIG_KIND_COUNT];
 	size_t count[PMOD_CONFIG_KIND_COUNT];
 	size_t cap[PMOD_CONFIG_KIND_COUNT];
+	/* The directories and files it was read from, as pmod_config_source
+	 * gives them. */
+	char **sources;
+	size_t nsources;
 };
 
 /* One logical line of a modprobe.d file (modified in place). Bad lines are

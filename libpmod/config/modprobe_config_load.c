@@ -161,8 +161,21 @@ int modprobe_config_load(const struct log_sink *log, const char *root, const cha
 				only = generated[k];
 		r = parse_file(log, cfg, files[i].path, only);
 	}
-	for (size_t i = 0; i < n; i++)
+	/* The caller's paths (or the default directories) stay with the
+	 * configuration, for callers that want to know whether what it was
+	 * read from has changed since. */
+	if (r == 0 && n > 2) {
+		cfg->sources = calloc(n - 2, sizeof(*cfg->sources));
+		if (cfg->sources == NULL)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0 && i >= 2) {
+			cfg->sources[cfg->nsources++] = owned[i];
+			continue;
+		}
 		free(owned[i]);
+	}
 	config_files_free(files, nfiles);
 	if (r == 0) {
 		if (opts->kernel_cmdline != NULL) {

@@ -242,6 +242,35 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	return 0;
 }
 
+int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_error *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (ctx == NULL || (unsigned)which >= CTX_INDEX_COUNT)
+		return pmod_fail(err, -EINVAL, "no such index");
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", ctx->module_dir,
+			     index_file_names[which]) >= sizeof(path))
+		return pmod_fail(err, -ENAMETOOLONG, "index path is too long");
+	pmod_index_close(ctx, (enum pmod_index)which);
+	r = index_reader_open(path, &ctx->indexes[which], err);
+	if (r < 0) {
+		ctx->indexes[which] = NULL;
+		return r;
+	}
+	ctx->index_tried[which] = true;
+	return 0;
+}
+
+void pmod_index_close(struct pmod_ctx *ctx, enum pmod_index which)
+{
+	if (ctx == NULL || (unsigned)which >= CTX_INDEX_COUNT)
+		return;
+	index_reader_close(ctx->indexes[which]);
+	ctx->indexes[which] = NULL;
+	ctx->index_tried[which] = false;
+}
+
 /* A policy warning goes to the caller's log, and also, whatever the log's
  * level, into the records: a value that cannot be read makes pmod refuse
  * what it would otherwise do, and the people who audit the machine must

@@ -387,6 +387,12 @@ struct pmod_config_entry {
 	const char *name;
 	const char *value;
 };
+/* The directories and files the configuration was read from: the
+ * caller's paths, or the default directories, each under the context's
+ * root as it was opened (existing or not; modules.softdep and
+ * modules.weakdep of the module directory are not among them). NULL
+ * past the last. */
+const char *pmod_config_source(const struct pmod_config *cfg, size_t i);
 size_t pmod_config_count(const struct pmod_config *cfg, enum pmod_config_kind kind);
 const struct pmod_config_entry *pmod_config_get(const struct pmod_config *cfg,
 						enum pmod_config_kind kind, size_t i);
@@ -422,6 +428,16 @@ enum pmod_index {
 typedef int (*pmod_index_fn)(void *data, const char *key, const char *value);
 int pmod_index_dump(struct pmod_ctx *ctx, enum pmod_index which, pmod_index_fn fn,
 		    void *data, struct pmod_error *err);
+/* An index is otherwise opened on its first use and kept for the
+ * context's life. pmod_index_open opens it now, afresh from disk (a
+ * long-lived caller picks up a new depmod run this way): 0, -ENOENT when
+ * the file is missing, -ENODATA when it is empty, -EBADMSG (err filled)
+ * for a bad header; after a failure the context holds none of it and its
+ * next use tries the file again. pmod_index_close lets it go: its next
+ * use reads the file again. Neither may be called during a walk of the
+ * same index. */
+int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_error *err);
+void pmod_index_close(struct pmod_ctx *ctx, enum pmod_index which);
 
 /* ---------------------------------------------------------------- resolution */
 
