@@ -79,6 +79,11 @@ int module_new(struct kmod_ctx *ctx, const char *name, const char *alias,
 	return 0;
 }
 
+struct kmod_ctx *module_ctx(const struct kmod_module *mod)
+{
+	return mod->ctx;
+}
+
 void module_set_builtin(struct kmod_module *mod, bool builtin)
 {
 	mod->builtin = builtin ? BUILTIN_YES : BUILTIN_NO;
