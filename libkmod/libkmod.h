@@ -254,6 +254,71 @@ int kmod_module_get_filtered_blacklist(const struct kmod_ctx *ctx,
 				       const struct kmod_list *input, struct kmod_list **output)
 	__attribute__((deprecated));
 
+/* ------------------------------------------- the running kernel's modules */
+
+/* Every module of /proc/modules, in its order (the latest loaded first):
+ * a new list in *list, freed with kmod_module_unref_list. 0, -ENOENT for
+ * a NULL argument, or a negative errno when /proc/modules is unreadable. */
+int kmod_module_new_from_loaded(struct kmod_ctx *ctx, struct kmod_list **list);
+/* "builtin", "live", "coming", "going"; NULL for any other value. */
+const char *kmod_module_initstate_str(enum kmod_module_initstate state);
+/* KMOD_MODULE_BUILTIN when modules.builtin names the module, otherwise
+ * what /sys/module/NAME/initstate says (COMING for a directory without
+ * it); -ENOENT when the kernel does not know the module. */
+int kmod_module_get_initstate(const struct kmod_module *mod);
+/* /sys/module/NAME/refcnt; a negative errno when unreadable. */
+int kmod_module_get_refcnt(const struct kmod_module *mod);
+/* /sys/module/NAME/coresize, else the size column of /proc/modules;
+ * a negative errno when the module is not loaded. */
+long kmod_module_get_size(const struct kmod_module *mod);
+/* The modules holding this one (/sys/module/NAME/holders): a new list,
+ * freed with kmod_module_unref_list; NULL when there are none. */
+struct kmod_list *kmod_module_get_holders(const struct kmod_module *mod);
+/* The sections of /sys/module/NAME/sections with their addresses; NULL
+ * when the directory or any of its files cannot be read. Freed with
+ * kmod_module_section_free_list. */
+struct kmod_list *kmod_module_get_sections(const struct kmod_module *mod);
+const char *kmod_module_section_get_name(const struct kmod_list *entry);
+/* (unsigned long)-1 for a NULL entry. */
+unsigned long kmod_module_section_get_address(const struct kmod_list *entry);
+void kmod_module_section_free_list(struct kmod_list *list);
+
+/* ------------------------------------------------------ module files */
+
+/* The module's modinfo as key/value entries, in the file's order, then
+ * for a signed module sig_id, signer, sig_key, sig_hashalgo and
+ * signature (binary values as upper-case hex bytes joined by ':', a line
+ * break and two tabs after every 20 bytes). A built-in module's come from
+ * modules.builtin.modinfo. *list must be NULL on entry. The number of
+ * entries, or a negative errno (-ENOENT: no file, no such module). */
+int kmod_module_get_info(const struct kmod_module *mod, struct kmod_list **list);
+const char *kmod_module_info_get_key(const struct kmod_list *entry);
+const char *kmod_module_info_get_value(const struct kmod_list *entry);
+void kmod_module_info_free_list(struct kmod_list *list);
+
+/* The CRCs the module expects of what it imports (__versions), in file
+ * order. The number of entries or a negative errno. */
+int kmod_module_get_versions(const struct kmod_module *mod, struct kmod_list **list);
+const char *kmod_module_version_get_symbol(const struct kmod_list *entry);
+uint64_t kmod_module_version_get_crc(const struct kmod_list *entry);
+void kmod_module_versions_free_list(struct kmod_list *list);
+
+/* The symbols the module exports, with their CRCs (0 without
+ * modversions); -ENOENT when it exports none. */
+int kmod_module_get_symbols(const struct kmod_module *mod, struct kmod_list **list);
+const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry);
+uint64_t kmod_module_symbol_get_crc(const struct kmod_list *entry);
+void kmod_module_symbols_free_list(struct kmod_list *list);
+
+/* The symbols the module needs, in symbol-table order, each bound
+ * KMOD_SYMBOL_WEAK or KMOD_SYMBOL_UNDEF with its expected CRC; then the
+ * __versions entries no symbol uses (module_layout). */
+int kmod_module_get_dependency_symbols(const struct kmod_module *mod, struct kmod_list **list);
+const char *kmod_module_dependency_symbol_get_symbol(const struct kmod_list *entry);
+int kmod_module_dependency_symbol_get_bind(const struct kmod_list *entry);
+uint64_t kmod_module_dependency_symbol_get_crc(const struct kmod_list *entry);
+void kmod_module_dependency_symbols_free_list(struct kmod_list *list);
+
 #ifdef __cplusplus
 }
 #endif

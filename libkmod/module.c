@@ -79,6 +79,11 @@ int module_new(struct kmod_ctx *ctx, const char *name, const char *alias,
 	return 0;
 }
 
+struct kmod_ctx *module_ctx(const struct kmod_module *mod)
+{
+	return mod->ctx;
+}
+
 void module_set_builtin(struct kmod_module *mod, bool builtin)
 {
 	mod->builtin = builtin ? BUILTIN_YES : BUILTIN_NO;
@@ -357,9 +362,4 @@ bool module_is_builtin(struct kmod_module *mod)
 		module_set_builtin(mod, pmod_kernel_module_state(ctx_pmod(mod->ctx), mod->name) ==
 					PMOD_STATE_BUILTIN);
 	return mod->builtin == BUILTIN_YES;
-}
-
-struct kmod_ctx *module_context(const struct kmod_module *mod)
-{
-	return mod->ctx;
 }

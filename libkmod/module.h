@@ -23,8 +23,8 @@ void module_set_remove_command(struct kmod_module *mod, const char *command);
  * a lookup or kmod_module_new_from_path learnt, else modules.builtin.bin
  * (asked once, then kept). */
 bool module_is_builtin(struct kmod_module *mod);
-/* The context the module belongs to. */
-struct kmod_ctx *module_context(const struct kmod_module *mod);
+/* The context the module belongs to (the module holds a reference). */
+struct kmod_ctx *module_ctx(const struct kmod_module *mod);
 /* kmod_module_unref with the signature list_release wants. */
 void module_release(void *mod);
 

@@ -55,7 +55,7 @@ int kmod_module_get_softdeps(const struct kmod_module *mod, struct kmod_list **p
 	 * would lose it. */
 	if (*pre != NULL || *post != NULL)
 		return -EINVAL;
-	ctx = module_context(mod);
+	ctx = module_ctx(mod);
 	if (!pmod_config_softdeps(ctx_config(ctx), kmod_module_get_name(mod), &pre_names, &npre,
 				  &post_names, &npost))
 		return 0;
@@ -79,7 +79,7 @@ int kmod_module_get_weakdeps(const struct kmod_module *mod, struct kmod_list **w
 		return -ENOENT;
 	if (*weak != NULL)
 		return -EINVAL;
-	ctx = module_context(mod);
+	ctx = module_ctx(mod);
 	if (!pmod_config_weakdeps(ctx_config(ctx), kmod_module_get_name(mod), &names, &count))
 		return 0;
 	return lookup_all(ctx, names, count, weak);

@@ -688,6 +688,23 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 void pmod_loaded_module_release(struct pmod_loaded_module *mod);
 void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count);
 
+/* A loaded module's sections and where the kernel put them, from the files
+ * of /sys/module/NAME/sections (readdir order; "." and ".." skipped, other
+ * names starting with a dot kept: .text, .data, ...). Each file must hold
+ * one hexadecimal address, "0x" optional, followed by a newline. -ENOENT
+ * when the directory is missing; any file that cannot be read or holds
+ * anything else fails the whole call (err names it), as kmod gives no
+ * partial list either. *sections is malloc'ed; free with
+ * pmod_sections_free. */
+struct pmod_section {
+	char *name;
+	unsigned long address;
+};
+int pmod_kernel_module_sections(struct pmod_ctx *ctx, const char *name,
+				struct pmod_section **sections, size_t *count,
+				struct pmod_error *err);
+void pmod_sections_free(struct pmod_section *sections, size_t count);
+
 /* Whether this build has forced unload (meson option forced_unload). */
 bool pmod_forced_unload_available(void);
 

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The file is opened afresh at each question rather than kept on the
+ * module: the module object is shared by every caller that asks for the
+ * name, and a decompressed image is large; the questions are rare. */
+#include <errno.h>
+#include <syslog.h>
+
+#include "context.h"
+#include "module.h"
+#include "module_file.h"
+
+int module_file_open(const struct kmod_module *mod, struct pmod_image **image,
+		     const char *function)
+{
+	struct pmod_error err = { 0 };
+	const char *path = kmod_module_get_path(mod);
+	int r;
+
+	*image = NULL;
+	if (path == NULL)
+		return -ENOENT;
+	r = pmod_image_open(ctx_pmod(module_ctx(mod)), path, image, &err);
+	if (r < 0)
+		ctx_log(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
+	return r;
+}
