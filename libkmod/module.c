@@ -202,6 +202,16 @@ struct kmod_module *kmod_module_unref(struct kmod_module *mod)
 	return NULL;
 }
 
+struct kmod_ctx *module_ctx(const struct kmod_module *mod)
+{
+	return mod->ctx;
+}
+
+const char *module_alias(const struct kmod_module *mod)
+{
+	return mod->alias;
+}
+
 void module_release(void *mod)
 {
 	kmod_module_unref(mod);

@@ -19,6 +19,10 @@ int module_new(struct kmod_ctx *ctx, const char *name, const char *alias,
 void module_set_builtin(struct kmod_module *mod, bool builtin);
 void module_set_install_command(struct kmod_module *mod, const char *command);
 void module_set_remove_command(struct kmod_module *mod, const char *command);
+/* The context the module belongs to. */
+struct kmod_ctx *module_ctx(const struct kmod_module *mod);
+/* The alias the module was found through; NULL when made by name. */
+const char *module_alias(const struct kmod_module *mod);
 /* kmod_module_unref with the signature list_release wants. */
 void module_release(void *mod);
 
