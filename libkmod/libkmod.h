@@ -319,6 +319,41 @@ int kmod_module_dependency_symbol_get_bind(const struct kmod_list *entry);
 uint64_t kmod_module_dependency_symbol_get_crc(const struct kmod_list *entry);
 void kmod_module_dependency_symbols_free_list(struct kmod_list *list);
 
+/* ---------------------------------------------------------------- loading and unloading */
+/* Every load and unload goes through libpmod's gated path: lockdown, the
+ * caller's privilege, AutoLoadPolicy and the blacklist for automatic
+ * loads (any load made by systemd-udevd: libpmod recognises the caller),
+ * the forced-load rule, and the signature of the exact bytes the kernel
+ * receives. A refusal is -EPERM (lockdown, privilege, policy, forced
+ * load under SigningPolicy=enforce) or -EKEYREJECTED (the signature);
+ * nothing reaches the kernel then. */
+
+/* Insert the module's file alone, with exactly these options (NULL: none;
+ * configured options are not added). flags: enum kmod_insert. -ENOENT
+ * when the module has no file, the kernel's errno (-EEXIST when loaded)
+ * otherwise. */
+int kmod_module_insert_module(struct kmod_module *mod, unsigned int flags, const char *options);
+/* Load the module with its dependencies, softdeps and install command,
+ * as modprobe does. flags: enum kmod_probe. Returns 0, a negative errno,
+ * or the KMOD_PROBE_APPLY_BLACKLIST* flag that stopped a blacklisted
+ * module. run_install (NULL: /bin/sh -c) runs install commands, their
+ * $CMDLINE_OPTS already replaced; print_action is called before each
+ * insert (install false) or install command (true) with the options it
+ * gets. */
+int kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
+				    const char *extra_options,
+				    int (*run_install)(struct kmod_module *m, const char *cmdline,
+						       void *data),
+				    const void *data,
+				    void (*print_action)(struct kmod_module *m, bool install,
+							 const char *options));
+/* Unload the module alone, never waiting for it (O_NONBLOCK). flags:
+ * enum kmod_remove. KMOD_REMOVE_FORCE is a forced unload, refused with
+ * -EOPNOTSUPP before the kernel is asked unless pmod was built with
+ * forced unload. -EAGAIN when the module is in use, -ENOENT when it is
+ * not loaded. */
+int kmod_module_remove_module(struct kmod_module *mod, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -207,6 +207,11 @@ struct kmod_module *kmod_module_unref(struct kmod_module *mod)
 	return NULL;
 }
 
+const char *module_alias(const struct kmod_module *mod)
+{
+	return mod->alias;
+}
+
 void module_release(void *mod)
 {
 	kmod_module_unref(mod);

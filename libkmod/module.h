@@ -25,6 +25,8 @@ void module_set_remove_command(struct kmod_module *mod, const char *command);
 bool module_is_builtin(struct kmod_module *mod);
 /* The context the module belongs to (the module holds a reference). */
 struct kmod_ctx *module_ctx(const struct kmod_module *mod);
+/* The alias the module was found through; NULL when made by name. */
+const char *module_alias(const struct kmod_module *mod);
 /* kmod_module_unref with the signature list_release wants. */
 void module_release(void *mod);
 

@@ -42,4 +42,8 @@ int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
 		       const struct pmod_config *cfg, const char *asked,
 		       const struct pmod_resolved *module, bool record);
 
+/* The calling process is systemd-udevd (or one of its workers): its
+ * loads are automatic loads (automatic_caller.c). */
+bool automatic_caller(void);
+
 #endif

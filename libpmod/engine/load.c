@@ -279,6 +279,20 @@ int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_option
 	if (req.demand && (o->flags & PMOD_LOAD_FILE_ONLY))
 		return pmod_fail(err, -EINVAL,
 				 "a demand or automatic load names a module, not a file");
+	/* systemd-udevd's loads are automatic whatever the caller asked
+	 * for: the library decides, not the flags. A file from it would
+	 * skip the blacklist and AutoLoadPolicy, so it is refused. */
+	if (!req.demand && automatic_caller()) {
+		req.demand = true;
+		if (o->flags & PMOD_LOAD_FILE_ONLY) {
+			record_refusal(ctx, &req, PMOD_OPERATION_LOAD, NULL, request,
+				       "automatic load of a file", -EPERM);
+			return pmod_fail(err, -EPERM,
+					 "an automatic load (the caller is systemd-udevd) names a module, not a file");
+		}
+	}
+	req.run_command = o->run_command;
+	req.run_command_data = o->run_command_data;
 	if (!list) {
 		r = gate_request(ctx, &req, PMOD_OPERATION_LOAD, !dry, err);
 		if (r < 0)

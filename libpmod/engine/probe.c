@@ -360,14 +360,25 @@ static char *expand_command(const char *command, const char *options)
 	return out;
 }
 
-static int run_command(struct pmod_ctx *ctx, const char *type, const char *name,
-		       const char *command, const char *options, struct pmod_error *err)
+static int run_command(struct pmod_ctx *ctx, const struct request *req, const char *type,
+		       const char *name, const char *command, const char *options,
+		       struct pmod_error *err)
 {
 	char *cmd = expand_command(command, options);
 	int status;
 
 	if (cmd == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
+	/* The caller runs install commands itself (libkmod's run_install):
+	 * the same command, at the same point of the plan. */
+	if (req != NULL && req->run_command != NULL && strcmp(type, "install") == 0) {
+		status = req->run_command(req->run_command_data, name, cmd);
+		free(cmd);
+		if (status < 0)
+			return pmod_fail(err, status, "its %s command failed: %s", type,
+					 strerror(-status));
+		return 0;
+	}
 	/* The privilege is enabled only inside the kernel calls
 	 * (kernel.c), which run no command: a command must never run with
 	 * it raised by pmod. Should that ever change, refuse. */
@@ -423,7 +434,7 @@ int probe_run_command(struct pmod_ctx *ctx, const struct request *req, const cha
 		      struct pmod_error *err)
 {
 	return record_command(ctx, req, type, name,
-			      run_command(ctx, type, name, command, options, err));
+			      run_command(ctx, req, type, name, command, options, err));
 }
 
 static bool in_kernel(struct pmod_ctx *ctx, const char *name)

@@ -22,6 +22,10 @@ struct request {
 	/* The AutoLoadPolicy rule that let the demand load in ("" until
 	 * one did); named by the records of what it then loads. */
 	char rule[320];
+	/* pmod_load's run_command: runs install commands instead of the
+	 * shell (NULL: the shell). */
+	pmod_command_fn run_command;
+	void *run_command_data;
 };
 
 /* Formats the record, with what req says about the request (req may be

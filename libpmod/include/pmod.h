@@ -527,7 +527,12 @@ enum pmod_load_flags {
 	PMOD_LOAD_FORCE_MODVERSION = 1 << 4,	/* ignore symbol versions */
 	PMOD_LOAD_FORCE_VERMAGIC = 1 << 5,	/* ignore the version magic */
 	PMOD_LOAD_DEMAND = 1 << 6,		/* the kernel's request_module */
-	PMOD_LOAD_AUTOMATIC = 1 << 7,		/* e.g. udev loading a device's driver: demand policy */
+	/* e.g. udev loading a device's driver: demand policy. A load whose
+	 * calling process is systemd-udevd (or its worker, or udevadm) is
+	 * automatic without this flag: the library tells from the process's
+	 * executable and name (either one is enough, and an executable that
+	 * cannot be read counts), and refuses FILE_ONLY loads from it. */
+	PMOD_LOAD_AUTOMATIC = 1 << 7,
 	/* insmod: exactly this file (request is a path; an absolute one is
 	 * taken under the context's root), no dependencies, no configuration.
 	 * Not with DEMAND or AUTOMATIC (-EINVAL): those name modules. */
@@ -571,6 +576,12 @@ enum pmod_outcome {
 typedef void (*pmod_report_fn)(void *data, const char *module, const struct pmod_error *err,
 			       bool fatal);
 
+/* An install command to run for module name, "$CMDLINE_OPTS" already
+ * replaced by its options: 0, or a negative errno that fails the step. The
+ * library has passed every gate of the request before, and records the
+ * command as it records one it runs itself. */
+typedef int (*pmod_command_fn)(void *data, const char *name, const char *command);
+
 struct pmod_load_options {
 	size_t size;			/* sizeof(struct pmod_load_options) */
 	unsigned flags;			/* enum pmod_load_flags */
@@ -585,6 +596,10 @@ struct pmod_load_options {
 	pmod_report_fn report;
 	void *report_data;
 	enum pmod_outcome outcome;	/* out */
+	/* Runs an install command instead of /bin/sh -c (libkmod's
+	 * run_install); NULL: the shell, with MODPROBE_MODULE set. */
+	pmod_command_fn run_command;
+	void *run_command_data;
 };
 
 /* Load what request names: a module name, an alias, "symbol:NAME", or a

@@ -47,6 +47,13 @@ bool kernel_process_is_kernel_thread(const struct kernel_process *proc);
  * reading). */
 bool kernel_parent_may_be_kernel_thread(void);
 
+/* The calling process's own name (prctl PR_GET_NAME: the kernel's comm,
+ * which the process may have set itself) and the file it runs
+ * (readlink /proc/self/exe, as the kernel resolved it at exec; " (deleted)"
+ * follows when that file was replaced since). 0 or a negative errno. */
+int kernel_process_self_comm(char *buf, size_t size);
+int kernel_process_self_exe(char *buf, size_t size);
+
 /* finit_module's flags (linux/module.h), spelled here so the build does not
  * depend on kernel headers being installed. */
 enum kernel_init_flags {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 #include "kernel.h"
 
@@ -131,4 +132,32 @@ bool kernel_parent_may_be_kernel_thread(void)
 	if (kernel_process_read(getppid(), &parent) < 0)
 		return true;
 	return kernel_process_is_kernel_thread(&parent);
+}
+
+int kernel_process_self_comm(char *buf, size_t size)
+{
+	char comm[17] = { 0 };	/* TASK_COMM_LEN, plus a terminator of our own */
+
+	if (size == 0)
+		return -EINVAL;
+	if (prctl(PR_GET_NAME, (unsigned long)comm, 0, 0, 0) < 0)
+		return -errno;
+	snprintf(buf, size, "%s", comm);
+	return 0;
+}
+
+int kernel_process_self_exe(char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size < 2)
+		return -EINVAL;
+	n = readlink("/proc/self/exe", buf, size - 1);
+	if (n < 0)
+		return -errno;
+	/* A path that fills the buffer may have been cut: not a name to trust. */
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
 }
