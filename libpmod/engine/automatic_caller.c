@@ -19,6 +19,7 @@
  * signs fail safe. An executable that cannot be read (no /proc) cannot be
  * cleared of being udevd, and counts as automatic. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "gate.h"
@@ -36,7 +37,7 @@ static bool is_udev_name(const char *name)
 	return false;
 }
 
-bool automatic_caller(void)
+enum automatic_caller_answer automatic_caller(void)
 {
 	static const char deleted[] = " (deleted)";
 	char comm[64], exe[4096];
@@ -44,9 +45,9 @@ bool automatic_caller(void)
 	size_t len;
 
 	if (kernel_process_self_comm(comm, sizeof(comm)) == 0 && is_udev_name(comm))
-		return true;
+		return CALLER_UDEVD;
 	if (kernel_process_self_exe(exe, sizeof(exe)) < 0)
-		return true;
+		return CALLER_UNKNOWN;
 	/* An executable replaced by an upgrade while running still names
 	 * the process it was. */
 	len = strlen(exe);
@@ -54,5 +55,5 @@ bool automatic_caller(void)
 		exe[len - (sizeof(deleted) - 1)] = '\0';
 	base = strrchr(exe, '/');
 	base = base ? base + 1 : exe;
-	return is_udev_name(base);
+	return is_udev_name(base) ? CALLER_UDEVD : CALLER_EXPLICIT;
 }

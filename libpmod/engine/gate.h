@@ -42,8 +42,13 @@ int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
 		       const struct pmod_config *cfg, const char *asked,
 		       const struct pmod_resolved *module, bool record);
 
-/* The calling process is systemd-udevd (or one of its workers): its
- * loads are automatic loads (automatic_caller.c). */
-bool automatic_caller(void);
+/* Whether the calling process is systemd-udevd (or one of its workers),
+ * whose loads are automatic loads (automatic_caller.c). */
+enum automatic_caller_answer {
+	CALLER_EXPLICIT,	/* not udevd */
+	CALLER_UDEVD,		/* udevd by its name or its executable */
+	CALLER_UNKNOWN,		/* its executable cannot be read: treated as udevd */
+};
+enum automatic_caller_answer automatic_caller(void);
 
 #endif

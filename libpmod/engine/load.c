@@ -282,13 +282,22 @@ int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_option
 	/* systemd-udevd's loads are automatic whatever the caller asked
 	 * for: the library decides, not the flags. A file from it would
 	 * skip the blacklist and AutoLoadPolicy, so it is refused. */
-	if (!req.demand && automatic_caller()) {
-		req.demand = true;
-		if (o->flags & PMOD_LOAD_FILE_ONLY) {
+	if (!req.demand) {
+		enum automatic_caller_answer caller = automatic_caller();
+		const char *who = caller == CALLER_UNKNOWN ?
+			"this process's executable cannot be read (/proc/self/exe), so it may be "
+			"systemd-udevd" : "the caller is systemd-udevd";
+
+		if (caller != CALLER_EXPLICIT) {
+			req.demand = true;
+			if (caller == CALLER_UNKNOWN)
+				ctx_log(ctx, LOG_WARNING, "%s: the load is treated as automatic", who);
+		}
+		if (caller != CALLER_EXPLICIT && (o->flags & PMOD_LOAD_FILE_ONLY)) {
 			record_refusal(ctx, &req, PMOD_OPERATION_LOAD, NULL, request,
 				       "automatic load of a file", -EPERM);
 			return pmod_fail(err, -EPERM,
-					 "an automatic load (the caller is systemd-udevd) names a module, not a file");
+					 "an automatic load (%s) names a module, not a file", who);
 		}
 	}
 	req.run_command = o->run_command;
