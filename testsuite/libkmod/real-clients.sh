@@ -168,12 +168,13 @@ check_contains "enforce: the refusal is recorded" "$WORK/modules-load-enforce/sy
 check_eq "enforce: the run fails" "$(cat "$WORK/modules-load-enforce.rc")" 1
 
 # ---------------------------------------------------------------- udevadm
-# Any device will do for test-builtin: the modules are named.
+# Any device will do for test-builtin: the modules are named (loop twice:
+# loaded the second time; unix is built in).
 DEVICE=/sys/devices/virtual/mem/null
 [ -e "$DEVICE" ] || DEVICE=$(find /sys/devices -maxdepth 3 -name uevent -printf '%h\n' -quit)
 VIRTIO_NET=pci:v00001AF4d00001041sv00001AF4sd00001100bc02sc00i00
 E1000E=pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00
-UDEV_LOAD="kmod load 8021q $VIRTIO_NET $E1000E loop"
+UDEV_LOAD="kmod load 8021q $VIRTIO_NET $E1000E loop loop unix"
 # udev reports each load at debug level only.
 both udevadm SYSTEMD_LOG_LEVEL=debug -- /usr/bin/udevadm test-builtin "$UDEV_LOAD" "$DEVICE"
 for want in "finit_module 8021q" "finit_module virtio_pci flags" "finit_module loop flags=0x0 params=\"max_loop=4 \""; do
@@ -182,6 +183,8 @@ done
 check_absent "udevadm: the blacklist applies (kmod)" "$WORK/udevadm.kmod.calls" e1000e
 check_absent "udevadm: the blacklist applies (pmod)" "$WORK/udevadm.pmod.calls" e1000e
 check_contains "udevadm: and says so" "$WORK/udevadm.pmod.err" "Module 'e1000e' is deny-listed"
+check_contains "udevadm: a loaded module is seen" "$WORK/udevadm.pmod.err" "Module 'loop' is already loaded"
+check_contains "udevadm: a built-in module is seen" "$WORK/udevadm.pmod.err" "Module 'unix' is built in"
 
 # AutoLoadPolicy=disabled: udevadm is udev, its loads are automatic.
 for which in kmod pmod; do
