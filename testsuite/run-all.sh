@@ -51,6 +51,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libcmocka-dev libssl-dev libzstd-dev liblzma-dev zlib1g-dev
 	kmod libkmod-dev zstd xz-utils gzip python3
+	udev pciutils dracut-core
 	clang libclang-rt-14-dev openssl
 	ca-certificates diffutils findutils util-linux
 )
