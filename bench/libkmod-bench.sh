@@ -95,14 +95,17 @@ trap 'rm -rf "$bin"' EXIT
 cc -O2 -o "$bin/client-kmod" "$here/libkmod-bench-client.c" $(pkg-config --cflags --libs libkmod)
 cc -O2 -I "$top/libkmod" -o "$bin/client-pmod" "$here/libkmod-bench-client.c" \
 	-L "$libdir" -Wl,-rpath,"$libdir" -l:libkmod.so.2
-ldd "$bin/client-kmod" | grep -q "libkmod.so.2 => /.*lib/.*-linux-gnu/libkmod.so.2" ||
+# (ldd's output is taken whole first: grep -q stopping early would make
+# ldd die of SIGPIPE and pipefail report a failure.)
+ldd_kmod=$(ldd "$bin/client-kmod") ldd_pmod=$(ldd "$bin/client-pmod")
+grep -q "libkmod.so.2 => /.*lib/.*-linux-gnu/libkmod.so.2" <<<"$ldd_kmod" ||
 	{ echo "libkmod-bench: the kmod client does not run on the system's libkmod" >&2; exit 2; }
-ldd "$bin/client-pmod" | grep -q "libkmod.so.2 => $libdir/libkmod.so.2" ||
+grep -q "libkmod.so.2 => $libdir/libkmod.so.2" <<<"$ldd_pmod" ||
 	{ echo "libkmod-bench: the pmod client does not run on $libdir/libkmod.so.2" >&2; exit 2; }
 
 # shellcheck disable=SC1091 # the machine's own description
 echo "machine: $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r), valgrind $(valgrind --version | sed 's/valgrind-//')"
-echo "kmod: libkmod $(pkg-config --modversion libkmod) ($(readlink -f "$(ldd "$bin/client-kmod" | sed -n 's/.*libkmod.so.2 => \([^ ]*\).*/\1/p')")); pmod: $libdir/libkmod.so.2 ($(git -C "$top" log -1 --format='%h %s' 2>/dev/null || echo 'no git'))"
+echo "kmod: libkmod $(pkg-config --modversion libkmod) ($(readlink -f "$(sed -n 's/.*libkmod.so.2 => \([^ ]*\).*/\1/p' <<<"$ldd_kmod")")); pmod: $libdir/libkmod.so.2 ($(git -C "$top" log -1 --format='%h %s' 2>/dev/null || echo 'no git'))"
 [ -f "$cert" ] && echo "certificate: $cert ($(openssl x509 -inform der -in "$cert" -noout -subject 2>/dev/null || echo '?'))"
 /usr/bin/python3 "$here/libkmod-bench.py" "$bin/client-kmod" "$bin/client-pmod" "$shim" \
 	"$make_fake" "$kmod_modprobe" "$abi" "$root" "${certopt[@]}" "$@"
