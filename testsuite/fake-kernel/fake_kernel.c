@@ -1026,8 +1026,13 @@ static int fake_load(const uint8_t *image, size_t len, const struct module_facts
 		errno = EEXIST;
 		return -1;
 	}
-	/* A dependency that is not loaded leaves symbols unresolved. */
+	/* A dependency that is not loaded leaves symbols unresolved. depends=
+	 * names modules as their files are named (snd-timer), the kernel as
+	 * it knows them (snd_timer): compare the kernel's spelling. */
 	snprintf(deps, sizeof(deps), "%s", mf->depends);
+	for (char *c = deps; *c != '\0'; c++)
+		if (*c == '-')
+			*c = '_';
 	for (dep = strtok_r(deps, ",", &save); dep; dep = strtok_r(NULL, ",", &save)) {
 		if (!module_live(dep)) {
 			errno = ENOENT;
@@ -1051,6 +1056,9 @@ static int fake_load(const uint8_t *image, size_t len, const struct module_facts
 	proc_modules_update(mf->name, line, false);
 
 	snprintf(deps, sizeof(deps), "%s", mf->depends);
+	for (char *c = deps; *c != '\0'; c++)
+		if (*c == '-')
+			*c = '_';
 	for (dep = strtok_r(deps, ",", &save); dep; dep = strtok_r(NULL, ",", &save)) {
 		char target[PATH_MAX];
 
