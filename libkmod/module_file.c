@@ -22,5 +22,10 @@ int module_file_open_image(const struct kmod_module *mod, struct pmod_image **im
 	r = pmod_image_open(ctx_pmod(module_ctx(mod)), path, image, &err);
 	if (r < 0)
 		ctx_log_message(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
+	/* libpmod says ENOEXEC for a file that is no valid module (empty,
+	 * truncated, a section table out of bounds); kmod's callers are
+	 * given EINVAL for it, as kmod's own ELF reader answers. */
+	if (r == -ENOEXEC)
+		r = -EINVAL;
 	return r;
 }
