@@ -38,8 +38,8 @@ static void log_to_stderr(void *data, int priority, const char *file, int line,
 	vfprintf(data, format, args);
 }
 
-void ctx_log(const struct kmod_ctx *ctx, int priority, const char *function,
-	     const char *format, ...)
+void ctx_log_message(const struct kmod_ctx *ctx, int priority, const char *function,
+		     const char *format, ...)
 {
 	va_list args;
 
@@ -54,7 +54,7 @@ void ctx_log(const struct kmod_ctx *ctx, int priority, const char *function,
  * reaches the caller's log function like kmod's own messages. */
 static void relay_pmod_message(void *data, int priority, const char *message)
 {
-	ctx_log(data, priority, "libpmod", "%s\n", message);
+	ctx_log_message(data, priority, "libpmod", "%s\n", message);
 }
 
 /* KMOD_LOG: a number, or a priority's name as kmod reads it. */
@@ -99,7 +99,7 @@ struct kmod_ctx *kmod_new(const char *dirname, const char *const *config_paths)
 	pmod_ctx_set_log_fn(ctx->pmod, relay_pmod_message, ctx);
 	pmod_ctx_set_log_priority(ctx->pmod, ctx->log_priority);
 	if (pmod_config_load(ctx->pmod, &copts, &ctx->config, &err) < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "could not read the configuration: %s\n",
+		ctx_log_message(ctx, LOG_ERR, __func__, "could not read the configuration: %s\n",
 			err.text);
 		pmod_ctx_free(ctx->pmod);
 		free(ctx);

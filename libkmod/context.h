@@ -21,7 +21,7 @@ struct resource_stamps *ctx_stamps(const struct kmod_ctx *ctx);
 
 /* A message for the caller's log function, when priority passes the
  * context's log priority. */
-void ctx_log(const struct kmod_ctx *ctx, int priority, const char *function,
-	     const char *format, ...) __attribute__((format(printf, 4, 5)));
+void ctx_log_message(const struct kmod_ctx *ctx, int priority, const char *function,
+		     const char *format, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -166,7 +166,7 @@ int kmod_module_new_from_path(struct kmod_ctx *ctx, const char *path, struct kmo
 	} else if (strcmp(mod->path, abs) == 0) {
 		free(abs);
 	} else {
-		ctx_log(ctx, LOG_ERR, __func__,
+		ctx_log_message(ctx, LOG_ERR, __func__,
 			"kmod_module '%s' already exists with different path: new-path='%s' old-path='%s'\n",
 			name, abs, mod->path);
 		free(abs);
@@ -250,7 +250,7 @@ static void read_dependencies(struct kmod_module *mod)
 
 	r = pmod_module_dependencies(ctx_pmod(mod->ctx), mod->name, &path, &deps, &count, &err);
 	if (r < 0)
-		ctx_log(mod->ctx, LOG_ERR, __func__, "%s: %s\n", mod->name, err.text);
+		ctx_log_message(mod->ctx, LOG_ERR, __func__, "%s: %s\n", mod->name, err.text);
 	if (r <= 0)
 		return;
 	if (mod->path == NULL && (mod->path = strdup(path)) == NULL) {
@@ -265,7 +265,7 @@ static void read_dependencies(struct kmod_module *mod)
 
 		r = kmod_module_new_from_path(mod->ctx, deps[i].path, &dep);
 		if (r < 0) {
-			ctx_log(mod->ctx, LOG_ERR, __func__, "%s: dependency %s: %s\n",
+			ctx_log_message(mod->ctx, LOG_ERR, __func__, "%s: dependency %s: %s\n",
 				mod->name, deps[i].path, strerror(-r));
 			break;
 		}
@@ -307,7 +307,7 @@ struct kmod_list *kmod_module_get_dependencies(const struct kmod_module *mod)
 	kmod_list_foreach(l, mod->deps) {
 		longer = list_append(copy, l->data);
 		if (longer == NULL) {
-			ctx_log(mod->ctx, LOG_ERR, __func__, "out of memory\n");
+			ctx_log_message(mod->ctx, LOG_ERR, __func__, "out of memory\n");
 			kmod_module_unref_list(copy);
 			return NULL;
 		}
@@ -327,7 +327,7 @@ const char *kmod_module_get_options(const struct kmod_module *mod)
 	if (!mod->options_known) {
 		if (pmod_config_module_options(ctx_config(mod->ctx), mod->name, mod->alias,
 					       &options) < 0) {
-			ctx_log(mod->ctx, LOG_ERR, __func__, "out of memory\n");
+			ctx_log_message(mod->ctx, LOG_ERR, __func__, "out of memory\n");
 			return NULL;
 		}
 		/* None configured is NULL, not "". */

@@ -12,7 +12,7 @@
  * from), read and decompressed. -ENOENT when the module has no file; the
  * negative errno of the read otherwise, logged under function. The
  * caller frees *image with pmod_image_free. */
-int module_file_open(const struct kmod_module *mod, struct pmod_image **image,
-		     const char *function);
+int module_file_open_image(const struct kmod_module *mod, struct pmod_image **image,
+			   const char *function);
 
 #endif

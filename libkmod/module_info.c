@@ -121,7 +121,7 @@ static int builtin_info(const struct kmod_module *mod, struct kmod_list **list)
 				 &count, &err);
 	if (r < 0) {
 		if (r != -ENOENT)
-			ctx_log(module_ctx(mod), LOG_ERR, "kmod_module_get_info", "%s\n", err.text);
+			ctx_log_message(module_ctx(mod), LOG_ERR, "kmod_module_get_info", "%s\n", err.text);
 		return r;
 	}
 	r = append_modinfo(list, entries, count);
@@ -137,12 +137,12 @@ static int file_info(const struct kmod_module *mod, struct kmod_list **list)
 	size_t count;
 	int r, sig;
 
-	r = module_file_open(mod, &image, "kmod_module_get_info");
+	r = module_file_open_image(mod, &image, "kmod_module_get_info");
 	if (r < 0)
 		return r;
 	r = pmod_image_modinfo(image, &entries, &count, &err);
 	if (r < 0) {
-		ctx_log(module_ctx(mod), LOG_ERR, "kmod_module_get_info", "%s\n", err.text);
+		ctx_log_message(module_ctx(mod), LOG_ERR, "kmod_module_get_info", "%s\n", err.text);
 	} else {
 		r = append_modinfo(list, entries, count);
 		if (r >= 0) {

@@ -34,7 +34,7 @@ int kmod_module_insert_module(struct kmod_module *mod, unsigned int flags, const
 	ctx = module_ctx(mod);
 	path = kmod_module_get_path(mod);
 	if (path == NULL) {
-		ctx_log(ctx, LOG_ERR, __func__, "could not find module by name='%s'\n",
+		ctx_log_message(ctx, LOG_ERR, __func__, "could not find module by name='%s'\n",
 			kmod_module_get_name(mod));
 		return -ENOENT;
 	}
@@ -44,7 +44,7 @@ int kmod_module_insert_module(struct kmod_module *mod, unsigned int flags, const
 		o.flags |= PMOD_LOAD_FORCE_VERMAGIC;
 	r = pmod_load(ctx_pmod(ctx), path, &o, &err);
 	if (r < 0)
-		ctx_log(ctx, LOG_INFO, __func__, "Failed to insert module '%s': %s\n", path,
+		ctx_log_message(ctx, LOG_INFO, __func__, "Failed to insert module '%s': %s\n", path,
 			err.text);
 	return r < 0 ? r : 0;
 }
@@ -195,7 +195,7 @@ int kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
 	if (r == -ENOENT && o.outcome == PMOD_OUTCOME_NOT_FOUND && print_action != NULL)
 		show_unknown(mod, extra_options, print_action);
 	if (r < 0) {
-		ctx_log(ctx, LOG_INFO, __func__, "%s\n", err.text);
+		ctx_log_message(ctx, LOG_INFO, __func__, "%s\n", err.text);
 		return r;
 	}
 	/* The whole plan was blacklisted away. */

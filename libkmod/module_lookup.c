@@ -63,14 +63,14 @@ int kmod_module_new_from_lookup(struct kmod_ctx *ctx, const char *given_alias,
 	if (ctx == NULL || given_alias == NULL)
 		return -ENOENT;
 	if (list == NULL || *list != NULL) {
-		ctx_log(ctx, LOG_ERR, __func__, "An empty list is needed to create lookup\n");
+		ctx_log_message(ctx, LOG_ERR, __func__, "An empty list is needed to create lookup\n");
 		return -ENOSYS;
 	}
 	if (pmod_alias_normalize(given_alias, normalized, sizeof(normalized)) < 0)
 		return -EINVAL;
 	r = pmod_resolve(ctx_pmod(ctx), ctx_config(ctx), normalized, &found, &count, &err);
 	if (r < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "%s: %s\n", given_alias, err.text);
+		ctx_log_message(ctx, LOG_ERR, __func__, "%s: %s\n", given_alias, err.text);
 		return r;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -90,7 +90,7 @@ int kmod_module_new_from_lookup(struct kmod_ctx *ctx, const char *given_alias,
 	}
 	pmod_resolved_free(found, count);
 	if (r < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "%s\n", strerror(-r));
+		ctx_log_message(ctx, LOG_ERR, __func__, "%s\n", strerror(-r));
 		kmod_module_unref_list(out);
 		return r;
 	}

@@ -25,7 +25,7 @@ int kmod_module_remove_module(struct kmod_module *mod, unsigned int flags)
 		o.flags |= PMOD_UNLOAD_FORCE;
 	r = pmod_unload(ctx_pmod(ctx), kmod_module_get_name(mod), &o, &err);
 	if (r < 0 && !(flags & KMOD_REMOVE_NOLOG))
-		ctx_log(ctx, LOG_ERR, __func__, "could not remove '%s': %s\n",
+		ctx_log_message(ctx, LOG_ERR, __func__, "could not remove '%s': %s\n",
 			kmod_module_get_name(mod), err.text);
 	/* In use: libpmod refuses before the kernel with -EBUSY; kmod's
 	 * callers get what the kernel answers for a busy module without

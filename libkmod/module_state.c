@@ -25,7 +25,7 @@ int kmod_module_new_from_loaded(struct kmod_ctx *ctx, struct kmod_list **list)
 		return -ENOENT;
 	r = pmod_kernel_loaded_modules(ctx_pmod(ctx), &mods, &count, &err);
 	if (r < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "%s\n", err.text);
+		ctx_log_message(ctx, LOG_ERR, __func__, "%s\n", err.text);
 		return r;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -35,13 +35,13 @@ int kmod_module_new_from_loaded(struct kmod_ctx *ctx, struct kmod_list **list)
 		/* As in kmod, a module that cannot be made is left out. */
 		r = kmod_module_new_from_name(ctx, mods[i].name, &mod);
 		if (r < 0) {
-			ctx_log(ctx, LOG_ERR, __func__, "could not get module from name '%s': %s\n",
+			ctx_log_message(ctx, LOG_ERR, __func__, "could not get module from name '%s': %s\n",
 				mods[i].name, strerror(-r));
 			continue;
 		}
 		longer = list_append(l, mod);
 		if (longer == NULL) {
-			ctx_log(ctx, LOG_ERR, __func__, "out of memory\n");
+			ctx_log_message(ctx, LOG_ERR, __func__, "out of memory\n");
 			kmod_module_unref(mod);
 			continue;
 		}
@@ -102,7 +102,7 @@ static int usage_of(const struct kmod_module *mod, struct pmod_loaded_module *us
 	r = pmod_kernel_module_usage(ctx_pmod(module_ctx(mod)), kmod_module_get_name(mod),
 				     usage, &err);
 	if (r < 0 && r != -ENOENT)
-		ctx_log(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
+		ctx_log_message(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
 	return r;
 }
 
@@ -155,13 +155,13 @@ struct kmod_list *kmod_module_get_holders(const struct kmod_module *mod)
 		int r = kmod_module_new_from_name(ctx, usage.holders[i], &holder);
 
 		if (r < 0) {
-			ctx_log(ctx, LOG_ERR, __func__, "could not create module for '%s': %s\n",
+			ctx_log_message(ctx, LOG_ERR, __func__, "could not create module for '%s': %s\n",
 				usage.holders[i], strerror(-r));
 			goto fail;
 		}
 		longer = list_append(list, holder);
 		if (longer == NULL) {
-			ctx_log(ctx, LOG_ERR, __func__, "out of memory\n");
+			ctx_log_message(ctx, LOG_ERR, __func__, "out of memory\n");
 			kmod_module_unref(holder);
 			goto fail;
 		}
@@ -195,7 +195,7 @@ struct kmod_list *kmod_module_get_sections(const struct kmod_module *mod)
 	r = pmod_kernel_module_sections(ctx_pmod(module_ctx(mod)), kmod_module_get_name(mod),
 					&sections, &count, &err);
 	if (r < 0) {
-		ctx_log(module_ctx(mod), LOG_ERR, __func__, "%s\n", err.text);
+		ctx_log_message(module_ctx(mod), LOG_ERR, __func__, "%s\n", err.text);
 		return NULL;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -217,7 +217,7 @@ struct kmod_list *kmod_module_get_sections(const struct kmod_module *mod)
 	pmod_sections_free(sections, count);
 	return list;
 fail:
-	ctx_log(module_ctx(mod), LOG_ERR, __func__, "out of memory\n");
+	ctx_log_message(module_ctx(mod), LOG_ERR, __func__, "out of memory\n");
 	pmod_sections_free(sections, count);
 	list_release(list, free);
 	return NULL;

@@ -54,7 +54,7 @@ static int read_table(const struct kmod_module *mod, struct kmod_list **list,
 
 	if (mod == NULL || list == NULL)
 		return -ENOENT;
-	r = module_file_open(mod, &image, function);
+	r = module_file_open_image(mod, &image, function);
 	if (r < 0)
 		return r;
 	if (table == TABLE_VERSIONS) {
@@ -82,7 +82,7 @@ static int read_table(const struct kmod_module *mod, struct kmod_list **list,
 					  im[i].weak ? KMOD_SYMBOL_WEAK : KMOD_SYMBOL_UNDEF);
 	}
 	if (r < 0 && err.text[0] != '\0')
-		ctx_log(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
+		ctx_log_message(module_ctx(mod), LOG_ERR, function, "%s\n", err.text);
 	pmod_image_free(image);
 	if (r < 0) {
 		list_release(*list, free);

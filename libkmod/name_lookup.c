@@ -42,7 +42,7 @@ static int name_lookup(struct kmod_ctx *ctx, const char *modname, struct kmod_mo
 	normalize_name(modname, normalized);
 	r = pmod_lookup(ctx_pmod(ctx), normalized, PMOD_LOOKUP_NAME_ONLY, &found, &count, &err);
 	if (r < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "%s: %s\n", modname, err.text);
+		ctx_log_message(ctx, LOG_ERR, __func__, "%s: %s\n", modname, err.text);
 		return r;
 	}
 	/* Only the name itself: modules.builtin.alias, which a name-only

@@ -132,7 +132,7 @@ int kmod_load_resources(struct kmod_ctx *ctx)
 		if (i == KMOD_INDEX_MODULES_BUILTIN_ALIAS)
 			continue;
 		if (r == -EBADMSG || r == -ENODATA) {
-			ctx_log(ctx, LOG_ERR, __func__, "%s: %s\n", path, err.text);
+			ctx_log_message(ctx, LOG_ERR, __func__, "%s: %s\n", path, err.text);
 			r = -EINVAL;	/* what kmod answers for an unusable header */
 		}
 		kmod_unload_resources(ctx);
@@ -240,7 +240,7 @@ int kmod_dump_index(struct kmod_ctx *ctx, enum kmod_index type, int fd)
 	flush(w);
 	free(w);
 	if (r < 0) {
-		ctx_log(ctx, LOG_ERR, __func__, "%s: %s\n", indexes[type].file, err.text);
+		ctx_log_message(ctx, LOG_ERR, __func__, "%s: %s\n", indexes[type].file, err.text);
 		return r;
 	}
 	return 0;

@@ -19,7 +19,7 @@ static int lookup_all(struct kmod_ctx *ctx, const char *const *names, size_t cou
 		struct kmod_list *found = NULL, *l;
 
 		if (kmod_module_new_from_lookup(ctx, names[i], &found) < 0) {
-			ctx_log(ctx, LOG_ERR, __func__,
+			ctx_log_message(ctx, LOG_ERR, __func__,
 				"failed to lookup soft dependency '%s', continuing anyway.\n",
 				names[i]);
 			continue;

@@ -7,7 +7,8 @@
 #   2. real kernel: Debian's kernel booted under qemu, pmod's tools loading
 #      and unloading real modules (testsuite/real-kernel/run.sh)
 #   3. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
-#   4. build-fuzz: libFuzzer, the module parser ~60 s and the index reader ~30 s
+#   4. build-fuzz: libFuzzer, the module parser ~60 s, the index reader ~30 s
+#      and libkmod through its public interface ~30 s
 # and prints "N passed, M failed" over the meson tests of steps 1 and 3, the
 # real-kernel suite (one) and the fuzzers (one each).
 # A skipped test in build-ci counts as a failure (it means missing test data).
@@ -150,14 +151,14 @@ run_suite build-asan 0
 elapsed "$t"
 
 # ---------------------------------------------------------------------------
-section "build-fuzz: libFuzzer on the module parser and the index reader"
+section "build-fuzz: libFuzzer on the module parser, the index reader and libkmod"
 t=$SECONDS
 rm -rf build-fuzz
 CC=clang meson setup build-fuzz -Dfuzzing=true -Dtests=false
 meson compile -C build-fuzz
 moddir="$PMOD_TEST_ROOT/lib/modules/$PMOD_TEST_ABI"
 corpus=$(mktemp -d /tmp/pmod-fuzz-corpus.XXXXXX)
-mkdir -p "$corpus/image" "$corpus/index"
+mkdir -p "$corpus/image" "$corpus/index" "$corpus/libkmod"
 # Seeds: about 20 small real modules, picked deterministically, and the
 # tree's smaller real indexes.
 mapfile -t small < <(find "$moddir" -name '*.ko' -size -24k -printf '%s %p\n' | sort -n | cut -d' ' -f2-)
@@ -166,6 +167,8 @@ for (( i = 0; i < ${#small[@]} && i < 20 * stride; i += stride )); do
 	cp "${small[$i]}" "$corpus/image/"
 done
 cp "$moddir"/modules.builtin.bin "$moddir"/modules.builtin.alias.bin "$moddir"/modules.symbols.bin "$corpus/index/"
+# libkmod's seeds: small module directories made from the tree's modules.
+testsuite/fuzz/make-libkmod-seeds.sh build-fuzz/tools/depmod/depmod "$moddir" "$corpus/libkmod"
 artifacts="$repo/build-fuzz/fuzz-artifacts"
 mkdir -p "$artifacts"
 # fuzz TARGET SECONDS CORPUS
@@ -175,7 +178,7 @@ fuzz() {
 	echo "-- $1 for $2 s on $(ls "$3" | wc -l) seeds"
 	"$fuzzer" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$artifacts/$1-" "$3" 2>&1 |
-		{ grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' || true; } || rc=$?
+		{ grep -avE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' || true; } || rc=$?
 	# libFuzzer also saves its slowest input as slow-unit-*; that is no failure.
 	if [ "$rc" -ne 0 ] || [ -n "$(find "$artifacts" -type f ! -name '*slow-unit-*' -print -quit)" ]; then
 		echo "run-all: fuzzing $1 found a problem (exit $rc); reproducers in $artifacts:" >&2
@@ -187,6 +190,7 @@ fuzz() {
 }
 fuzz fuzz-module-image "${PMOD_FUZZ_SECONDS:-60}" "$corpus/image"
 fuzz fuzz-index "$(( ${PMOD_FUZZ_SECONDS:-60} / 2 ))" "$corpus/index"
+fuzz fuzz-libkmod "$(( ${PMOD_FUZZ_SECONDS:-60} / 2 ))" "$corpus/libkmod"
 echo "fuzzing: no crash"
 elapsed "$t"
 
