@@ -283,6 +283,35 @@ int pmod_image_verify(struct pmod_image *image, struct pmod_verify_result *resul
  * reserved for failures of the whole batch). */
 int pmod_verify_files(struct pmod_ctx *ctx, const char *const *paths, size_t count,
 		      unsigned jobs, struct pmod_verify_result *results, struct pmod_error *err);
+
+/* ---------------------------------------------------------------- a kernel's own keys */
+/* The certificates a kernel image carries built in (its trusted keyring:
+ * the key that signed its modules, and any the distribution added), so
+ * that the trust store can hold what that kernel trusts. The image is an
+ * x86 bzImage (its payload compressed with gzip, xz or zstd) or an ELF
+ * vmlinux. */
+struct pmod_kernel_certificate {
+	unsigned char *der;		/* the certificate, as the kernel holds it */
+	size_t der_size;
+	char *subject_cn;		/* its subject's commonName, "" without one */
+};
+/* In the kernel's order. A negative errno (err filled, naming what is
+ * wrong with the image) when the file is no kernel image pmod can read,
+ * or holds no built-in certificate list (-ENOENT). */
+int pmod_kernel_image_certificates(struct pmod_ctx *ctx, const char *image_path,
+				   struct pmod_kernel_certificate **certs, size_t *count,
+				   struct pmod_error *err);
+void pmod_kernel_certificates_free(struct pmod_kernel_certificate *certs, size_t count);
+
+/* The trust store's copy of one kernel release's built-in certificates:
+ * files kernel-RELEASE-N.der in /usr/lib/pmod/keys/ under the context's
+ * root. Import replaces the release's set with the image's (*count
+ * certificates); remove deletes it (*count removed, 0 when there was
+ * none). RELEASE is a file-name-safe kernel release (-EINVAL otherwise). */
+int pmod_trust_import_kernel(struct pmod_ctx *ctx, const char *release, const char *image_path,
+			     size_t *count, struct pmod_error *err);
+int pmod_trust_remove_kernel(struct pmod_ctx *ctx, const char *release, size_t *count,
+			     struct pmod_error *err);
 /* Before a load, pmod_load judges every module file by the effective
  * signing policy on the very bytes the kernel then receives; there is no
  * separate public gate to call. */
