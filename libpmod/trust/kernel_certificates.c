@@ -138,11 +138,12 @@ int kernel_certificates_find(const struct lazy_crypto *c, const uint8_t *kernel,
 		}
 		if (nrun == 0)
 			continue;
-		/* The recorded length may cover the first k certificates only
-		 * (one inserted after the build sits right behind the list). */
+		/* The recorded length may cover the first k certificates only:
+		 * one inserted after the build sits right behind the list,
+		 * before the numbers. */
 		total = end - i;
 		for (size_t k = nrun; k > 0; total -= run[--k]) {
-			if (!length_follows(kernel, size, i + total, total))
+			if (!length_follows(kernel, size, end, total))
 				continue;
 			if (++lists > 1) {
 				release(found, nfound);

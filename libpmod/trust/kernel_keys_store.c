@@ -74,8 +74,7 @@ static int open_store_dir(const char *root, bool create, struct pmod_error *err)
 			if (mkdir(path, 0755) < 0 && errno != EEXIST) {
 				int e = errno;
 
-				fd = pmod_fail(err, -e, "cannot create the directory: %s",
-					       strerror(e));
+				fd = pmod_fail(err, -e, "cannot create %s: %s", path, strerror(e));
 				free(path);
 				return fd;
 			}
@@ -89,7 +88,7 @@ static int open_store_dir(const char *root, bool create, struct pmod_error *err)
 		int e = errno;
 
 		fd = e == ENOENT && !create ? -ENOENT :
-			pmod_fail(err, -e, "cannot open the directory: %s", strerror(e));
+			pmod_fail(err, -e, "cannot open %s: %s", path, strerror(e));
 		free(path);
 		return fd;
 	}
