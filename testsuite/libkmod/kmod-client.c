@@ -5,7 +5,13 @@
  *
  * usage: kmod-client DIRNAME CONFIG REQUESTS
  *   CONFIG: a modprobe.d directory, or "-" for no configuration at all.
- *   REQUESTS: one per line, "lookup ALIAS", "name NAME" or "path FILE".
+ *   REQUESTS: one per line:
+ *     lookup ALIAS   kmod_module_new_from_lookup, everything about each module
+ *     match ALIAS    kmod_module_new_from_lookup, the names found only (cheap
+ *                    enough for every alias and symbol of a tree)
+ *     name NAME      kmod_module_new_from_name, everything about the module
+ *     path FILE      kmod_module_new_from_path, everything about the module
+ *     load resources kmod_load_resources: the indexes kept open from then on
  * Standard error names the libkmod.so.2 actually loaded ("library: PATH"),
  * so that the test can check that each build ran against its own. */
 #include <dlfcn.h>
@@ -61,6 +67,39 @@ static size_t list_length(struct kmod_list *list)
 	return forward;
 }
 
+static void print_names(const char *label, struct kmod_list *list)
+{
+	struct kmod_list *l;
+
+	printf("    %s %zu", label, list_length(list));
+	kmod_list_foreach(l, list) {
+		struct kmod_module *m = kmod_module_get_module(l);
+
+		printf(" %s", show(kmod_module_get_name(m)));
+		kmod_module_unref(m);
+	}
+	printf("\n");
+}
+
+/* Soft dependencies come from the configuration and from modules.softdep,
+ * each name resolved through a lookup of its own. */
+static void print_softdeps(struct kmod_module *mod)
+{
+	struct kmod_list *pre = NULL, *post = NULL;
+	int rc = kmod_module_get_softdeps(mod, &pre, &post);
+
+	if (rc < 0) {
+		printf("    softdeps %s\n", rc_name(rc));
+		return;
+	}
+	if (pre == NULL && post == NULL)
+		return;
+	print_names("softdep-pre", pre);
+	print_names("softdep-post", post);
+	kmod_module_unref_list(pre);
+	kmod_module_unref_list(post);
+}
+
 static void print_module(struct kmod_module *mod)
 {
 	struct kmod_list *deps, *l;
@@ -88,6 +127,7 @@ static void print_module(struct kmod_module *mod)
 	printf("    options %s\n", show(kmod_module_get_options(mod)));
 	printf("    install %s\n", show(kmod_module_get_install_commands(mod)));
 	printf("    remove %s\n", show(kmod_module_get_remove_commands(mod)));
+	print_softdeps(mod);
 }
 
 static void lookup(struct kmod_ctx *ctx, const char *alias)
@@ -102,6 +142,23 @@ static void lookup(struct kmod_ctx *ctx, const char *alias)
 		print_module(mod);
 		kmod_module_unref(mod);
 	}
+	kmod_module_unref_list(list);
+}
+
+/* Only which modules an alias or a symbol resolves to, in order. */
+static void match(struct kmod_ctx *ctx, const char *alias)
+{
+	struct kmod_list *list = NULL, *l;
+	int rc = kmod_module_new_from_lookup(ctx, alias, &list);
+
+	printf("match %s: %s", alias, rc_name(rc));
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		printf(" %s", show(kmod_module_get_name(mod)));
+		kmod_module_unref(mod);
+	}
+	printf("\n");
 	kmod_module_unref_list(list);
 }
 
@@ -240,6 +297,10 @@ int main(int argc, char **argv)
 		*arg++ = '\0';
 		if (strcmp(line, "lookup") == 0)
 			lookup(ctx, arg);
+		else if (strcmp(line, "match") == 0)
+			match(ctx, arg);
+		else if (strcmp(line, "load") == 0 && strcmp(arg, "resources") == 0)
+			printf("load resources: %s\n", rc_name(kmod_load_resources(ctx)));
 		else if (strcmp(line, "name") == 0)
 			by_name(ctx, arg);
 		else if (strcmp(line, "path") == 0)
