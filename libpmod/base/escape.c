@@ -28,18 +28,47 @@ static void put(struct sink *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static bool plain(const char *v)
-{
-	if (v[0] == '\0')
-		return false;
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+/* What each byte is, looked up once per byte instead of tested: a record
+ * or log line is written for every module loaded, so the common case (a
+ * string with nothing to escape) must cost a table lookup per byte and
+ * one copy. */
+enum byte_class {
+	BYTE_PLAIN = 1 << 0,	/* may stand unquoted in a record */
+	BYTE_LITERAL = 1 << 1,	/* written as itself in both forms (printable ASCII) */
+	BYTE_QUOTED = 1 << 2,	/* written as itself inside quotes (not " or \) */
+};
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("._/:+,-@*?[]", c) != NULL))
-			return false;
-	}
-	return true;
+static const unsigned char byte_class[256] = {
+#define LIT (BYTE_LITERAL | BYTE_QUOTED)
+#define PLN (BYTE_PLAIN | BYTE_LITERAL | BYTE_QUOTED)
+	[' '] = LIT, ['!'] = LIT, ['"'] = BYTE_LITERAL, ['#'] = LIT, ['$'] = LIT, ['%'] = LIT,
+	['&'] = LIT, ['\''] = LIT, ['('] = LIT, [')'] = LIT, ['*'] = PLN, ['+'] = PLN,
+	[','] = PLN, ['-'] = PLN, ['.'] = PLN, ['/'] = PLN,
+	['0'] = PLN, ['1'] = PLN, ['2'] = PLN, ['3'] = PLN, ['4'] = PLN, ['5'] = PLN,
+	['6'] = PLN, ['7'] = PLN, ['8'] = PLN, ['9'] = PLN,
+	[':'] = PLN, [';'] = LIT, ['<'] = LIT, ['='] = LIT, ['>'] = LIT, ['?'] = PLN, ['@'] = PLN,
+	['A'] = PLN, ['B'] = PLN, ['C'] = PLN, ['D'] = PLN, ['E'] = PLN, ['F'] = PLN, ['G'] = PLN,
+	['H'] = PLN, ['I'] = PLN, ['J'] = PLN, ['K'] = PLN, ['L'] = PLN, ['M'] = PLN, ['N'] = PLN,
+	['O'] = PLN, ['P'] = PLN, ['Q'] = PLN, ['R'] = PLN, ['S'] = PLN, ['T'] = PLN, ['U'] = PLN,
+	['V'] = PLN, ['W'] = PLN, ['X'] = PLN, ['Y'] = PLN, ['Z'] = PLN,
+	['['] = PLN, ['\\'] = BYTE_LITERAL, [']'] = PLN, ['^'] = LIT, ['_'] = PLN, ['`'] = LIT,
+	['a'] = PLN, ['b'] = PLN, ['c'] = PLN, ['d'] = PLN, ['e'] = PLN, ['f'] = PLN, ['g'] = PLN,
+	['h'] = PLN, ['i'] = PLN, ['j'] = PLN, ['k'] = PLN, ['l'] = PLN, ['m'] = PLN, ['n'] = PLN,
+	['o'] = PLN, ['p'] = PLN, ['q'] = PLN, ['r'] = PLN, ['s'] = PLN, ['t'] = PLN, ['u'] = PLN,
+	['v'] = PLN, ['w'] = PLN, ['x'] = PLN, ['y'] = PLN, ['z'] = PLN,
+	['{'] = LIT, ['|'] = LIT, ['}'] = LIT, ['~'] = LIT,
+#undef LIT
+#undef PLN
+};
+
+/* The number of bytes at the start of s that are all of class `want`. */
+static size_t run_of(const unsigned char *s, unsigned char want)
+{
+	const unsigned char *p = s;
+
+	while (byte_class[*p] & want)	/* the NUL has no class: the run ends there */
+		p++;
+	return (size_t)(p - s);
 }
 
 /* The escaped form of one byte; its length. */
@@ -93,6 +122,7 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 {
 	struct sink o = { .buf = buf, .size = size };
 	bool quote = flags & PMOD_ESCAPE_QUOTE;
+	unsigned char as_is = quote ? BYTE_QUOTED : BYTE_LITERAL;
 	size_t len, used = 0;
 	const unsigned char *p;
 
@@ -100,17 +130,34 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 		buf[0] = '\0';
 	if (s == NULL)
 		s = "";
-	len = strlen(s);
-	if (quote && (max == 0 || len <= max) && plain(s)) {
-		put(&o, s, len);
-		return o.len;
-	}
-	if (quote)
+	p = (const unsigned char *)s;
+	if (quote) {
+		len = run_of(p, BYTE_PLAIN);
+		if (p[len] == '\0' && len > 0 && (max == 0 || len <= max)) {
+			put(&o, s, len);
+			return o.len;
+		}
 		put(&o, "\"", 1);
-	for (p = (const unsigned char *)s; *p;) {
+	}
+	while (*p) {
 		char esc[8];
-		size_t n = *p >= 0x80 && !quote ? utf8_sequence(p) : 0;
+		size_t n = run_of(p, as_is);
 
+		if (n > 0) {
+			/* Bytes written as they are, one output byte each: a
+			 * cut falls exactly where the cap is reached. */
+			bool cut = max != 0 && used + n > max;
+
+			if (cut)
+				n = max - used;
+			put(&o, (const char *)p, n);
+			used += n;
+			p += n;
+			if (cut)
+				break;
+			continue;
+		}
+		n = *p >= 0x80 && !quote ? utf8_sequence(p) : 0;
 		if (n > 0) {
 			/* A character that is text: kept whole, never cut. */
 			if (max != 0 && used + n > max)

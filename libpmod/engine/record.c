@@ -16,7 +16,6 @@
  * pmod_load or pmod_unload: it is that call's struct request, handed down
  * to whatever leaves a record, never state of the shared context. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,20 +44,6 @@ static void put(struct out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct out *o, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
 /* " key=value", the value through pmod_escape's quoted form. A value is
  * cut at MAX_VALUE characters of output (escapes counted as written), so
  * that hostile values (a request, a path, a signer, a parent's name) can
@@ -73,9 +58,29 @@ static void field(struct out *o, const char *key, const char *value)
 	char esc[MAX_VALUE + 8];
 	size_t n;
 
-	putf(o, " %s=", key);
+	put(o, " ", 1);
+	put(o, key, strlen(key));
+	put(o, "=", 1);
 	n = pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, esc, sizeof(esc));
 	put(o, esc, n < sizeof(esc) ? n : sizeof(esc) - 1);
+}
+
+/* " key=N" for a process or user id, without printf's machinery: a
+ * record is written for every module loaded. */
+static void number_field(struct out *o, const char *key, long long value)
+{
+	char digits[24];
+	size_t at = sizeof(digits) - 1;
+	unsigned long long v = value < 0 ? 0 - (unsigned long long)value : (unsigned long long)value;
+
+	digits[at] = '\0';
+	do {
+		digits[--at] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (value < 0)
+		digits[--at] = '-';
+	field(o, key, digits + at);
 }
 
 static void result_field(struct out *o, int result)
@@ -139,7 +144,8 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 	struct out o = { .buf = buf, .size = size };
 	const struct pmod_policy *policy = NULL;
 	struct kernel_process parent;
-	char num[64];
+	uid_t uid, euid;
+	pid_t ppid;
 
 	if (size > 0)
 		buf[0] = '\0';
@@ -159,17 +165,15 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 		field(&o, "rule", rec->rule);
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
-	snprintf(num, sizeof(num), "%u", (unsigned)getuid());
-	field(&o, "uid", num);
-	if (geteuid() != getuid()) {
-		snprintf(num, sizeof(num), "%u", (unsigned)geteuid());
-		field(&o, "euid", num);
-	}
-	snprintf(num, sizeof(num), "%d", (int)getpid());
-	field(&o, "pid", num);
-	snprintf(num, sizeof(num), "%d", (int)getppid());
-	field(&o, "ppid", num);
-	if (kernel_process_read(getppid(), &parent) == 0) {
+	uid = getuid();
+	euid = geteuid();
+	ppid = getppid();
+	number_field(&o, "uid", (unsigned)uid);
+	if (euid != uid)
+		number_field(&o, "euid", (unsigned)euid);
+	number_field(&o, "pid", getpid());
+	number_field(&o, "ppid", ppid);
+	if (kernel_process_read(ppid, &parent) == 0) {
 		field(&o, "parent", parent.comm);
 		if (kernel_process_is_kernel_thread(&parent))
 			field(&o, "parent-kthread", "yes");
