@@ -138,12 +138,27 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 		field(o, "certificate", v->certificate);
 }
 
-int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char *buf,
-		       size_t size)
+/* The parent's line: from the call's memo when it is still the
+ * parent's, else read now (and kept, when there is a memo). */
+static const struct kernel_process *parent_of(pid_t ppid, struct record_parent *memo,
+					      struct record_parent *local)
+{
+	struct record_parent *p = memo != NULL ? memo : local;
+
+	if (memo == NULL || memo->ppid != ppid || ppid == 0) {
+		p->ppid = ppid;
+		p->found = kernel_process_read(ppid, &p->process);
+	}
+	return p->found == 0 ? &p->process : NULL;
+}
+
+static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
+			 struct record_parent *memo, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
 	const struct pmod_policy *policy = NULL;
-	struct kernel_process parent;
+	const struct kernel_process *parent;
+	struct record_parent local;
 	uid_t uid, euid;
 	pid_t ppid;
 
@@ -173,14 +188,21 @@ int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char
 		number_field(&o, "euid", (unsigned)euid);
 	number_field(&o, "pid", getpid());
 	number_field(&o, "ppid", ppid);
-	if (kernel_process_read(ppid, &parent) == 0) {
-		field(&o, "parent", parent.comm);
-		if (kernel_process_is_kernel_thread(&parent))
+	parent = parent_of(ppid, memo, &local);
+	if (parent != NULL) {
+		field(&o, "parent", parent->comm);
+		if (kernel_process_is_kernel_thread(parent))
 			field(&o, "parent-kthread", "yes");
 	}
 	field(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
 	result_field(&o, rec->result);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
+}
+
+int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char *buf,
+		       size_t size)
+{
+	return record_format(ctx, rec, NULL, buf, size);
 }
 
 void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *rec)
@@ -197,7 +219,7 @@ void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct p
 		if (full.rule == NULL && req->demand && req->rule[0] != '\0')
 			full.rule = req->rule;
 	}
-	pmod_record_format(ctx, &full, text, sizeof(text));
+	record_format(ctx, &full, req != NULL ? req->parent : NULL, text, sizeof(text));
 	fn(data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 
