@@ -6,6 +6,8 @@
  * that an ordinary name (in any script) prints exactly as kmod prints it
  * while a newline cannot start a forged line and a log reader never meets
  * a malformed sequence. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +73,42 @@ static size_t run_of(const unsigned char *s, unsigned char want)
 	return (size_t)(p - s);
 }
 
+/* Eight bytes at a time, for the long strings (a whole record, a path):
+ * whether every byte of w is printable ASCII (0x20 to 0x7e) and, when
+ * quoting, neither " nor \. Each test is exact for the word as a whole
+ * (a borrow only starts at a byte that fails it). */
+#define ONES ((uint64_t)0x0101010101010101)
+#define HIGHS ((uint64_t)0x8080808080808080)
+
+static bool has_zero_byte(uint64_t w)
+{
+	return ((w - ONES) & ~w & HIGHS) != 0;
+}
+
+static bool word_as_is(uint64_t w, bool quote)
+{
+	if ((((w - ONES * 0x20) & ~w) | ((w + ONES * (0x7f - 0x7e)) | w)) & HIGHS)
+		return false;
+	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
+}
+
+/* The run of bytes written as they are at p, which has `left` bytes
+ * before its NUL: words while they pass, then byte by byte. */
+static size_t run_as_is(const unsigned char *p, size_t left, bool quote)
+{
+	size_t n = 0;
+
+	while (left - n >= sizeof(uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, p + n, sizeof(w));
+		if (!word_as_is(w, quote))
+			break;
+		n += sizeof(w);
+	}
+	return n + run_of(p + n, quote ? BYTE_QUOTED : BYTE_LITERAL);
+}
+
 /* The escaped form of one byte; its length. */
 static int escape_byte(unsigned char c, bool quote, char esc[8])
 {
@@ -122,18 +160,18 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 {
 	struct sink o = { .buf = buf, .size = size };
 	bool quote = flags & PMOD_ESCAPE_QUOTE;
-	unsigned char as_is = quote ? BYTE_QUOTED : BYTE_LITERAL;
 	size_t len, used = 0;
-	const unsigned char *p;
+	const unsigned char *p, *end;
 
 	if (size > 0)
 		buf[0] = '\0';
 	if (s == NULL)
 		s = "";
 	p = (const unsigned char *)s;
+	len = strlen(s);
+	end = p + len;
 	if (quote) {
-		len = run_of(p, BYTE_PLAIN);
-		if (p[len] == '\0' && len > 0 && (max == 0 || len <= max)) {
+		if (len > 0 && (max == 0 || len <= max) && run_of(p, BYTE_PLAIN) == len) {
 			put(&o, s, len);
 			return o.len;
 		}
@@ -141,7 +179,7 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 	}
 	while (*p) {
 		char esc[8];
-		size_t n = run_of(p, as_is);
+		size_t n = run_as_is(p, (size_t)(end - p), quote);
 
 		if (n > 0) {
 			/* Bytes written as they are, one output byte each: a

@@ -257,7 +257,8 @@ static const struct config_entry *first_match(const struct pmod_config *cfg,
 	for (size_t i = 0; i < cfg->count[kind]; i++) {
 		const struct config_entry *e = &cfg->entries[kind][i];
 
-		if (e->pattern ? fnmatch(e->pub.name, name, 0) == 0 : strcmp(e->pub.name, name) == 0)
+		if (e->pattern ? fnmatch(e->pub.name, name, 0) == 0
+			       : e->pub.name[0] == name[0] && strcmp(e->pub.name, name) == 0)
 			return e;
 	}
 	return NULL;

@@ -55,14 +55,16 @@ static void put(struct out *o, const char *s, size_t n)
 
 static void field(struct out *o, const char *key, const char *value)
 {
-	char esc[MAX_VALUE + 8];
-	size_t n;
+	bool room;
 
 	put(o, " ", 1);
 	put(o, key, strlen(key));
 	put(o, "=", 1);
-	n = pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, esc, sizeof(esc));
-	put(o, esc, n < sizeof(esc) ? n : sizeof(esc) - 1);
+	/* Escaped straight into the record, cut and terminated as put()
+	 * would; once the record is full only the length is counted. */
+	room = o->len < o->size;
+	o->len += pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, room ? o->buf + o->len : NULL,
+			      room ? o->size - o->len : 0);
 }
 
 /* " key=N" for a process or user id, without printf's machinery: a
