@@ -168,15 +168,33 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 	if (s == NULL)
 		s = "";
 	p = (const unsigned char *)s;
-	len = strlen(s);
-	end = p + len;
 	if (quote) {
-		if (len > 0 && (max == 0 || len <= max) && run_of(p, BYTE_PLAIN) == len) {
-			put(&o, s, len);
-			return o.len;
+		/* Plain values are the rule: copied in the pass that checks
+		 * them (up to what fits), then the rest only checked. */
+		size_t fit = size > 0 ? size - 1 : 0;
+
+		/* Never past the cap: if the value is not plain after all,
+		 * the quoted form below overwrites every byte written here. */
+		if (max != 0 && max < fit)
+			fit = max;
+
+		len = 0;
+		while (len < fit && (byte_class[p[len]] & BYTE_PLAIN)) {
+			buf[len] = (char)p[len];
+			len++;
 		}
+		len += run_of(p + len, BYTE_PLAIN);
+		if (p[len] == '\0' && len > 0 && (max == 0 || len <= max)) {
+			if (size > 0)
+				buf[len < size - 1 ? len : size - 1] = '\0';
+			return len;
+		}
+		if (size > 0)
+			buf[0] = '\0';
 		put(&o, "\"", 1);
 	}
+	len = strlen(s);
+	end = p + len;
 	while (*p) {
 		char esc[8];
 		size_t n = run_as_is(p, (size_t)(end - p), quote);

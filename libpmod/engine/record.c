@@ -53,13 +53,11 @@ static void put(struct out *o, const char *s, size_t n)
 /* Every variable field at its cap still fits, with the fixed ones. */
 #define RECORD_MAX 4096
 
-static void field(struct out *o, const char *key, const char *value)
+static void field(struct out *o, const char *key_text, size_t key_len, const char *value)
 {
 	bool room;
 
-	put(o, " ", 1);
-	put(o, key, strlen(key));
-	put(o, "=", 1);
+	put(o, key_text, key_len);
 	/* Escaped straight into the record, cut and terminated as put()
 	 * would; once the record is full only the length is counted. */
 	room = o->len < o->size;
@@ -67,12 +65,14 @@ static void field(struct out *o, const char *key, const char *value)
 			      room ? o->size - o->len : 0);
 }
 
-/* " key=N" for a process or user id, without printf's machinery: a
- * record is written for every module loaded. */
-static void number_field(struct out *o, const char *key, long long value)
+/* " key=" is a literal, its length known to the compiler: a record has
+ * twenty fields and is written for every module loaded. */
+#define FIELD(o, key, value) field((o), " " key "=", sizeof(" " key "=") - 1, (value))
+
+/* A process or user id, without printf's machinery. */
+static const char *decimal(long long value, char digits[24])
 {
-	char digits[24];
-	size_t at = sizeof(digits) - 1;
+	size_t at = 23;
 	unsigned long long v = value < 0 ? 0 - (unsigned long long)value : (unsigned long long)value;
 
 	digits[at] = '\0';
@@ -82,7 +82,7 @@ static void number_field(struct out *o, const char *key, long long value)
 	} while (v != 0);
 	if (value < 0)
 		digits[--at] = '-';
-	field(o, key, digits + at);
+	return digits + at;
 }
 
 static void result_field(struct out *o, int result)
@@ -90,17 +90,17 @@ static void result_field(struct out *o, int result)
 	const char *name;
 
 	if (result >= 0) {
-		field(o, "result", "ok");
+		FIELD(o, "result", "ok");
 		return;
 	}
 	name = strerrorname_np(-result);
 	if (name != NULL) {
-		field(o, "result", name);
+		FIELD(o, "result", name);
 	} else {
 		char num[32];
 
 		snprintf(num, sizeof(num), "errno-%d", -result);
-		field(o, "result", num);
+		FIELD(o, "result", num);
 	}
 }
 
@@ -114,30 +114,30 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 	size_t len, k = 0;
 
 	if (v == NULL) {
-		field(o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
+		FIELD(o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
 		return;
 	}
-	field(o, "signature", pmod_verdict_name(v->verdict));
+	FIELD(o, "signature", pmod_verdict_name(v->verdict));
 	if (v->verdict == PMOD_VERDICT_UNSIGNED || v->verdict == PMOD_VERDICT_MALFORMED)
 		return;
 	/* signer_len may be cut or hold NULs: what precedes the first NUL
 	 * is what modinfo shows too. */
 	len = strnlen(v->signer.name, sizeof(v->signer.name));
 	if (len > 0 && len < sizeof(v->signer.name))
-		field(o, "signer", v->signer.name);
+		FIELD(o, "signer", v->signer.name);
 	for (size_t i = 0; i < v->signer.key_id_len && i < sizeof(v->signer.key_id); i++) {
 		key[k++] = digits[v->signer.key_id[i] >> 4];
 		key[k++] = digits[v->signer.key_id[i] & 15];
 	}
 	key[k] = '\0';
 	if (k > 0)
-		field(o, "key", key);
+		FIELD(o, "key", key);
 	if (strnlen(v->signer.hash_algo, sizeof(v->signer.hash_algo)) < sizeof(v->signer.hash_algo) &&
 	    v->signer.hash_algo[0] != '\0')
-		field(o, "hash", v->signer.hash_algo);
+		FIELD(o, "hash", v->signer.hash_algo);
 	/* The trust-store file whose key judged it. */
 	if (v->certificate != NULL)
-		field(o, "certificate", v->certificate);
+		FIELD(o, "certificate", v->certificate);
 }
 
 /* The parent's line: from the call's memo when it is still the
@@ -163,40 +163,41 @@ static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
 	struct record_parent local;
 	uid_t uid, euid;
 	pid_t ppid;
+	char digits[24];
 
 	if (size > 0)
 		buf[0] = '\0';
 	put(&o, rec->action ? rec->action : "?", strlen(rec->action ? rec->action : "?"));
 	if (rec->request != NULL)
-		field(&o, "request", rec->request);
-	field(&o, "module", rec->module ? rec->module : "-");
-	field(&o, "path", rec->path ? rec->path : "-");
+		FIELD(&o, "request", rec->request);
+	FIELD(&o, "module", rec->module ? rec->module : "-");
+	FIELD(&o, "path", rec->path ? rec->path : "-");
 	signature_fields(&o, rec);
 	if (pmod_ctx_policy(ctx, &policy) == 0) {
-		field(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
-		field(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
-		field(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
+		FIELD(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
+		FIELD(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
+		FIELD(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
 	}
-	field(&o, "demand", rec->demand ? "yes" : "no");
+	FIELD(&o, "demand", rec->demand ? "yes" : "no");
 	if (rec->rule != NULL)
-		field(&o, "rule", rec->rule);
+		FIELD(&o, "rule", rec->rule);
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
 	uid = getuid();
 	euid = geteuid();
 	ppid = getppid();
-	number_field(&o, "uid", (unsigned)uid);
+	FIELD(&o, "uid", decimal((unsigned)uid, digits));
 	if (euid != uid)
-		number_field(&o, "euid", (unsigned)euid);
-	number_field(&o, "pid", getpid());
-	number_field(&o, "ppid", ppid);
+		FIELD(&o, "euid", decimal((unsigned)euid, digits));
+	FIELD(&o, "pid", decimal(getpid(), digits));
+	FIELD(&o, "ppid", decimal(ppid, digits));
 	parent = parent_of(ppid, memo, &local);
 	if (parent != NULL) {
-		field(&o, "parent", parent->comm);
+		FIELD(&o, "parent", parent->comm);
 		if (kernel_process_is_kernel_thread(parent))
-			field(&o, "parent-kthread", "yes");
+			FIELD(&o, "parent-kthread", "yes");
 	}
-	field(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
+	FIELD(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
 	result_field(&o, rec->result);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
 }
