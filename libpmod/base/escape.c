@@ -6,6 +6,8 @@
  * that an ordinary name (in any script) prints exactly as kmod prints it
  * while a newline cannot start a forged line and a log reader never meets
  * a malformed sequence. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,18 +30,83 @@ static void put(struct sink *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static bool plain(const char *v)
-{
-	if (v[0] == '\0')
-		return false;
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+/* What each byte is, looked up once per byte instead of tested: a record
+ * or log line is written for every module loaded, so the common case (a
+ * string with nothing to escape) must cost a table lookup per byte and
+ * one copy. */
+enum byte_class {
+	BYTE_PLAIN = 1 << 0,	/* may stand unquoted in a record */
+	BYTE_LITERAL = 1 << 1,	/* written as itself in both forms (printable ASCII) */
+	BYTE_QUOTED = 1 << 2,	/* written as itself inside quotes (not " or \) */
+};
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("._/:+,-@*?[]", c) != NULL))
-			return false;
+static const unsigned char byte_class[256] = {
+#define LIT (BYTE_LITERAL | BYTE_QUOTED)
+#define PLN (BYTE_PLAIN | BYTE_LITERAL | BYTE_QUOTED)
+	[' '] = LIT, ['!'] = LIT, ['"'] = BYTE_LITERAL, ['#'] = LIT, ['$'] = LIT, ['%'] = LIT,
+	['&'] = LIT, ['\''] = LIT, ['('] = LIT, [')'] = LIT, ['*'] = PLN, ['+'] = PLN,
+	[','] = PLN, ['-'] = PLN, ['.'] = PLN, ['/'] = PLN,
+	['0'] = PLN, ['1'] = PLN, ['2'] = PLN, ['3'] = PLN, ['4'] = PLN, ['5'] = PLN,
+	['6'] = PLN, ['7'] = PLN, ['8'] = PLN, ['9'] = PLN,
+	[':'] = PLN, [';'] = LIT, ['<'] = LIT, ['='] = LIT, ['>'] = LIT, ['?'] = PLN, ['@'] = PLN,
+	['A'] = PLN, ['B'] = PLN, ['C'] = PLN, ['D'] = PLN, ['E'] = PLN, ['F'] = PLN, ['G'] = PLN,
+	['H'] = PLN, ['I'] = PLN, ['J'] = PLN, ['K'] = PLN, ['L'] = PLN, ['M'] = PLN, ['N'] = PLN,
+	['O'] = PLN, ['P'] = PLN, ['Q'] = PLN, ['R'] = PLN, ['S'] = PLN, ['T'] = PLN, ['U'] = PLN,
+	['V'] = PLN, ['W'] = PLN, ['X'] = PLN, ['Y'] = PLN, ['Z'] = PLN,
+	['['] = PLN, ['\\'] = BYTE_LITERAL, [']'] = PLN, ['^'] = LIT, ['_'] = PLN, ['`'] = LIT,
+	['a'] = PLN, ['b'] = PLN, ['c'] = PLN, ['d'] = PLN, ['e'] = PLN, ['f'] = PLN, ['g'] = PLN,
+	['h'] = PLN, ['i'] = PLN, ['j'] = PLN, ['k'] = PLN, ['l'] = PLN, ['m'] = PLN, ['n'] = PLN,
+	['o'] = PLN, ['p'] = PLN, ['q'] = PLN, ['r'] = PLN, ['s'] = PLN, ['t'] = PLN, ['u'] = PLN,
+	['v'] = PLN, ['w'] = PLN, ['x'] = PLN, ['y'] = PLN, ['z'] = PLN,
+	['{'] = LIT, ['|'] = LIT, ['}'] = LIT, ['~'] = LIT,
+#undef LIT
+#undef PLN
+};
+
+/* The number of bytes at the start of s that are all of class `want`. */
+static size_t run_of(const unsigned char *s, unsigned char want)
+{
+	const unsigned char *p = s;
+
+	while (byte_class[*p] & want)	/* the NUL has no class: the run ends there */
+		p++;
+	return (size_t)(p - s);
+}
+
+/* Eight bytes at a time, for the long strings (a whole record, a path):
+ * whether every byte of w is printable ASCII (0x20 to 0x7e) and, when
+ * quoting, neither " nor \. Each test is exact for the word as a whole
+ * (a borrow only starts at a byte that fails it). */
+#define ONES ((uint64_t)0x0101010101010101)
+#define HIGHS ((uint64_t)0x8080808080808080)
+
+static bool has_zero_byte(uint64_t w)
+{
+	return ((w - ONES) & ~w & HIGHS) != 0;
+}
+
+static bool word_as_is(uint64_t w, bool quote)
+{
+	if ((((w - ONES * 0x20) & ~w) | ((w + ONES * (0x7f - 0x7e)) | w)) & HIGHS)
+		return false;
+	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
+}
+
+/* The run of bytes written as they are at p, which has `left` bytes
+ * before its NUL: words while they pass, then byte by byte. */
+static size_t run_as_is(const unsigned char *p, size_t left, bool quote)
+{
+	size_t n = 0;
+
+	while (left - n >= sizeof(uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, p + n, sizeof(w));
+		if (!word_as_is(w, quote))
+			break;
+		n += sizeof(w);
 	}
-	return true;
+	return n + run_of(p + n, quote ? BYTE_QUOTED : BYTE_LITERAL);
 }
 
 /* The escaped form of one byte; its length. */
@@ -94,23 +161,59 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 	struct sink o = { .buf = buf, .size = size };
 	bool quote = flags & PMOD_ESCAPE_QUOTE;
 	size_t len, used = 0;
-	const unsigned char *p;
+	const unsigned char *p, *end;
 
 	if (size > 0)
 		buf[0] = '\0';
 	if (s == NULL)
 		s = "";
-	len = strlen(s);
-	if (quote && (max == 0 || len <= max) && plain(s)) {
-		put(&o, s, len);
-		return o.len;
-	}
-	if (quote)
-		put(&o, "\"", 1);
-	for (p = (const unsigned char *)s; *p;) {
-		char esc[8];
-		size_t n = *p >= 0x80 && !quote ? utf8_sequence(p) : 0;
+	p = (const unsigned char *)s;
+	if (quote) {
+		/* Plain values are the rule: copied in the pass that checks
+		 * them (up to what fits), then the rest only checked. */
+		size_t fit = size > 0 ? size - 1 : 0;
 
+		/* Never past the cap: if the value is not plain after all,
+		 * the quoted form below overwrites every byte written here. */
+		if (max != 0 && max < fit)
+			fit = max;
+
+		len = 0;
+		while (len < fit && (byte_class[p[len]] & BYTE_PLAIN)) {
+			buf[len] = (char)p[len];
+			len++;
+		}
+		len += run_of(p + len, BYTE_PLAIN);
+		if (p[len] == '\0' && len > 0 && (max == 0 || len <= max)) {
+			if (size > 0)
+				buf[len < size - 1 ? len : size - 1] = '\0';
+			return len;
+		}
+		if (size > 0)
+			buf[0] = '\0';
+		put(&o, "\"", 1);
+	}
+	len = strlen(s);
+	end = p + len;
+	while (*p) {
+		char esc[8];
+		size_t n = run_as_is(p, (size_t)(end - p), quote);
+
+		if (n > 0) {
+			/* Bytes written as they are, one output byte each: a
+			 * cut falls exactly where the cap is reached. */
+			bool cut = max != 0 && used + n > max;
+
+			if (cut)
+				n = max - used;
+			put(&o, (const char *)p, n);
+			used += n;
+			p += n;
+			if (cut)
+				break;
+			continue;
+		}
+		n = *p >= 0x80 && !quote ? utf8_sequence(p) : 0;
 		if (n > 0) {
 			/* A character that is text: kept whole, never cut. */
 			if (max != 0 && used + n > max)

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <stdio.h>
+
 #include "lazy_crypto.h"
 #include "lazy_library.h"
 
@@ -19,8 +21,9 @@ static const struct lazy_symbol symbols[] = {
 	SYM(EVP_MD_get_size), SYM(EVP_PKEY_CTX_free), SYM(EVP_PKEY_CTX_new_from_pkey),
 	SYM(EVP_PKEY_CTX_set_signature_md), SYM(EVP_PKEY_get_base_id), SYM(EVP_PKEY_verify),
 	SYM(EVP_PKEY_verify_init), SYM(OBJ_find_sigid_algs), SYM(OBJ_nid2sn), SYM(OBJ_obj2nid),
-	SYM(OBJ_obj2txt), SYM(OPENSSL_sk_free), SYM(OPENSSL_sk_new_null), SYM(OPENSSL_sk_num),
-	SYM(OPENSSL_sk_push), SYM(OPENSSL_sk_value), SYM(PEM_read_bio_X509), SYM(X509_ALGOR_get0),
+	SYM(OBJ_obj2txt), SYM(OPENSSL_init_crypto), SYM(OPENSSL_sk_free),
+	SYM(OPENSSL_sk_new_null), SYM(OPENSSL_sk_num), SYM(OPENSSL_sk_push), SYM(OPENSSL_sk_value),
+	SYM(PEM_read_bio_X509), SYM(X509_ALGOR_get0),
 	SYM(X509_NAME_ENTRY_get_data), SYM(X509_NAME_get_entry), SYM(X509_NAME_get_index_by_NID),
 	SYM(X509_free), SYM(X509_get0_pubkey), SYM(X509_get_subject_name),
 	SYM(d2i_CMS_ContentInfo), SYM(d2i_X509),
@@ -41,6 +44,21 @@ static struct lazy_library library = {
 static void open_library(void)
 {
 	lazy_library_open(&library);
+	if (!library.loaded)
+		return;
+	/* No teardown from an atexit handler: by default libcrypto frees
+	 * every key, provider and table it built as the process exits, which
+	 * after one verification costs more than loading a module's whole
+	 * chain does, buys nothing (the process is ending) and, in a
+	 * threaded daemon, can run while another thread still uses it. The
+	 * first initialisation in a process decides: if the program itself
+	 * set libcrypto up before us, its choice stands. Nothing else of
+	 * the set-up changes (the configuration is still read on first use). */
+	if (table.OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL) != 1) {
+		snprintf(library.failure, sizeof(library.failure),
+			 "OPENSSL_init_crypto failed (was libcrypto already cleaned up?)");
+		library.loaded = false;
+	}
 }
 
 const struct lazy_crypto *lazy_crypto(struct pmod_error *err)

@@ -59,6 +59,7 @@ struct lazy_crypto {
 	typeof(OBJ_nid2sn) *OBJ_nid2sn;
 	typeof(OBJ_obj2nid) *OBJ_obj2nid;
 	typeof(OBJ_obj2txt) *OBJ_obj2txt;
+	typeof(OPENSSL_init_crypto) *OPENSSL_init_crypto;
 	typeof(OPENSSL_sk_free) *OPENSSL_sk_free;
 	typeof(OPENSSL_sk_new_null) *OPENSSL_sk_new_null;
 	typeof(OPENSSL_sk_num) *OPENSSL_sk_num;

@@ -44,6 +44,7 @@ int modprobe_config_add(struct pmod_config *cfg, enum pmod_config_kind kind, con
 		return -ENOMEM;
 	memcpy(s, name, nlen);
 	e->pub.name = s;
+	e->pattern = strpbrk(s, "*?[\\") != NULL;
 	if (value != NULL) {
 		memcpy(s + nlen, value, vlen);
 		e->pub.value = s + nlen;
@@ -77,6 +78,7 @@ static int add_dep_lists(struct pmod_config *cfg, enum pmod_config_kind kind, co
 	e->list[1] = e->list[0] + n[0];
 	s = (char *)(e->list[0] + ptrs);
 	e->pub.name = strcpy(s, name);
+	e->pattern = strpbrk(s, "*?[\\") != NULL;
 	s += strlen(name) + 1;
 	/* kmod prints "pre: a b" and "post: c" with nothing between the two
 	 * (the missing separator is kept: scripts compare -c output). */
@@ -249,9 +251,16 @@ bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name)
 static const struct config_entry *first_match(const struct pmod_config *cfg,
 					      enum pmod_config_kind kind, const char *name)
 {
-	for (size_t i = 0; i < cfg->count[kind]; i++)
-		if (fnmatch(cfg->entries[kind][i].pub.name, name, 0) == 0)
-			return &cfg->entries[kind][i];
+	/* fnmatch costs a hundred instructions even for a name without a
+	 * wildcard, and modules.softdep alone has dozens of entries, each
+	 * tried for every module loaded. */
+	for (size_t i = 0; i < cfg->count[kind]; i++) {
+		const struct config_entry *e = &cfg->entries[kind][i];
+
+		if (e->pattern ? fnmatch(e->pub.name, name, 0) == 0
+			       : e->pub.name[0] == name[0] && strcmp(e->pub.name, name) == 0)
+			return e;
+	}
 	return NULL;
 }
 

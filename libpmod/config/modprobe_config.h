@@ -6,6 +6,7 @@
 #ifndef PMOD_MODPROBE_CONFIG_H
 #define PMOD_MODPROBE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "log.h"
@@ -17,6 +18,9 @@ struct config_entry {
 	const char **list[2];
 	size_t nlist[2];
 	void *storage;			/* owns name, value and list strings */
+	/* The name holds a character fnmatch treats specially (* ? [ \\):
+	 * it is matched as a pattern; any other name only by comparison. */
+	bool pattern;
 };
 
 struct pmod_config {

@@ -255,7 +255,8 @@ static int load_resolved(struct pmod_ctx *ctx, struct request *req,
 int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_options *o,
 	      struct pmod_error *err)
 {
-	struct request req = { .text = request };
+	struct record_parent parent = { 0 };
+	struct request req = { .text = request, .parent = &parent };
 	struct pmod_error local;
 	const struct pmod_config *cfg;
 	struct pmod_config *owned;
@@ -473,7 +474,8 @@ static int unload_resolved(struct pmod_ctx *ctx, struct request *req,
 int pmod_unload(struct pmod_ctx *ctx, const char *request, struct pmod_unload_options *o,
 		struct pmod_error *err)
 {
-	struct request req = { .text = request };
+	struct record_parent parent = { 0 };
+	struct request req = { .text = request, .parent = &parent };
 	struct pmod_error local;
 	const struct pmod_config *cfg;
 	struct pmod_config *owned;

@@ -16,7 +16,6 @@
  * pmod_load or pmod_unload: it is that call's struct request, handed down
  * to whatever leaves a record, never state of the shared context. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,20 +44,6 @@ static void put(struct out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct out *o, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
 /* " key=value", the value through pmod_escape's quoted form. A value is
  * cut at MAX_VALUE characters of output (escapes counted as written), so
  * that hostile values (a request, a path, a signer, a parent's name) can
@@ -68,14 +53,36 @@ static void putf(struct out *o, const char *fmt, ...)
 /* Every variable field at its cap still fits, with the fixed ones. */
 #define RECORD_MAX 4096
 
-static void field(struct out *o, const char *key, const char *value)
+static void field(struct out *o, const char *key_text, size_t key_len, const char *value)
 {
-	char esc[MAX_VALUE + 8];
-	size_t n;
+	bool room;
 
-	putf(o, " %s=", key);
-	n = pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, esc, sizeof(esc));
-	put(o, esc, n < sizeof(esc) ? n : sizeof(esc) - 1);
+	put(o, key_text, key_len);
+	/* Escaped straight into the record, cut and terminated as put()
+	 * would; once the record is full only the length is counted. */
+	room = o->len < o->size;
+	o->len += pmod_escape(value, PMOD_ESCAPE_QUOTE, MAX_VALUE, room ? o->buf + o->len : NULL,
+			      room ? o->size - o->len : 0);
+}
+
+/* " key=" is a literal, its length known to the compiler: a record has
+ * twenty fields and is written for every module loaded. */
+#define FIELD(o, key, value) field((o), " " key "=", sizeof(" " key "=") - 1, (value))
+
+/* A process or user id, without printf's machinery. */
+static const char *decimal(long long value, char digits[24])
+{
+	size_t at = 23;
+	unsigned long long v = value < 0 ? 0 - (unsigned long long)value : (unsigned long long)value;
+
+	digits[at] = '\0';
+	do {
+		digits[--at] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (value < 0)
+		digits[--at] = '-';
+	return digits + at;
 }
 
 static void result_field(struct out *o, int result)
@@ -83,17 +90,17 @@ static void result_field(struct out *o, int result)
 	const char *name;
 
 	if (result >= 0) {
-		field(o, "result", "ok");
+		FIELD(o, "result", "ok");
 		return;
 	}
 	name = strerrorname_np(-result);
 	if (name != NULL) {
-		field(o, "result", name);
+		FIELD(o, "result", name);
 	} else {
 		char num[32];
 
 		snprintf(num, sizeof(num), "errno-%d", -result);
-		field(o, "result", num);
+		FIELD(o, "result", num);
 	}
 }
 
@@ -107,76 +114,98 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 	size_t len, k = 0;
 
 	if (v == NULL) {
-		field(o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
+		FIELD(o, "signature", rec->signature ? rec->signature : RECORD_SIGNATURE_NOT_CHECKED);
 		return;
 	}
-	field(o, "signature", pmod_verdict_name(v->verdict));
+	FIELD(o, "signature", pmod_verdict_name(v->verdict));
 	if (v->verdict == PMOD_VERDICT_UNSIGNED || v->verdict == PMOD_VERDICT_MALFORMED)
 		return;
 	/* signer_len may be cut or hold NULs: what precedes the first NUL
 	 * is what modinfo shows too. */
 	len = strnlen(v->signer.name, sizeof(v->signer.name));
 	if (len > 0 && len < sizeof(v->signer.name))
-		field(o, "signer", v->signer.name);
+		FIELD(o, "signer", v->signer.name);
 	for (size_t i = 0; i < v->signer.key_id_len && i < sizeof(v->signer.key_id); i++) {
 		key[k++] = digits[v->signer.key_id[i] >> 4];
 		key[k++] = digits[v->signer.key_id[i] & 15];
 	}
 	key[k] = '\0';
 	if (k > 0)
-		field(o, "key", key);
+		FIELD(o, "key", key);
 	if (strnlen(v->signer.hash_algo, sizeof(v->signer.hash_algo)) < sizeof(v->signer.hash_algo) &&
 	    v->signer.hash_algo[0] != '\0')
-		field(o, "hash", v->signer.hash_algo);
+		FIELD(o, "hash", v->signer.hash_algo);
 	/* The trust-store file whose key judged it. */
 	if (v->certificate != NULL)
-		field(o, "certificate", v->certificate);
+		FIELD(o, "certificate", v->certificate);
 }
 
-int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char *buf,
-		       size_t size)
+/* The parent's line: from the call's memo when it is still the
+ * parent's, else read now (and kept, when there is a memo). */
+static const struct kernel_process *parent_of(pid_t ppid, struct record_parent *memo,
+					      struct record_parent *local)
+{
+	struct record_parent *p = memo != NULL ? memo : local;
+
+	if (memo == NULL || memo->ppid != ppid || ppid == 0) {
+		p->ppid = ppid;
+		p->found = kernel_process_read(ppid, &p->process);
+	}
+	return p->found == 0 ? &p->process : NULL;
+}
+
+static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
+			 struct record_parent *memo, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
 	const struct pmod_policy *policy = NULL;
-	struct kernel_process parent;
-	char num[64];
+	const struct kernel_process *parent;
+	struct record_parent local;
+	uid_t uid, euid;
+	pid_t ppid;
+	char digits[24];
 
 	if (size > 0)
 		buf[0] = '\0';
 	put(&o, rec->action ? rec->action : "?", strlen(rec->action ? rec->action : "?"));
 	if (rec->request != NULL)
-		field(&o, "request", rec->request);
-	field(&o, "module", rec->module ? rec->module : "-");
-	field(&o, "path", rec->path ? rec->path : "-");
+		FIELD(&o, "request", rec->request);
+	FIELD(&o, "module", rec->module ? rec->module : "-");
+	FIELD(&o, "path", rec->path ? rec->path : "-");
 	signature_fields(&o, rec);
 	if (pmod_ctx_policy(ctx, &policy) == 0) {
-		field(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
-		field(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
-		field(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
+		FIELD(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
+		FIELD(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
+		FIELD(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
 	}
-	field(&o, "demand", rec->demand ? "yes" : "no");
+	FIELD(&o, "demand", rec->demand ? "yes" : "no");
 	if (rec->rule != NULL)
-		field(&o, "rule", rec->rule);
+		FIELD(&o, "rule", rec->rule);
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
-	snprintf(num, sizeof(num), "%u", (unsigned)getuid());
-	field(&o, "uid", num);
-	if (geteuid() != getuid()) {
-		snprintf(num, sizeof(num), "%u", (unsigned)geteuid());
-		field(&o, "euid", num);
+	uid = getuid();
+	euid = geteuid();
+	ppid = getppid();
+	FIELD(&o, "uid", decimal((unsigned)uid, digits));
+	if (euid != uid)
+		FIELD(&o, "euid", decimal((unsigned)euid, digits));
+	FIELD(&o, "pid", decimal(getpid(), digits));
+	FIELD(&o, "ppid", decimal(ppid, digits));
+	parent = parent_of(ppid, memo, &local);
+	if (parent != NULL) {
+		FIELD(&o, "parent", parent->comm);
+		if (kernel_process_is_kernel_thread(parent))
+			FIELD(&o, "parent-kthread", "yes");
 	}
-	snprintf(num, sizeof(num), "%d", (int)getpid());
-	field(&o, "pid", num);
-	snprintf(num, sizeof(num), "%d", (int)getppid());
-	field(&o, "ppid", num);
-	if (kernel_process_read(getppid(), &parent) == 0) {
-		field(&o, "parent", parent.comm);
-		if (kernel_process_is_kernel_thread(&parent))
-			field(&o, "parent-kthread", "yes");
-	}
-	field(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
+	FIELD(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
 	result_field(&o, rec->result);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
+}
+
+int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *rec, char *buf,
+		       size_t size)
+{
+	return record_format(ctx, rec, NULL, buf, size);
 }
 
 void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct pmod_record *rec)
@@ -193,7 +222,7 @@ void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct p
 		if (full.rule == NULL && req->demand && req->rule[0] != '\0')
 			full.rule = req->rule;
 	}
-	pmod_record_format(ctx, &full, text, sizeof(text));
+	record_format(ctx, &full, req != NULL ? req->parent : NULL, text, sizeof(text));
 	fn(data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 

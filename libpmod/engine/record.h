@@ -4,7 +4,9 @@
 #define PMOD_RECORD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
+#include "kernel.h"
 #include "pmod.h"
 
 /* signature= where no verification ran (unloads, install commands). */
@@ -12,6 +14,16 @@
 /* signature= where verification ran and reached no verdict (not a module,
  * libcrypto missing). */
 #define RECORD_SIGNATURE_UNVERIFIABLE "unverifiable"
+
+/* The caller's parent as the records of one call name it: read from
+ * /proc for the call's first record and again only when the parent has
+ * changed since (it died and the caller was reparented), so that a chain
+ * of modules costs one read, not one per module. */
+struct record_parent {
+	pid_t ppid;		/* whose line `found` is; 0: none read yet */
+	int found;		/* kernel_process_read's result */
+	struct kernel_process process;
+};
 
 /* One call of pmod_load or pmod_unload: what its records name. It lives
  * on that call's stack and is handed to everything below that leaves a
@@ -26,6 +38,8 @@ struct request {
 	 * shell (NULL: the shell). */
 	pmod_command_fn run_command;
 	void *run_command_data;
+	/* The call's own memo of its caller's parent (may be NULL). */
+	struct record_parent *parent;
 };
 
 /* Formats the record, with what req says about the request (req may be

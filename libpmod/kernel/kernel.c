@@ -147,16 +147,22 @@ int kernel_read_long(const char *path, long *value)
 	return parse_long(buf, value);
 }
 
+/* Built by copying, not by snprintf: it is asked for every module of
+ * every chain loaded. */
 static int sys_module_path(char *buf, size_t size, const char *name, const char *file)
 {
-	int n;
+	size_t nlen = strlen(name), flen = file != NULL ? strlen(file) : 0;
+	char *p;
 
-	if (file != NULL)
-		n = snprintf(buf, size, SYS_MODULE "/%s/%s", name, file);
-	else
-		n = snprintf(buf, size, SYS_MODULE "/%s", name);
-	if (n < 0 || (size_t)n >= size)
+	if (sizeof(SYS_MODULE "/") + nlen + (file != NULL ? 1 + flen : 0) > size)
 		return -ENAMETOOLONG;
+	p = mempcpy(buf, SYS_MODULE "/", sizeof(SYS_MODULE "/") - 1);
+	p = mempcpy(p, name, nlen);
+	if (file != NULL) {
+		*p++ = '/';
+		p = mempcpy(p, file, flen);
+	}
+	*p = '\0';
 	return 0;
 }
 

@@ -506,6 +506,42 @@ static void test_escape_messages(void **state)
 	assert_string_equal(esc("ab\xc3\xa9", 4), "ab\xc3\xa9");
 }
 
+/* The records' quoted form: plain values bare, anything else quoted with
+ * " \\ and control bytes escaped, the cap counted on the escaped text,
+ * a buffer too small cut and terminated with the needed length returned
+ * (the plain case is copied in the pass that checks it). */
+static void test_escape_records(void **state)
+{
+	char buf[256], small[10], word[120];
+
+	(void)state;
+	pmod_escape("snd_hda-intel/x.ko", PMOD_ESCAPE_QUOTE, 400, buf, sizeof(buf));
+	assert_string_equal(buf, "snd_hda-intel/x.ko");
+	pmod_escape("", PMOD_ESCAPE_QUOTE, 400, buf, sizeof(buf));
+	assert_string_equal(buf, "\"\"");
+	pmod_escape("a b", PMOD_ESCAPE_QUOTE, 400, buf, sizeof(buf));
+	assert_string_equal(buf, "\"a b\"");
+	pmod_escape("a\"b\\c\x01", PMOD_ESCAPE_QUOTE, 400, buf, sizeof(buf));
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\x01\"");
+	/* A plain value over the cap is quoted and cut. */
+	pmod_escape("abcdef", PMOD_ESCAPE_QUOTE, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "\"abc...\"");
+	/* Long runs, eight bytes at a time, stop at the first byte to escape. */
+	pmod_escape("0123456789abcdef\n0123456789abcdef", 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "0123456789abcdef\\x0a0123456789abcdef");
+	pmod_escape("0123 5\"789abcdef", PMOD_ESCAPE_QUOTE, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "\"0123 5\\\"789abcdef\"");
+	pmod_escape("0123 5\\789abcdef", PMOD_ESCAPE_QUOTE, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "\"0123 5\\\\789abcdef\"");
+	memset(word, 'a', sizeof(word) - 1);
+	word[sizeof(word) - 1] = '\0';
+	assert_int_equal(pmod_escape(word, PMOD_ESCAPE_QUOTE, 0, small, sizeof(small)),
+			 sizeof(word) - 1);
+	assert_string_equal(small, "aaaaaaaaa");
+	assert_int_equal(pmod_escape(word, 0, 0, small, sizeof(small)), sizeof(word) - 1);
+	assert_string_equal(small, "aaaaaaaaa");
+}
+
 /* Many entries: capped, with a warning, never unbounded. */
 static void test_allow_list_cap(void **state)
 {
@@ -643,6 +679,32 @@ static void test_record_format(void **state)
 	pmod_ctx_free(ctx);
 }
 
+/* The records of one load call read the caller's parent once: a chain of
+ * modules names the memo's parent, and a changed parent (the caller was
+ * reparented) is read again. */
+static void test_record_parent_memo(void **state)
+{
+	struct record_parent memo = { .ppid = getppid() };
+	struct request req = { .text = "x", .parent = &memo };
+	struct pmod_record rec = { .action = "load", .module = "m", .path = "/p" };
+	struct pmod_ctx *ctx;
+
+	(void)state;
+	ctx = ctx_with("");
+	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
+	strcpy(memo.process.comm, "memo-parent");
+	recbuf[0] = '\0';
+	record_emit(ctx, &req, &rec);
+	assert_non_null(strstr(recbuf, " parent=memo-parent "));
+	memo.ppid = getppid() + 1;
+	recbuf[0] = '\0';
+	record_emit(ctx, &req, &rec);
+	assert_null(strstr(recbuf, "memo-parent"));
+	assert_non_null(strstr(recbuf, " parent="));
+	assert_int_equal(memo.ppid, getppid());
+	pmod_ctx_free(ctx);
+}
+
 /* ---------------------------------------------------------------- AutoLoadPolicy */
 
 static void discard(void *data, int priority, const char *record)
@@ -777,6 +839,8 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_policy_path_too_long),
 		cmocka_unit_test(test_escape_messages),
+		cmocka_unit_test(test_escape_records),
+		cmocka_unit_test(test_record_parent_memo),
 		cmocka_unit_test(test_allow_list_cap),
 		cmocka_unit_test(test_stat_line),
 		cmocka_unit_test(test_record_format),
