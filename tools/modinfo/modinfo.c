@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "modinfo";
@@ -670,7 +671,7 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 	return 0;
 }
 
-int main(int argc, char *argv[])
+int modinfo_main(int argc, char *argv[])
 {
 	struct options o = { .separator = '\n' };
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };

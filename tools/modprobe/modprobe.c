@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "modprobe";
@@ -686,7 +687,7 @@ static int run_mode(struct run *run, char **args, int nargs)
 	return r;
 }
 
-int main(int argc, char *argv[])
+int modprobe_main(int argc, char *argv[])
 {
 	struct options o = { 0 };
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
