@@ -930,7 +930,7 @@ struct pmod_static_nodes {
 /* Reads MODULE_DIR/modules.devname of the context's module directory.
  * *nodes is set even on failure when the path is known (so a caller can
  * name the file): -ENOENT when the file does not exist, another negative
- * errno (err filled) when it cannot be read or is larger than 16 MiB.
+ * errno (err filled) when it cannot be read or is larger than 1 MiB.
  * Free with pmod_static_nodes_free in every case. */
 int pmod_static_nodes_read(struct pmod_ctx *ctx, struct pmod_static_nodes **nodes,
 			   struct pmod_error *err);

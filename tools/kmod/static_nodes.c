@@ -161,7 +161,7 @@ static int parse_args(int argc, char *argv[], enum format *format, const char **
 			usage();
 			return 1;
 		default:
-			usage();
+			/* getopt has said what is wrong. */
 			return -1;
 		}
 	}
