@@ -40,6 +40,8 @@ if [ ! -f "$cache/$abi/.unpacked" ]; then
 	mkdir -p "$cache/$abi/deb"
 	(cd "$cache/$abi/deb" && apt-get download -q "linux-image-$abi-unsigned" >&2)
 	dpkg -x "$cache/$abi"/deb/*.deb "$root"
+	# Its maintainer scripts and file list (the postrm test replays the purge).
+	dpkg-deb -e "$cache/$abi"/deb/*.deb "$cache/$abi/control"
 	# The package ships /lib/modules; keep one layout whatever usr-merge does.
 	[ -d "$root/lib/modules/$abi" ] || { mkdir -p "$root/lib"; mv "$root/usr/lib/modules" "$root/lib/modules"; }
 	rm -rf "$cache/$abi/deb"

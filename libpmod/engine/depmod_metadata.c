@@ -31,55 +31,10 @@
 #include <syslog.h>
 
 #include "depmod_internal.h"
+#include "field_shape.h"
 
 /* Longest part of a refused value shown in the warning. */
 #define SHOWN_MAX 120
-
-static bool printable(unsigned char c)
-{
-	return c > ' ' && c < 0x7f;
-}
-
-/* One token of configuration text: a name, an alias, a symbol. */
-static const char *token_problem(const char *s, size_t len)
-{
-	if (len == 0)
-		return "it is empty";
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r')
-			return "a line break would start a line of its own";
-		if (c == ' ' || c == '\t')
-			return "a blank would split it into two fields";
-		if (!printable(c))
-			return "it holds a control or non-ASCII byte";
-		if (c == '\\')
-			return "a backslash escapes or joins lines in configuration syntax";
-	}
-	return NULL;
-}
-
-static const char *devname_problem(const char *name)
-{
-	const char *p = name;
-
-	if (name[0] == '/')
-		return "the device path is absolute";
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-
-		if (len == 0)
-			return "the device path has an empty component";
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return "the device path has a '.' or '..' component";
-		if (slash == NULL)
-			return NULL;
-		p = slash + 1;
-	}
-}
-
 
 /* softdep (with the markers) or weakdep (names only): blank-separated. */
 static const char *dep_list_problem(const char *value, bool markers)
@@ -101,7 +56,7 @@ static const char *dep_list_problem(const char *value, bool markers)
 			if (!markers)
 				return "only module names may follow weakdep";
 		} else {
-			why = token_problem(p, len);
+			why = field_token_problem(p, len);
 			if (why != NULL)
 				return why;
 			tokens++;
@@ -115,7 +70,7 @@ static const char *dep_list_problem(const char *value, bool markers)
 
 static const char *path_problem(const char *path, const char *name)
 {
-	const char *why = token_problem(path, strlen(path));
+	const char *why = field_token_problem(path, strlen(path));
 
 	if (why == NULL && strchr(path, ':') != NULL)
 		why = "a ':' would end the path in modules.dep";
@@ -177,11 +132,11 @@ bool depmod_metadata_check(struct pmod_ctx *ctx, struct depmod_module *m)
 	for (size_t i = 0; i < m->naliases; i++) {
 		const char *alias = m->aliases[i];
 
-		why = token_problem(alias, strlen(alias));
+		why = field_token_problem(alias, strlen(alias));
 		if (why != NULL) {
 			refuse(ctx, m, "alias", alias, why);
 		} else if (strncmp(alias, "devname:", 8) == 0 &&
-			   (why = devname_problem(alias + 8)) != NULL) {
+			   (why = field_device_path_problem(alias + 8)) != NULL) {
 			refuse(ctx, m, "devname", alias, why);
 		} else {
 			m->aliases[kept++] = alias;
@@ -194,7 +149,7 @@ bool depmod_metadata_check(struct pmod_ctx *ctx, struct depmod_module *m)
 	for (size_t i = 0; i < m->nexports; i++) {
 		const char *name = m->exports[i].name;
 
-		why = token_problem(name, strlen(name));
+		why = field_token_problem(name, strlen(name));
 		if (why != NULL)
 			refuse(ctx, m, "symbol", name, why);
 		else

@@ -367,11 +367,17 @@ static int walk(struct scan *sc, const char *dir, const char *rel, size_t extern
 		return 0;
 	n = scandir(dir, &entries, NULL, alphasort);
 	if (n < 0) {
-		/* Reported, not fatal: kmod goes on without the directory. */
+		int e = errno;
+
 		if (depth == 0)
 			ctx_log(sc->ctx, LOG_ERR, "could not open directory %s: %s", dir,
-				strerror(errno));
-		return 0;
+				strerror(e));
+		/* Without its module directory there is no kernel release to
+		 * index: writing empty indexes would create a directory for a
+		 * kernel that is not installed (and that its package's removal
+		 * then cannot remove). An external directory that is missing
+		 * is only reported, as kmod goes on without it. */
+		return depth == 0 && rel != NULL ? -e : 0;
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
@@ -416,7 +422,7 @@ int depmod_scan(struct pmod_ctx *ctx, const struct depmod_config *cfg,
 		r = walk(&sc, cfg->externals[i], NULL, i, 0);
 	free(sc.slots);
 	if (r < 0)
-		return pmod_fail(err, r, "scanning %s: %s", pmod_ctx_module_dir(ctx), strerror(-r));
+		return pmod_fail(err, r, "could not search modules: %s", strerror(-r));
 	depmod_sort_by_order(ctx, mods);
 	return 0;
 }

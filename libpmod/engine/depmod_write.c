@@ -86,6 +86,7 @@ static const enum output dry_run_outputs[] = {
 struct outputs {
 	struct text text[OUT_COUNT];	/* the text files, and the .bin files once serialised */
 	struct index_writer *index[OUT_COUNT];
+	bool omitted[OUT_COUNT];	/* not written; an older copy is removed */
 };
 
 static int index_add(struct pmod_ctx *ctx, const struct pmod_depmod_options *o,
@@ -395,17 +396,24 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int publish(const char *outdir, struct outputs *out, struct pmod_error *err)
+/* create: -o named the output root, which may not exist yet. Without it
+ * the outputs go into the module directory itself, which is never made:
+ * a module directory depmod created would be one no package owns. */
+static int publish(const char *outdir, bool create, struct outputs *out,
+		   struct pmod_error *err)
 {
 	char tmp[OUT_COUNT][PATH_MAX] = { { 0 } };
 	char final[PATH_MAX];
 	int r = 0, i;
 
-	r = mkdir_p(outdir);
+	r = create ? mkdir_p(outdir) : 0;
 	if (r < 0)
 		return pmod_fail(err, r, "cannot create %s: %s", outdir, strerror(-r));
 	for (i = 0; i < OUT_COUNT && r == 0; i++) {
 		int fd;
+
+		if (out->omitted[i])
+			continue;
 
 		snprintf(tmp[i], sizeof(tmp[i]), "%s/.%s.XXXXXX", outdir, output_names[i]);
 		fd = mkostemp(tmp[i], O_CLOEXEC);
@@ -440,6 +448,14 @@ static int publish(const char *outdir, struct outputs *out, struct pmod_error *e
 			unlink(tmp[i]);
 		}
 	}
+	for (i = 0; i < OUT_COUNT && r == 0; i++) {
+		if (!out->omitted[i])
+			continue;
+		snprintf(final, sizeof(final), "%s/%s", outdir, output_names[i]);
+		if (unlink(final) < 0 && errno != ENOENT)
+			r = pmod_fail(err, -errno, "%s: cannot remove the older copy: %s", final,
+				      strerror(errno));
+	}
 	/* The renames themselves survive a power cut only once the directory
 	 * is on disk too. */
 	if (r == 0) {
@@ -451,6 +467,14 @@ static int publish(const char *outdir, struct outputs *out, struct pmod_error *e
 		}
 	}
 	return r;
+}
+
+static bool has_weakdeps(const struct depmod_modules *mods)
+{
+	for (size_t i = 0; i < mods->count; i++)
+		if (mods->items[i].nweakdeps > 0)
+			return true;
+	return false;
 }
 
 int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
@@ -510,7 +534,15 @@ int depmod_write(struct pmod_ctx *ctx, const struct depmod_modules *mods,
 				r = 0;
 		}
 	} else {
-		r = publish(outdir, &out, err);
+		/* A modules.weakdep with no weak dependency in it is not written
+		 * (and an older one is removed): kernels before weak
+		 * dependencies existed are removed by packages whose scripts
+		 * delete a fixed list of depmod's files, written before kmod
+		 * wrote this one, and a file left behind keeps the module
+		 * directory from being removed. modprobe reads a missing file
+		 * as an empty one. */
+		out.omitted[OUT_WEAKDEP] = !has_weakdeps(mods);
+		r = publish(outdir, o->outdir != NULL, &out, err);
 	}
 	for (int i = 0; i < OUT_COUNT; i++) {
 		free(out.text[i].data);

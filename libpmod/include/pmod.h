@@ -931,6 +931,40 @@ struct pmod_depmod_options {
 int pmod_depmod(struct pmod_ctx *ctx, const struct pmod_depmod_options *opts,
 		struct pmod_error *err);
 
+/* ---------------------------------------------------------------- static device nodes */
+
+/* One line of modules.devname (written by depmod): a device node that
+ * should exist before its module is loaded, so that opening it loads the
+ * module. Lines that are comments or blank are not listed. A line that
+ * cannot be used has `problem` set (a sentence) and `text` (the line,
+ * escaped with pmod_escape so it prints on one line); the other fields are
+ * then NULL or 0. Accepted: "MODULE DEVICE TMAJOR:MINOR" separated by
+ * blanks, MODULE and DEVICE one token each of printable ASCII, DEVICE a
+ * path relative to /dev with no empty, "." or ".." component, T 'c' or
+ * 'b', MAJOR and MINOR decimal numbers that fit 32 bits, nothing after. */
+struct pmod_static_node {
+	unsigned line;		/* 1-based line number in the file */
+	const char *problem;	/* NULL for a usable line */
+	const char *text;	/* the line as read, escaped (always set) */
+	const char *module;
+	const char *device;	/* "net/tun" for /dev/net/tun */
+	char type;		/* 'c' or 'b' */
+	unsigned major, minor;
+};
+struct pmod_static_nodes {
+	char *path;		/* the file read */
+	struct pmod_static_node *nodes;	/* in file order */
+	size_t count;
+};
+/* Reads MODULE_DIR/modules.devname of the context's module directory.
+ * *nodes is set even on failure when the path is known (so a caller can
+ * name the file): -ENOENT when the file does not exist, another negative
+ * errno (err filled) when it cannot be read or is larger than 1 MiB.
+ * Free with pmod_static_nodes_free in every case. */
+int pmod_static_nodes_read(struct pmod_ctx *ctx, struct pmod_static_nodes **nodes,
+			   struct pmod_error *err);
+void pmod_static_nodes_free(struct pmod_static_nodes *nodes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -85,14 +85,38 @@ make_tree() {
 	(cd "$1/lib/modules/$ABI" && rm -f modules.*.bin "${OUTPUTS[@]}")
 }
 
-# module_path MD NAME: the path (relative to MD) of module NAME, from the
-# old modules.dep.
+# module_path MD NAME [DEP]: the path (relative to MD) of module NAME, from
+# the old modules.dep (or DEP).
 module_path() {
 	local want=${2//-/_}
 	awk -F: -v want="$want" '{
 		n = $1; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n); gsub(/-/, "_", n)
 		if (n == want) { print $1; exit }
-	}' "$OLD/modules.dep"
+	}' "${3:-$OLD/modules.dep}"
+}
+
+# weaken MD P: the module file P (relative to MD) with its softdep turned
+# into a weakdep (its pre:/post: markers blanked, at the same length, since
+# weakdep takes names only), uncompressed.
+weaken() {
+	local md=$1 p=$2
+	case $p in
+	*.ko) cat "$md/$p" ;;
+	*.ko.xz) xz -dc "$md/$p" ;;
+	*.ko.zst) zstd -qdc "$md/$p" ;;
+	*.ko.gz) gzip -dc "$md/$p" ;;
+	esac | perl -0777 -pe 's/\0softdep=([^\0]*)/my $v = $1; $v =~ s{\b(pre|post):}{" " x (length($1) + 1)}ge; "\0weakdep=$v"/ge' >"$md/.tmp.ko" &&
+		rm -f "$md/$p" && mv "$md/.tmp.ko" "$md/${p%.ko*}.ko"
+}
+
+# weaken_second MD: the old state has a weak dependency too (depmod writes
+# no modules.weakdep without one): the second module with a softdep in the
+# real tree's index gets a weakdep instead.
+weaken_second() {
+	local m p
+	m=$(awk '$1 == "softdep" { if (++n == 2) { print $2; exit } }' "$SRC/modules.softdep")
+	p=$(module_path "$1" "$m" "$SRC/modules.dep")
+	[ -n "$p" ] && weaken "$1" "$p"
 }
 
 # to_new_state MD: change the tree so that every output changes: drop a
@@ -110,15 +134,7 @@ to_new_state() {
 	[ -n "$p" ] && rm -f "$md/$p"
 	m=$(awk '$1 == "softdep" { print $2; exit }' "$OLD/modules.softdep")
 	p=$(module_path "$md" "$m")
-	if [ -n "$p" ]; then
-		case $p in
-		*.ko) cat "$md/$p" ;;
-		*.ko.xz) xz -dc "$md/$p" ;;
-		*.ko.zst) zstd -qdc "$md/$p" ;;
-		*.ko.gz) gzip -dc "$md/$p" ;;
-		esac | perl -0777 -pe 's/\0softdep=([^\0]*)/my $v = $1; $v =~ s{\b(pre|post):}{" " x (length($1) + 1)}ge; "\0weakdep=$v"/ge' >"$md/.tmp.ko" &&
-			rm -f "$md/$p" && mv "$md/.tmp.ko" "$md/${p%.ko*}.ko"
-	fi
+	[ -z "$p" ] || weaken "$md" "$p"
 	sed 1d "$md/modules.builtin" >"$md/.tmp" && mv "$md/.tmp" "$md/modules.builtin"
 	b=$(tr '\0' '\n' <"$md/modules.builtin.modinfo" | awk -F. '/\.alias=/ { print $1; exit }')
 	if [ -n "$b" ]; then
@@ -287,6 +303,7 @@ mkdir -p "$OLD" "$NEW"
 t_setup=$SECONDS
 
 make_tree "$A" || { echo "FAIL - setup: cannot copy $SRC"; exit 1; }
+weaken_second "$MA"
 if ! "$DEPMOD" -b "$A" "$ABI" 2>"$T/setup.err"; then
 	echo "FAIL - setup: depmod on the copy failed"; cat "$T/setup.err"; exit 1
 fi
@@ -299,6 +316,7 @@ ls "$MA"/modules.* | sed 's,.*/,,' | grep -vxF -e modules.builtin -e modules.bui
 	-e modules.order "${OUTPUTS[@]/#/-e}" | sed 's/^/# note: unexpected output /'
 
 make_tree "$B" || { echo "FAIL - setup: cannot copy $SRC"; exit 1; }
+weaken_second "$MB"
 to_new_state "$MA"
 to_new_state "$MB"
 if ! "$DEPMOD" -b "$B" "$ABI" 2>"$T/setup.err"; then

@@ -124,5 +124,10 @@ void tool_notice_no_forced_unload(void)
 
 void tool_print_version(void)
 {
-	printf("pmod version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION);
+	/* Scripts take kmod's release from the third blank-separated field
+	 * of the first line (dracut compares it with 3.7, the kernel's kmod
+	 * selftest wants more than 19), so that field is the kmod release
+	 * whose behaviour the tools follow, and the first says what this is. */
+	printf("pmod-%s kmod-version %s\n+ZSTD +XZ +ZLIB +OPENSSL\n", PMOD_VERSION,
+	       PMOD_KMOD_COMPAT_VERSION);
 }

@@ -41,7 +41,9 @@ void tool_output_attach(struct pmod_ctx *ctx);
  * for something that does not happen and must know. */
 void tool_notice_no_forced_unload(void);
 
-/* -V: two lines, like kmod's (program version, then build features). */
+/* -V: two lines, like kmod's: "pmod-VERSION kmod-version N", N the kmod
+ * release the tools follow (where kmod prints its own), then the build
+ * features. */
 void tool_print_version(void);
 
 #endif

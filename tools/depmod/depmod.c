@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "depmod";
@@ -188,7 +189,7 @@ static int run(int argc, char *argv[], const char **configs)
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-int main(int argc, char *argv[])
+int depmod_main(int argc, char *argv[])
 {
 	/* Every -C is an argument: argc entries and the NULL are enough. */
 	const char **configs = calloc((size_t)argc + 1, sizeof(*configs));

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "insmod";
@@ -160,7 +161,7 @@ static void say_failure(const char *filename, int r, const struct pmod_load_opti
 	}
 }
 
-int main(int argc, char *argv[])
+int insmod_main(int argc, char *argv[])
 {
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct args a = { 0 };

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "lsmod";
@@ -81,7 +82,7 @@ static void print_modules(const struct pmod_loaded_module *mods, size_t count)
 	}
 }
 
-int main(int argc, char *argv[])
+int lsmod_main(int argc, char *argv[])
 {
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_error err = { 0 };

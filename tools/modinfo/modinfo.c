@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "modinfo";
@@ -645,7 +646,12 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 		case 'm': o->name_only = true; break;
 		case 'F': o->field = optarg; break;
 		case 'k': copts->kernel_release = optarg; break;
-		case 'b': copts->basedir = optarg; break;
+		case 'b':
+			/* An empty base is the root directory, as kmod reads it:
+			 * dracut passes its sysroot, which is empty for the running
+			 * system. (depmod -b "" is the working directory in kmod.) */
+			copts->basedir = optarg[0] != '\0' ? optarg : NULL;
+			break;
 		case 'R': copts->root = optarg; break;
 		case 'Y': o->verify = true; break;
 		case 'V':
@@ -670,7 +676,7 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 	return 0;
 }
 
-int main(int argc, char *argv[])
+int modinfo_main(int argc, char *argv[])
 {
 	struct options o = { .separator = '\n' };
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "modprobe";
@@ -604,7 +605,12 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 			o->config_paths[o->nconfig_paths++] = optarg;
 			append_env_option("-C", optarg);
 			break;
-		case 'd': copts->basedir = optarg; break;
+		case 'd':
+			/* An empty base is the root directory, as kmod reads it:
+			 * dracut passes its sysroot, which is empty for the running
+			 * system. (depmod -b "" is the working directory in kmod.) */
+			copts->basedir = optarg[0] != '\0' ? optarg : NULL;
+			break;
 		case 'S': copts->kernel_release = optarg; break;
 		case OPT_ROOT: copts->root = optarg; break;
 		case OPT_DEMAND: o->demand = true; break;
@@ -686,7 +692,7 @@ static int run_mode(struct run *run, char **args, int nargs)
 	return r;
 }
 
-int main(int argc, char *argv[])
+int modprobe_main(int argc, char *argv[])
 {
 	struct options o = { 0 };
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "pmod.h"
+#include "tool_mains.h"
 #include "tool_output.h"
 
 static const char *progname = "rmmod";
@@ -112,7 +113,7 @@ static int remove_arg(struct pmod_ctx *ctx, char **args, int nargs, int i, bool 
 	}
 }
 
-int main(int argc, char *argv[])
+int rmmod_main(int argc, char *argv[])
 {
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_ctx *ctx;

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The commands kmod has besides the tools. */
+#ifndef PMOD_KMOD_COMMANDS_H
+#define PMOD_KMOD_COMMANDS_H
+
+/* kmod static-nodes: modules.devname of the running kernel, printed in
+ * one of three formats. */
+int static_nodes_main(int argc, char *argv[]);
+
+#endif
