@@ -25,6 +25,7 @@
 # packages in /var/cache/pmod-test/package (outside the repository).
 #
 # Usage: build-and-install.sh [REPOSITORY]   (default: this checkout)
+# PMOD_TEST_DEBS=DIR installs the packages found in DIR instead of building.
 set -euo pipefail
 
 repo=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
@@ -70,27 +71,34 @@ trap cleanup EXIT
 in_root() { chroot "$root" env LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 
 # --- Build ------------------------------------------------------------
-echo "== building the packages from a clean copy of $(git -C "$repo" rev-parse --short HEAD)"
-mkdir -p "$work/src"
-git -C "$repo" archive HEAD | tar -x -C "$work/src"
-(cd "$work/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
-	{ tail -40 "$work/build.log"; fail "dpkg-buildpackage failed"; }
+if [ -n "${PMOD_TEST_DEBS:-}" ]; then
+	# Packages built earlier (by this script or by hand): only the
+	# installation is checked.
+	echo "== using the packages in $PMOD_TEST_DEBS (no build, no lintian)"
+	cp "$PMOD_TEST_DEBS"/*.deb "$work/"
+else
+	echo "== building the packages from a clean copy of $(git -C "$repo" rev-parse --short HEAD)"
+	mkdir -p "$work/src"
+	git -C "$repo" archive HEAD | tar -x -C "$work/src"
+	(cd "$work/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
+		{ tail -40 "$work/build.log"; fail "dpkg-buildpackage failed"; }
+	step "lintian"
+	lintian --fail-on error \
+		"$work"/pmod_*.changes >"$work/lintian.log" 2>&1 || { cat "$work/lintian.log"; fail "lintian reports errors"; }
+	grep -E '^[EW]:' "$work/lintian.log" || echo "lintian: no error, no warning"
+fi
+
 debs=()
 for p in $packages; do
 	debs+=("$(ls "$work"/"${p}"_*.deb)")
 done
-
-step "lintian"
-lintian --fail-on error \
-	"$work"/pmod_*.changes >"$work/lintian.log" 2>&1 || { cat "$work/lintian.log"; fail "lintian reports errors"; }
-grep -E '^[EW]:' "$work/lintian.log" || echo "lintian: no error, no warning"
 
 # --- The Debian 12 system --------------------------------------------
 step "Debian 12 chroot (systemd, udev, kmod, initramfs-tools)"
 mkdir -p "$cache"
 tarball=$cache/bookworm-systemd-udev-kmod.tar
 if [ ! -s "$tarball" ]; then
-	mmdebstrap --quiet --variant=apt \
+	mmdebstrap --quiet --variant=apt --format=tar \
 		--include=systemd-sysv,udev,kmod,pciutils,initramfs-tools,libssl3,libzstd1,liblzma5,zlib1g \
 		bookworm "$tarball.part"
 	mv "$tarball.part" "$tarball"
@@ -110,7 +118,7 @@ kmod_version=$(in_root dpkg-query -W -f '${Version}' kmod)
 # What kmod and libkmod2 installed, before they go.
 cat "$root/var/lib/dpkg/info/kmod.list" "$root"/var/lib/dpkg/info/libkmod2:*.list |
 	while read -r path; do
-		[ -d "$root$path" ] && [ ! -L "$root$path" ] && continue
+		[ -d "$root$path" ] && continue
 		echo "$path"
 	done | sort -u >"$work/kmod-files"
 etc_modules_before=$(cat "$root/etc/modules")
@@ -231,15 +239,17 @@ done | sort -u >"$work/pmod-paths"
 cp "$cache"/kmod_*.deb "$cache"/libkmod2_*.deb "$root/tmp/"
 in_root sh -c 'cd /tmp && apt-get install -y ./kmod_*.deb ./libkmod2_*.deb' >"$work/back.log" 2>&1 ||
 	{ cat "$work/back.log"; fail "going back to kmod failed"; }
+# dpkg, not apt: a package without conffiles is forgotten once removed,
+# and apt then no longer knows it.
 # shellcheck disable=SC2086
-in_root apt-get purge -y $packages >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "purge failed"; }
+in_root dpkg --purge $packages >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "purge failed"; }
 for p in $packages; do
 	s=$(status "$p" || true)
 	[ -z "$s" ] || [ "$s" = un ] || [ "$s" = pn ] || fail "$p left in state '$s' after purge"
 done
 left=0
 while read -r path; do
-	[ -d "$root$path" ] && [ ! -L "$root$path" ] && continue
+	[ -d "$root$path" ] && continue
 	[ -e "$root$path" ] || [ -L "$root$path" ] || continue
 	if ! in_root dpkg-query -S "$path" >/dev/null 2>&1; then
 		echo "left behind: $path"
