@@ -4,7 +4,7 @@
 # Builds the packages from a clean copy of the committed tree
 # (dpkg-buildpackage -us -uc -b), runs lintian on them (an error fails),
 # then, in a Debian 12 chroot made by mmdebstrap with systemd, udev, kmod,
-# pciutils and initramfs-tools, installs them with `apt-get install ./*.deb`
+# pciutils and initramfs-tools (testsuite/debian-base.sh), installs them with `apt-get install ./*.deb`
 # and checks that:
 #   - kmod and libkmod2 are gone; systemd, udev, libsystemd-shared and
 #     pciutils stay, and apt-get check is clean;
@@ -21,11 +21,12 @@
 #     their files behind.
 #
 # Needs root, the machine's apt sources and the Debian kernel tree of
-# testsuite/prepare-trees.sh. Caches the chroot tarball and kmod's own
-# packages in /var/cache/pmod-test/package (outside the repository).
+# testsuite/prepare-trees.sh. Caches kmod's own packages in
+# /var/cache/pmod-test/package (outside the repository).
 #
 # Usage: build-and-install.sh [REPOSITORY]   (default: this checkout)
-# PMOD_TEST_DEBS=DIR installs the packages found in DIR instead of building.
+# PMOD_TEST_DEBS=DIR installs the packages found in DIR instead of building;
+# PMOD_DEB_OUT=DIR leaves the packages built in DIR.
 set -euo pipefail
 
 repo=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
@@ -88,6 +89,12 @@ else
 	grep -E '^[EW]:' "$work/lintian.log" || echo "lintian: no error, no warning"
 fi
 
+# PMOD_DEB_OUT=DIR: the packages are also left in DIR (the system test
+# boots them).
+if [ -n "${PMOD_DEB_OUT:-}" ]; then
+	mkdir -p "$PMOD_DEB_OUT"
+	cp "$work"/*.deb "$PMOD_DEB_OUT/"
+fi
 debs=()
 for p in $packages; do
 	debs+=("$(ls "$work"/"${p}"_*.deb)")
@@ -96,13 +103,7 @@ done
 # --- The Debian 12 system --------------------------------------------
 step "Debian 12 chroot (systemd, udev, kmod, initramfs-tools)"
 mkdir -p "$cache"
-tarball=$cache/bookworm-systemd-udev-kmod.tar
-if [ ! -s "$tarball" ]; then
-	mmdebstrap --quiet --variant=apt --format=tar \
-		--include=systemd-sysv,udev,kmod,pciutils,initramfs-tools,libssl3,libzstd1,liblzma5,zlib1g \
-		bookworm "$tarball.part"
-	mv "$tarball.part" "$tarball"
-fi
+tarball=$(bash "$repo/testsuite/debian-base.sh")
 # kmod's own packages, to go back to them before the purge (no download
 # once cached).
 if ! ls "$cache"/kmod_*.deb "$cache"/libkmod2_*.deb >/dev/null 2>&1; then
@@ -140,8 +141,6 @@ in_root apt-get check >/dev/null || fail "apt-get check reports broken dependenc
 echo "kmod and libkmod2 removed; systemd, udev, libsystemd-shared, pciutils, initramfs-tools installed; apt-get check clean"
 
 step "kmod's files"
-pmod_kmod_binary=no
-dpkg-deb -c "$work"/pmod_*.deb | grep -q ' \./bin/kmod\( \|$\)' && pmod_kmod_binary=yes
 # The files of kmod's that nothing uses, each with the reason it may go.
 not_needed() {
 	case $1 in
@@ -150,8 +149,6 @@ not_needed() {
 	/usr/share/initramfs-tools/hooks/kmod) return 0 ;; # hooks/pmod does its work
 	/etc/init.d/kmod) return 0 ;;                # kept as kmod's removed conffile, not executable; init.d/pmod replaces it
 	/usr/lib/x86_64-linux-gnu/libkmod.so.2.*) return 0 ;; # libkmod.so.2 names pmod's file now
-	/bin/kmod | /usr/share/man/man8/kmod.8.gz)
-		[ "$pmod_kmod_binary" = no ] && return 0 ;; # until the kmod command is built
 	esac
 	return 1
 }
@@ -176,7 +173,6 @@ while read -r path; do
 done <"$work/kmod-files"
 [ "$missing" = 0 ] || fail "$missing of kmod's files are not provided by pmod"
 echo "$(wc -l <"$work/kmod-files") files of kmod and libkmod2: each is pmod's or unused"
-[ "$pmod_kmod_binary" = yes ] || echo "note: the kmod command is not built yet; /bin/kmod is not checked"
 [ "$(cat "$root/etc/modules")" = "$etc_modules_before" ] || fail "/etc/modules changed"
 
 libkmod=$(in_root ldd /bin/udevadm | sed -n 's/^[[:space:]]*libkmod\.so\.2 => \([^ ]*\) .*/\1/p')
