@@ -520,6 +520,11 @@ else
 fi
 end
 
+# ------------------------------------------------------ systemd-udevd
+# The real systemd-udevd loading the drivers of the VM's devices through
+# the libkmod.so.2 under test, under each AutoLoadPolicy setting.
+. /udevd-checks.sh
+
 begin kernel-clean "no oops or warning in the kernel log, no forced-unload taint"
 bad=$(dmesg | grep -E 'BUG:|Oops|WARNING:|Call Trace|general protection')
 [ -z "$bad" ] || printf '%s\n' "$bad"
