@@ -17,7 +17,7 @@
 # Prints one PASS/FAIL line per check and a summary; exit status 0 only if
 # every check passed. Two boots (the main one; one with
 # module.sig_enforce=1), each limited by PMOD_RK_TIMEOUT seconds (default
-# 120; a hang is a failure). A boot's whole guest console (every command
+# 120, 240 for kmod; a hang is a failure). A boot's whole guest console (every command
 # with its output) is printed when one of its checks failed, or always with
 # PMOD_RK_VERBOSE=1, and kept in
 # /var/cache/pmod-test/ABI/real-kernel-console-{main,sig-enforce}.log.
@@ -86,7 +86,8 @@ rk_initramfs "$RK_DIR/guest/sigenforce.sh" "$RK_WORK/initrd-b.cpio"
 t_prep=$SECONDS
 
 echo "real-kernel: kernel $RK_ABI, tools: $tools"
-limit=${PMOD_RK_TIMEOUT:-120}
+# kmod leaves none of pmod's records, and each missing one is waited for.
+limit=${PMOD_RK_TIMEOUT:-$([ "$tools" = kmod ] && echo 240 || echo 120)}
 total_pass=0 total_fail=0 show=()
 # boot LABEL INITRD KERNEL_ARGS [QEMU_ARG...]: boot once, print the guest's
 # PASS/FAIL lines and the harness's own failures, add them to the totals.
