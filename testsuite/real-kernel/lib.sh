@@ -137,6 +137,18 @@ rk_flip_byte() {
 	printf "\\$(printf %03o $((byte ^ 32)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
 }
 
+# rk_strip_signature FILE: cut the signature appended to FILE (the
+# signature, its 12-byte descriptor ending in the signature's length, big
+# endian, and the marker), in place: the module as if never signed.
+rk_strip_signature() {
+	local f=$1 size siglen marker='~Module signature appended~'
+	size=$(stat -c %s "$f")
+	[ "$(tail -c 28 "$f" | head -c 27)" = "$marker" ] || rk_die "$f carries no appended signature"
+	siglen=$(tail -c 32 "$f" | head -c 4 | od -An -tu1 | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+	[ "$siglen" -gt 0 ] && [ $((size - 40 - siglen)) -gt 0 ] || rk_die "$f: bad signature length $siglen"
+	truncate -s $((size - 40 - siglen)) "$f"
+}
+
 # rk_sign_test_modules: throwaway keys made for this run and the signing
 # cases of the test modules, in RK_SIGNED (under RK_WORK, removed with it):
 # trusted.der (the certificate the guest's trust store gets),

@@ -56,9 +56,9 @@ sigmods=(signed:pmodtest_sha256 signed:pmodtest_sha512 signed:pmodtest_skid
 # an xz module, vfat (with fat), msdos, minix and bfs for the demand loads,
 # the four test modules, the six signing cases, a weak-hash signature and
 # a two-faced gzip module; and for systemd-udevd the drivers of the virtio
-# devices below with their dependencies (virtio_balloon with one byte
-# flipped after Debian signed it), the host's udevd and the certificates
-# built into the kernel.
+# devices below with their dependencies (virtio_balloon with Debian's
+# signature cut off), the host's udevd and the certificates built into the
+# kernel.
 rk_new_stage
 rk_stage_tools "$tools"
 rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat msdos minix bfs \
@@ -67,7 +67,7 @@ rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat m
 	signed:pmodtest_sha1 signed:pmodtest_twoface \
 	virtio virtio_ring virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev \
 	virtio_net net_failover failover virtio_rng virtio_balloon
-rk_flip_byte "$RK_STAGE/lib/modules/$RK_ABI/$(rk_module_path virtio_balloon)" "Virtio balloon driver"
+rk_strip_signature "$RK_STAGE/lib/modules/$RK_ABI/$(rk_module_path virtio_balloon)"
 mkdir -p "$RK_STAGE/pmodtest"
 cp "$RK_SIGNED/trusted.der" "$RK_KERNEL_CERTS"/kernel-*.der "$RK_STAGE/pmodtest/"
 rk_stage_udevd "$tools"

@@ -20,9 +20,9 @@
 #               refused and recorded;
 #   enabled     virtio_net and virtio_rng load and bind to their devices.
 # All under SigningPolicy = enforce with the kernel's own certificates in
-# /usr/lib/pmod/keys/: Debian's modules are valid; virtio_balloon, one
-# byte flipped after Debian signed it, is refused for its signature (the
-# kernel here does not enforce signatures: it would load it).
+# /usr/lib/pmod/keys/: Debian's modules are valid; virtio_balloon, whose
+# signature was cut off, is refused as unsigned (this kernel does not
+# enforce signatures: it would load it, only tainting itself).
 
 UDEV_PCI="virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev virtio virtio_ring"
 UDEV_DEVICES="virtio_net net_failover failover virtio_rng"
@@ -153,10 +153,10 @@ want "no load record of net_failover as virtio_net's dependency" \
 	records 1 "load request=virtio_net module=net_failover " "result=ok"
 end
 
-begin udevd-signing-enforce "SigningPolicy = enforce: virtio_balloon (a byte flipped after Debian signed it) is refused for udevd before the kernel is asked"
+begin udevd-signing-enforce "SigningPolicy = enforce: virtio_balloon (its signature cut off) is refused for udevd before the kernel is asked"
 want "virtio_balloon loaded" gone virtio_balloon
 want "no refusal record of virtio_balloon naming its signature" \
-	records 1 "refuse-load request=virtio_balloon module=virtio_balloon " "signature=bad-signature" \
+	records 1 "refuse-load request=virtio_balloon module=virtio_balloon " "signature=unsigned" \
 	"demand=yes" "parent=systemd-udevd" "result=EKEYREJECTED"
 udevd_stop
 end
