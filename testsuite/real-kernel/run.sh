@@ -11,8 +11,8 @@
 #              forced unload, modprobe -r leaving stp and llc).
 #
 # Root on Debian 12. Installs what is missing (qemu-system-x86,
-# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64, openssl), fetches the
-# kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
+# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64, openssl,
+# udev), fetches the kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
 # With PMOD_SKIP_APT=1 a missing package is an error instead.
 # Prints one PASS/FAIL line per check and a summary; exit status 0 only if
 # every check passed. Two boots (the main one; one with
