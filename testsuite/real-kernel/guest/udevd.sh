@@ -34,6 +34,7 @@ nudevd=0
 # messages in $udevd_log), with a fresh database; false unless it answers.
 udevd_start() {
 	rm -rf /run/udev
+	messages0=$(grep -c '' /tmp/messages 2>/dev/null)
 	nudevd=$((nudevd + 1))
 	udevd_log=/tmp/udevd-$nudevd.log
 	/lib/systemd/systemd-udevd >"$udevd_log" 2>&1 &
@@ -46,7 +47,7 @@ udevd_start() {
 }
 
 # udevd_stop: ask udevd to exit (it ends its workers), wait at most 10 s,
-# then make sure; show its messages.
+# then make sure; show its messages and every record of this run.
 udevd_stop() {
 	run udevadm control --exit
 	i=0
@@ -59,6 +60,8 @@ udevd_stop() {
 	wait "$udevd" 2>/dev/null
 	echo "systemd-udevd's messages:"
 	cat "$udevd_log"
+	echo "the records of this run:"
+	tail -n +$((${messages0:-0} + 1)) /tmp/messages 2>/dev/null
 }
 
 # udevd_coldplug: what a booting system does once udevd runs, an "add"
