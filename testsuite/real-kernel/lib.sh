@@ -137,6 +137,18 @@ rk_flip_byte() {
 	printf "\\$(printf %03o $((byte ^ 32)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
 }
 
+# rk_strip_signature FILE: cut the signature appended to FILE (the
+# signature, its 12-byte descriptor ending in the signature's length, big
+# endian, and the marker), in place: the module as if never signed.
+rk_strip_signature() {
+	local f=$1 size siglen marker='~Module signature appended~'
+	size=$(stat -c %s "$f")
+	[ "$(tail -c 28 "$f" | head -c 27)" = "$marker" ] || rk_die "$f carries no appended signature"
+	siglen=$(tail -c 32 "$f" | head -c 4 | od -An -tu1 | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+	[ "$siglen" -gt 0 ] && [ $((size - 40 - siglen)) -gt 0 ] || rk_die "$f: bad signature length $siglen"
+	truncate -s $((size - 40 - siglen)) "$f"
+}
+
 # rk_sign_test_modules: throwaway keys made for this run and the signing
 # cases of the test modules, in RK_SIGNED (under RK_WORK, removed with it):
 # trusted.der (the certificate the guest's trust store gets),
@@ -286,6 +298,33 @@ rk_stage_tools() {
 	done
 }
 
+# rk_stage_udevd TOOLS: the host's own systemd-udevd, unchanged, with the
+# one rule that loads drivers (80-drivers.rules: the kmod builtin for every
+# device that has a MODALIAS) and the guest's udevd checks as
+# /udevd-checks.sh. On Debian 12 systemd-udevd is a link to udevadm, so
+# udevadm is copied under both names with the libraries ldd lists. Its
+# libkmod.so.2 is the one of the tools under test: pmod's (TOOLS/libkmod,
+# which needs libpmod.so.0, staged with the tools) replaces Debian's, so
+# the guest holds no other; with "kmod" it stays Debian's. The guest
+# compares the library udevd maps with /pmodtest/libkmod.sha256.
+rk_stage_udevd() {
+	local tools=$1 lib=$RK_STAGE/lib/x86_64-linux-gnu/libkmod.so.2
+	rk_need_packages udev
+	[ -e /lib/systemd/systemd-udevd ] || rk_die "no /lib/systemd/systemd-udevd on the host"
+	rk_copy_elf "$(readlink -f /lib/systemd/systemd-udevd)" /bin/udevadm
+	mkdir -p "$RK_STAGE/lib/systemd" "$RK_STAGE/etc/udev/rules.d" "$RK_STAGE/run" "$RK_STAGE/pmodtest"
+	ln -sf /bin/udevadm "$RK_STAGE/lib/systemd/systemd-udevd"
+	cp /lib/udev/rules.d/80-drivers.rules "$RK_STAGE/etc/udev/rules.d/"
+	if [ "$tools" != kmod ]; then
+		[ -f "$tools/libkmod/libkmod.so.2" ] || rk_die "$tools/libkmod/libkmod.so.2 is missing (build pmod first)"
+		rm -f "$lib"
+		rk_copy_elf "$tools/libkmod/libkmod.so.2" /lib/x86_64-linux-gnu/libkmod.so.2
+	fi
+	[ -f "$lib" ] || rk_die "udevadm does not use libkmod.so.2 (ldd $(readlink -f /lib/systemd/systemd-udevd))"
+	sha256sum <"$lib" | cut -d' ' -f1 >"$RK_STAGE/pmodtest/libkmod.sha256"
+	cp "$RK_DIR/guest/udevd.sh" "$RK_STAGE/udevd-checks.sh"
+}
+
 # rk_stage_modules DEPMOD SPEC...: the guest's module tree,
 # /lib/modules/$RK_ABI. Each SPEC is a Debian module name, optionally
 # NAME:zst or NAME:xz to store it compressed as the kernel build would
@@ -351,19 +390,20 @@ rk_initramfs() {
 	(cd "$RK_STAGE" && find . | cpio -o -H newc --quiet) >"$out"
 }
 
-# rk_boot INITRD LOG TIMEOUT_S [KERNEL_ARGS]: boot the kernel with INITRD,
-# the serial console going to LOG (and nowhere else), KERNEL_ARGS appended
-# to the command line. Returns qemu's status (124 on
-# timeout). /dev/kvm here may be a PVM backend that cannot run a stock
+# rk_boot INITRD LOG TIMEOUT_S [KERNEL_ARGS [QEMU_ARG...]]: boot the kernel
+# with INITRD, the serial console going to LOG (and nowhere else),
+# KERNEL_ARGS appended to the command line, QEMU_ARGs (devices) added to
+# qemu's. Returns qemu's status (124 on timeout). /dev/kvm here may be a PVM backend that cannot run a stock
 # kernel, so KVM is used only when kvm_intel or kvm_amd is loaded.
 rk_boot() {
 	local initrd=$1 log=$2 limit=$3 args=${4:-} accel=(-machine accel=tcg -cpu max)
+	shift 3; [ $# = 0 ] || shift
 	if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
 		accel=(-machine accel=kvm -cpu host)
 	fi
 	timeout --kill-after=5 "$limit" qemu-system-x86_64 "${accel[@]}" -smp 1 -m 512 \
 		-nographic -no-reboot -nodefaults -serial stdio -display none \
 		-kernel "$RK_VMLINUX" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=3${args:+ $args}" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3${args:+ $args}" "$@" \
 		</dev/null >"$log" 2>&1
 }

@@ -11,13 +11,13 @@
 #              forced unload, modprobe -r leaving stp and llc).
 #
 # Root on Debian 12. Installs what is missing (qemu-system-x86,
-# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64, openssl), fetches the
-# kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
+# busybox-static, cpio, zstd, xz-utils, linux-headers-ABI-amd64, openssl,
+# udev), fetches the kernel package; all cached in /var/cache/pmod-test (PMOD_TEST_CACHE).
 # With PMOD_SKIP_APT=1 a missing package is an error instead.
 # Prints one PASS/FAIL line per check and a summary; exit status 0 only if
 # every check passed. Two boots (the main one; one with
 # module.sig_enforce=1), each limited by PMOD_RK_TIMEOUT seconds (default
-# 120; a hang is a failure). A boot's whole guest console (every command
+# 120, 240 for kmod; a hang is a failure). A boot's whole guest console (every command
 # with its output) is printed when one of its checks failed, or always with
 # PMOD_RK_VERBOSE=1, and kept in
 # /var/cache/pmod-test/ABI/real-kernel-console-{main,sig-enforce}.log.
@@ -55,15 +55,22 @@ sigmods=(signed:pmodtest_sha256 signed:pmodtest_sha512 signed:pmodtest_skid
 # for the softdep and install checks, a zstd pair (vcan needs can-dev) and
 # an xz module, vfat (with fat), msdos, minix and bfs for the demand loads,
 # the four test modules, the six signing cases, a weak-hash signature and
-# a two-faced gzip module.
+# a two-faced gzip module; and for systemd-udevd the drivers of the virtio
+# devices below with their dependencies (virtio_balloon with Debian's
+# signature cut off), the host's udevd and the certificates built into the
+# kernel.
 rk_new_stage
 rk_stage_tools "$tools"
 rk_stage_modules "$depmod" 8021q garp mrp stp llc dummy crc8 crc7 ifb vfat fat msdos minix bfs \
 	vcan:zst can-dev:zst nlmon:xz \
 	oot:pmodtest_base oot:pmodtest_user oot:pmodtest_fail oot:pmodtest_dev "${sigmods[@]}" \
-	signed:pmodtest_sha1 signed:pmodtest_twoface
+	signed:pmodtest_sha1 signed:pmodtest_twoface \
+	virtio virtio_ring virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev \
+	virtio_net net_failover failover virtio_rng virtio_balloon
+rk_strip_signature "$RK_STAGE/lib/modules/$RK_ABI/$(rk_module_path virtio_balloon)"
 mkdir -p "$RK_STAGE/pmodtest"
-cp "$RK_SIGNED/trusted.der" "$RK_STAGE/pmodtest/"
+cp "$RK_SIGNED/trusted.der" "$RK_KERNEL_CERTS"/kernel-*.der "$RK_STAGE/pmodtest/"
+rk_stage_udevd "$tools"
 rk_initramfs "$RK_DIR/guest/checks.sh" "$RK_WORK/initrd-a.cpio" "$RK_DIR/guest/pmodtest.conf"
 
 # Boot B, module.sig_enforce=1: the signing cases, Debian's dummy as it
@@ -79,14 +86,16 @@ rk_initramfs "$RK_DIR/guest/sigenforce.sh" "$RK_WORK/initrd-b.cpio"
 t_prep=$SECONDS
 
 echo "real-kernel: kernel $RK_ABI, tools: $tools"
-limit=${PMOD_RK_TIMEOUT:-120}
+# kmod leaves none of pmod's records, and each missing one is waited for.
+limit=${PMOD_RK_TIMEOUT:-$([ "$tools" = kmod ] && echo 240 || echo 120)}
 total_pass=0 total_fail=0 show=()
-# boot LABEL INITRD KERNEL_ARGS: boot once, print the guest's PASS/FAIL
-# lines and the harness's own failures, add them to the totals.
+# boot LABEL INITRD KERNEL_ARGS [QEMU_ARG...]: boot once, print the guest's
+# PASS/FAIL lines and the harness's own failures, add them to the totals.
 boot() {
 	local label=$1 initrd=$2 args=$3 log=$RK_WORK/console-$1.log rc=0 pass fail p problems=() t
+	shift 3
 	t=$SECONDS
-	rk_boot "$initrd" "$log" "$limit" "$args" || rc=$?
+	rk_boot "$initrd" "$log" "$limit" "$args" "$@" || rc=$?
 	tr -d '\r' <"$log" >"$log.txt"
 	cp "$log.txt" "$RK_CACHE/$RK_ABI/real-kernel-console-$label.log"
 	sed -n 's/^RK-RESULT \(PASS\|FAIL\) /\1 /p' "$log.txt"
@@ -104,7 +113,12 @@ boot() {
 	if [ "$fail" -gt 0 ] || [ "${PMOD_RK_VERBOSE:-0}" = 1 ]; then show+=("$label"); fi
 }
 t_boot=$SECONDS
-boot main "$RK_WORK/initrd-a.cpio" ""
+# The main boot's virtio PCI devices, whose drivers are modules of this
+# kernel that nothing loads until systemd-udevd does (the network device
+# has a user-mode back end cut off from the host: restrict=on).
+boot main "$RK_WORK/initrd-a.cpio" "" \
+	-netdev user,id=net0,restrict=on -device virtio-net-pci,netdev=net0 \
+	-device virtio-rng-pci -device virtio-balloon-pci
 boot sig-enforce "$RK_WORK/initrd-b.cpio" "module.sig_enforce=1"
 t_end=$SECONDS
 
