@@ -4,7 +4,7 @@
  * (kacs_open_self_token, KACS_IOC_QUERY class 3, bit 10); a privilege that
  * is present but disabled is enabled just around each kernel call and put
  * back after, the scoped pattern. Where the token syscall answers ENOSYS
- * (any Linux kernel) Peios' projection applies: CAP_SYS_MODULE in the
+ * (any Linux kernel) or EPERM (a seccomp filter) Peios' projection applies: CAP_SYS_MODULE in the
  * effective capability set stands for the privilege. The kernel stays the
  * authority: this only lets a tool say so before doing any work. */
 #include <errno.h>
@@ -75,9 +75,15 @@ enum privilege_authority privilege_authority(struct privilege *priv)
 	if (priv->authority != PRIVILEGE_UNKNOWN)
 		return priv->authority;
 	r = open_token(priv);
-	/* Only "no such syscall" means "not Peios"; a token we cannot open
-	 * is still a Peios token (queries then fail and say why). */
-	priv->authority = r == -ENOSYS ? PRIVILEGE_LINUX_CAPABILITY : PRIVILEGE_PEIOS_TOKEN;
+	/* "No such syscall" means "not Peios". So does EPERM, which is what
+	 * a seccomp filter answers for a system call it does not list
+	 * (systemd-udevd and most services run under one), exactly as for
+	 * the registry. Either way CAP_SYS_MODULE then decides, which is
+	 * what Peios projects SeLoadDriverPrivilege onto, and the kernel
+	 * keeps its own check. Any other failure to open the token is still
+	 * a Peios token (queries then fail and say why). */
+	priv->authority = r == -ENOSYS || r == -EPERM ? PRIVILEGE_LINUX_CAPABILITY
+						      : PRIVILEGE_PEIOS_TOKEN;
 	return priv->authority;
 }
 

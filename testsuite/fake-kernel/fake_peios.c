@@ -9,8 +9,10 @@
  *    DIR/registry (ERANGE when the caller's buffer is too small);
  *  - syslog: openlog/syslog/vsyslog/__syslog_chk/__vsyslog_chk append to
  *    DIR/syslog.log instead of reaching the system log.
- * Without PMOD_FAKE_TOKEN or DIR/registry those syscalls answer ENOSYS, as
- * any Linux kernel does, so the CAP_SYS_MODULE and policy.conf paths run. */
+ * Without PMOD_FAKE_TOKEN the token syscall goes to the real kernel (ENOSYS
+ * on any Linux kernel, EPERM under a seccomp filter that does not list
+ * it); without DIR/registry the registry answers ENOSYS. So the
+ * CAP_SYS_MODULE and policy.conf paths run. */
 #undef _FORTIFY_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -399,6 +401,10 @@ static int registry_query(struct reg_query_value_args *a)
 
 bool fake_peios_syscall(long number, const long *a, long *result)
 {
+	/* Without a fake token the real kernel answers: ENOSYS, or what a
+	 * seccomp filter makes of the call. */
+	if (number == SYS_KACS_OPEN_SELF_TOKEN && !token_configured())
+		return false;
 	if (number == SYS_KACS_OPEN_SELF_TOKEN) {
 		*result = open_token(a[0], a[1]);
 		return true;

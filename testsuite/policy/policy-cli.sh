@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Peios policy through the tools, under the fake kernel with the real
 # Debian tree: SeLoadDriverPrivilege (absent / disabled / enabled token,
-# CAP_SYS_MODULE where there is no token), lockdown, AutoLoadPolicy for
+# CAP_SYS_MODULE where there is no token or a seccomp filter hides it), lockdown, AutoLoadPolicy for
 # demand loads (--demand, a kernel-thread parent, explicit requests) with
 # the blacklist, forced loads under SigningPolicy=enforce (policy.conf and
 # the registry, ERANGE included), forced unload compiled out, and the
 # syslog records.
-# usage: policy-cli.sh MODPROBE INSMOD RMMOD LSMOD SHIM MAKE_FAKE_KERNEL
-PMP=$1 PINS=$2 PRM=$3 PLS=$4 SHIM=$5 MAKE_FAKE=$6
+# usage: policy-cli.sh MODPROBE INSMOD RMMOD LSMOD SHIM MAKE_FAKE_KERNEL SECCOMP_EPERM
+PMP=$1 PINS=$2 PRM=$3 PLS=$4 SHIM=$5 MAKE_FAKE=$6 SECCOMP=$7
 if [ -z "${PMOD_TEST_ROOT:-}" ] || [ -z "${PMOD_TEST_ABI:-}" ]; then
 	echo "PMOD_TEST_ROOT/PMOD_TEST_ABI not set: skipped"; exit 77
 fi
@@ -111,6 +111,20 @@ if setpriv --inh-caps=-sys_module --bounding-set=-sys_module true 2>/dev/null; t
 	check_rc "no CAP_SYS_MODULE, -n" "$WORK/cap-dropped-n" 0
 else
 	echo "setpriv cannot drop CAP_SYS_MODULE here: that half not run"
+fi
+
+# A seccomp filter that answers EPERM to the token syscall, as systemd's
+# SystemCallFilter= does for systemd-udevd: no Peios token to read, so
+# CAP_SYS_MODULE decides (refusing would stop every driver udev loads).
+t seccomp-eperm -- "$SECCOMP" "$PMP" --root "$TROOT" -S "$ABI" 8021q
+check_rc "token syscall EPERM (seccomp), CAP_SYS_MODULE: loads" "$WORK/seccomp-eperm" 0
+check_contains "token syscall EPERM (seccomp): the record names CAP_SYS_MODULE" \
+	"$WORK/seccomp-eperm/syslog.log" "authority=CAP_SYS_MODULE"
+if setpriv --inh-caps=-sys_module --bounding-set=-sys_module true 2>/dev/null; then
+	t seccomp-eperm-nocap -- setpriv --inh-caps=-sys_module --bounding-set=-sys_module -- \
+		"$SECCOMP" "$PMP" --root "$TROOT" -S "$ABI" 8021q
+	check_rc "token syscall EPERM (seccomp), no CAP_SYS_MODULE: refused" "$WORK/seccomp-eperm-nocap" 1
+	check_no_calls "token syscall EPERM (seccomp), no CAP_SYS_MODULE" "$WORK/seccomp-eperm-nocap"
 fi
 
 # ---------------------------------------------------------------- lockdown

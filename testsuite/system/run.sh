@@ -123,7 +123,7 @@ make_system() {
 	in_tree "$dir" systemctl mask serial-getty@ttyS0.service > /dev/null 2>&1
 	if [ "$name" != kmod ]; then
 		mkdir -p "$dir/tmp/debs"
-		cp "$debs"/*.deb "$dir/tmp/debs/"
+		find "$debs" -maxdepth 1 -name '*.deb' ! -name '*-dbgsym_*' -exec cp {} "$dir/tmp/debs/" \;
 		# The system's own policy: enforce; the kernel's keys come with
 		# the kernel package (the hook), nothing else is trusted.
 		mkdir -p "$dir/etc/pmod"
@@ -137,11 +137,20 @@ make_system() {
 	in_tree "$dir" dpkg -i /tmp/kernel.deb > "$RK_WORK/$name-kernel.log" 2>&1 ||
 		{ cat "$RK_WORK/$name-kernel.log" >&2; rk_die "$name: installing the kernel package failed"; }
 	rm -f "$dir/tmp/kernel.deb"
+	# The trust store after the kernel package's hooks ran.
+	ls "$dir/usr/lib/pmod/keys" > "$RK_WORK/$name.keys" 2>/dev/null || true
 	umount_tree "$dir"
 	local t_img=$SECONDS
 	cp "$dir/boot/initrd.img-$RK_ABI" "$RK_WORK/$name.initrd"
 	in_tree "$dir" lsinitramfs "/boot/initrd.img-$RK_ABI" > "$RK_WORK/$name.initrd.list"
 	mke2fs -q -F -t ext4 -L root -d "$dir" "$RK_WORK/$name.img" 3G 2>/dev/null
+	# The tree is not needed any more: what is left after the kernel
+	# package is purged (its postrm, then the hooks') is.
+	mount_tree "$dir"
+	in_tree "$dir" dpkg --purge "linux-image-$RK_ABI-unsigned" > "$RK_WORK/$name-purge.log" 2>&1 || true
+	umount_tree "$dir"
+	{ ls -A "$dir/lib/modules/$RK_ABI" 2>/dev/null | sed 's/^/module-dir: /'
+	  ls "$dir/usr/lib/pmod/keys" 2>/dev/null | sed 's/^/key: /'; } > "$RK_WORK/$name.purged" || true
 	rm -rf "$dir"
 	rk_log "$name system made in $((SECONDS - t)) s (kernel package $((t_img - t_pkg)) s, disk image $((SECONDS - t_img)) s)"
 }
@@ -221,3 +230,97 @@ K=$(field kmod modules)
 check "kmod: udev and the services loaded modules ($(wc -w <<<"$K"))" test "$(wc -w <<<"$K")" -gt 20
 echo "system: kmod state '$(field kmod state)', failed units '$(field kmod failed)'"
 show_console kmod
+
+[ -n "$debs" ] || { echo "system: $passed passed, $failed failed (kmod only, $((SECONDS - t0)) s)"; [ "$failed" = 0 ]; exit; }
+
+# ------------------------------------------------------------ pmod's system
+check "pmod: the kernel package's hook put the kernel's key into the trust store ($(tr '\n' ' ' < "$RK_WORK/pmod.keys"))" \
+	grep -qx "kernel-$RK_ABI-1.der" "$RK_WORK/pmod.keys"
+check "pmod: update-initramfs put pmod's modprobe, libpmod, libkmod.so.2, the policy and the kernel's key into the initramfs" \
+	eval 'grep -q "sbin/modprobe$" "$RK_WORK/pmod.initrd.list" && grep -q "libpmod.so.0" "$RK_WORK/pmod.initrd.list" &&
+	      grep -q "libkmod.so.2" "$RK_WORK/pmod.initrd.list" && grep -q "etc/pmod/policy.conf$" "$RK_WORK/pmod.initrd.list" &&
+	      grep -q "usr/lib/pmod/keys/kernel-$RK_ABI-1.der$" "$RK_WORK/pmod.initrd.list"'
+check "pmod: after the kernel package's purge nothing of pmod's is left in /lib/modules/$RK_ABI or the trust store ($(tr '\n' ' ' < "$RK_WORK/pmod.purged"))" \
+	test ! -s "$RK_WORK/pmod.purged"
+
+# A module udev loads after the switch to the real root (not in the
+# initramfs), stripped of its signature for the enforce boot.
+T=""
+for m in virtio_rng pcspkr serio_raw qemu_fw_cfg evdev psmouse; do
+	grep -qw "$m" <<<"$K" || continue
+	rel=$(grep -E "/${m//_/[-_]}\.ko:" "$RK_MODDIR/modules.dep" | cut -d: -f1)
+	[ -n "$rel" ] || continue
+	grep -q "/$rel\$" "$RK_WORK/pmod.initrd.list" && continue
+	T=$m
+	break
+done
+[ -n "$T" ] || rk_die "no module of the kmod boot to tamper with"
+modprefix=/usr/lib/modules/$RK_ABI
+cp "$RK_MODDIR/$rel" "$RK_WORK/stripped.ko"
+rk_strip_signature "$RK_WORK/stripped.ko"
+
+# --- enforce, one module unsigned
+CASE_FILES=("$RK_WORK/stripped.ko" "$modprefix/$rel")
+boot pmod enforce
+E=$(field enforce modules)
+check "enforce: the boot reached a running system" test "$(field enforce state)" = running
+check "enforce: no failed unit, kmod-static-nodes.service included (failed: '$(field enforce failed)')" \
+	test -z "$(field enforce failed)"
+check "enforce: kmod-static-nodes.service succeeded" test "$(field enforce static-nodes-unit)" = "success active"
+check "enforce: every node of modules.devname exists ($(field enforce static-nodes-count))" \
+	eval '[ -z "$(field enforce static-nodes-missing)" ] && [ "$(field enforce static-nodes-count)" -gt 0 ]'
+check "enforce: modprobe is pmod's ($(field enforce modprobe))" grep -q pmod <<<"$(field enforce modprobe)"
+check "enforce: systemd-udevd runs on pmod's libkmod.so.2 ($(field enforce libkmod))" \
+	grep -q 'libkmod\.so\.2\.5\.0' <<<"$(field enforce libkmod)"
+check "enforce: the same modules as kmod's boot but the unsigned $T (kmod only: '$(set_minus "$K" "$E")', pmod only: '$(set_minus "$E" "$K")')" \
+	eval '[ "$(set_minus "$K" "$E")" = "$T" ] && [ -z "$(set_minus "$E" "$K")" ]'
+check "enforce: $T refused before the kernel, recorded (signature unsigned, SigningPolicy enforce)" \
+	eval 'records enforce | grep "^refuse-load " | grep " module=$T " | grep -q "signature=unsigned.*rule=\"SigningPolicy enforce: signature unsigned\""'
+n_valid=$(records enforce | grep '^load ' | grep -c 'signature=valid' || true)
+check "enforce: udev's loads recorded with a valid signature by the kernel's key ($n_valid records)" \
+	eval '[ "$n_valid" -gt 10 ] && records enforce | grep "^load " | grep "demand=yes" | grep -q "signer=\"Build time autogenerated kernel key\""'
+check "enforce: no load without a valid signature" \
+	eval '! records enforce | grep "^load " | grep -v "signature=valid" | grep -q .'
+act=$(sed -n 's/^action: //p' "$RK_WORK/enforce.report")
+check "enforce: rmmod -f of a module in use: refused, still loaded" \
+	eval 'grep -q "^rmmod-f [a-z0-9_]*: still loaded" <<<"$act" && grep -q "^rmmod-f [a-z0-9_]*: exit 1" <<<"$act"'
+check "enforce: modprobe -r 8021q removes its dependencies too" \
+	eval 'grep -q "^modprobe 8021q: exit 0: 8021q garp llc mrp stp" <<<"$act" && grep -qx "modprobe -r 8021q: exit 0: left: " <<<"$act"'
+show_console enforce
+
+# --- AutoLoadPolicy = disabled, /etc/modules-load.d still loads
+printf 'SigningPolicy = enforce\nAutoLoadPolicy = disabled\n' > "$RK_WORK/policy-disabled.conf"
+printf 'dummy\n' > "$RK_WORK/modules-load.conf"
+CASE_FILES=("$RK_WORK/policy-disabled.conf" /etc/pmod/policy.conf
+	    "$RK_WORK/modules-load.conf" /etc/modules-load.d/pmod-test.conf)
+boot pmod disabled
+D=$(field disabled modules)
+check "disabled: the boot finished and reported" test "$(field disabled case)" = disabled
+check "disabled: /etc/modules-load.d still loads (dummy)" grep -qw dummy <<<"$D"
+udev_only=$(set_minus "$K" "$D")
+check "disabled: what udev loaded in kmod's boot is not loaded ($(wc -w <<<"$udev_only") modules: $udev_only)" \
+	eval 'grep -qw virtio_net <<<"$udev_only" && [ -z "$(set_minus "$D" "$K dummy")" ]'
+check "disabled: no demand or automatic load went ahead" \
+	eval '! records disabled | grep "^load " | grep -q "demand=yes"'
+n_ref=$(records disabled | grep '^refuse-load ' | grep 'demand=yes' | grep -c 'AutoLoadPolicy' || true)
+check "disabled: udev's refusals recorded ($n_ref records, naming the policy)" \
+	eval '[ "$n_ref" -gt 5 ] && records disabled | grep "^refuse-load " | grep -q "parent=systemd-udevd"'
+show_console disabled
+
+# --- AutoLoadPolicy = allow-list
+printf 'SigningPolicy = enforce\nAutoLoadPolicy = allow-list\nAutoLoadAllowList = virtio_net, psmouse\n' > "$RK_WORK/policy-allow.conf"
+CASE_FILES=("$RK_WORK/policy-allow.conf" /etc/pmod/policy.conf)
+boot pmod allow-list
+A=$(field allow-list modules)
+allowed_extra=$(set_minus "$A" "$D")
+check "allow-list: the boot finished and reported" test "$(field allow-list case)" = allow-list
+check "allow-list: udev loaded the listed modules and their dependencies only (beyond the disabled boot: $allowed_extra)" \
+	eval 'grep -qw virtio_net <<<"$allowed_extra" && grep -qw psmouse <<<"$allowed_extra" && [ -z "$(set_minus "$allowed_extra" "virtio_net net_failover failover psmouse")" ]'
+check "allow-list: every automatic load that went ahead names its allow-list entry" \
+	eval '! records allow-list | grep "^load " | grep "demand=yes" | grep -v "AutoLoadAllowList entry" | grep -q .'
+check "allow-list: the rest refused and recorded" \
+	eval 'records allow-list | grep "^refuse-load " | grep "demand=yes" | grep -q "allow-list"'
+show_console allow-list
+
+echo "system: $passed passed, $failed failed ($((SECONDS - t0)) s)"
+[ "$failed" = 0 ]
