@@ -6,11 +6,16 @@
 #   1. build-ci:   meson build with --werror, whole test suite
 #   2. real kernel: Debian's kernel booted under qemu, pmod's tools loading
 #      and unloading real modules (testsuite/real-kernel/run.sh)
-#   3. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
-#   4. build-fuzz: libFuzzer, the module parser ~60 s, the index reader ~30 s
+#   3. packages: dpkg-buildpackage, lintian, installed in place of kmod in
+#      a Debian 12 chroot (testsuite/package/build-and-install.sh)
+#   4. a Debian 12 system booted under qemu with those packages, and with
+#      kmod, compared (testsuite/system/run.sh)
+#   5. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
+#   6. build-fuzz: libFuzzer, the module parser ~60 s, the index reader ~30 s
 #      and libkmod through its public interface ~30 s
-# and prints "N passed, M failed" over the meson tests of steps 1 and 3, the
-# real-kernel suite (one) and the fuzzers (one each).
+# and prints "N passed, M failed" over the meson tests of steps 1 and 5, the
+# real-kernel suite, the packages, the system (one each) and the fuzzers
+# (one each).
 # A skipped test in build-ci counts as a failure (it means missing test data).
 # A failing step that is not a meson test (a build error, a fuzzer crash)
 # stops the run and counts as one more failure. Exit status 0 only if all
@@ -37,6 +42,7 @@ corpus=""
 on_exit() {
 	local rc=$?
 	[ -z "$corpus" ] || rm -rf "$corpus"
+	[ -z "${debs:-}" ] || rm -rf "$debs"
 	if [ "$rc" -ne 0 ] && [ "$reported" = 0 ]; then
 		echo "run-all: FAILED in step \"$step\" (exit status $rc)" >&2
 		total_fail=$(( total_fail + 1 ))
@@ -53,6 +59,8 @@ packages=(
 	libcmocka-dev libssl-dev libzstd-dev liblzma-dev zlib1g-dev
 	kmod libkmod-dev zstd xz-utils gzip python3
 	udev pciutils dracut-core
+	build-essential debhelper fakeroot lintian mmdebstrap e2fsprogs cpio git
+	qemu-system-x86
 	clang libclang-rt-14-dev openssl
 	ca-certificates diffutils findutils util-linux
 )
@@ -137,6 +145,32 @@ else
 	total_fail=$(( total_fail + 1 ))
 	summary; exit 1
 fi
+elapsed "$t"
+
+# ---------------------------------------------------------------------------
+section "packages: dpkg-buildpackage, lintian, installed in place of kmod"
+t=$SECONDS
+debs=$(mktemp -d /tmp/pmod-debs.XXXXXX)
+if PMOD_DEB_OUT=$debs bash testsuite/package/build-and-install.sh; then
+	total_pass=$(( total_pass + 1 ))
+else
+	echo "run-all: the package test failed" >&2
+	total_fail=$(( total_fail + 1 ))
+	summary; exit 1
+fi
+elapsed "$t"
+
+# ---------------------------------------------------------------------------
+section "system: Debian 12 booted under qemu with pmod's packages, and with kmod"
+t=$SECONDS
+if bash testsuite/system/run.sh "$debs"; then
+	total_pass=$(( total_pass + 1 ))
+else
+	echo "run-all: the system test failed" >&2
+	total_fail=$(( total_fail + 1 ))
+	summary; exit 1
+fi
+rm -rf "$debs"
 elapsed "$t"
 
 # ---------------------------------------------------------------------------

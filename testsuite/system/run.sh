@@ -4,26 +4,33 @@
 #
 # Usage: testsuite/system/run.sh DEB_DIR     pmod's .deb files (dpkg-buildpackage)
 #        testsuite/system/run.sh --kmod-only  the kmod system only (the harness)
+#        testsuite/system/run.sh --demo DEB_DIR  pmod's system only, one boot,
+#                                  told for a person (demo/system-demo.sh)
 #
-# Root on Debian 12. Installs what is missing (mmdebstrap, qemu, e2fsprogs),
-# caches in $PMOD_TEST_CACHE/system (default /var/cache/pmod-test/system):
-# the base root file system (mmdebstrap: systemd, udev, kmod,
-# initramfs-tools) as a tarball and Debian's kernel package. Per run, in a
-# temporary directory: each system is the base plus, for pmod, its
-# packages installed with apt-get (kmod and libkmod2 go); then the kernel
-# package is installed with dpkg, which runs its hooks (depmod,
-# update-initramfs, and pmod's trust-store hook); the tree becomes an ext4
-# disk image; the machine boots Debian's kernel with the initramfs that
-# update-initramfs built, from that disk. A unit writes a report to the
-# serial console once the boot has finished and powers off.
+# Root on Debian 12. Installs what is missing (mmdebstrap, qemu, e2fsprogs).
+# The base root file system comes from testsuite/debian-base.sh (systemd,
+# udev, kmod, initramfs-tools; cached); Debian's kernel package is cached
+# in $PMOD_TEST_CACHE/system (default /var/cache/pmod-test/system). Per
+# run, in a temporary directory: each system is the base plus, for pmod,
+# its packages installed with apt-get (kmod and libkmod2 go); then the
+# kernel package is installed with dpkg, which runs its hooks (depmod,
+# update-initramfs, and pmod's trust-store hook); the initramfs holds the
+# root's drivers only (MODULES=list: Debian's default copies most of the
+# tree and takes minutes to compress under emulation); the tree becomes an
+# ext4 disk image; the machine boots Debian's kernel with that initramfs
+# from that disk. A unit writes a report to the serial console once the
+# boot has finished and udev has settled, then powers off. A case's
+# policy goes into its disk image (debugfs) and its initramfs (an
+# appended cpio archive), so both stages obey it.
 #
-# The boots (each limited by PMOD_SYS_TIMEOUT seconds, default 240):
+# The boots (as many at once as there are CPUs, each limited by
+# PMOD_SYS_TIMEOUT seconds, default 300):
 #   kmod       the reference: what udev, PID 1 and the services load
 #   enforce    pmod, SigningPolicy enforce (the kernel's keys imported by
-#              the hook): the same modules, no failed unit, the static
-#              nodes, rmmod -f and modprobe -r
-#   tampered   pmod, enforce, one module udev loads stripped of its
-#              signature: refused and recorded, the system still boots
+#              the hook), virtio_rng stripped of its signature: the same
+#              modules but that one, refused and recorded while the system
+#              boots on; no failed unit, the static nodes, rmmod -f and
+#              modprobe -r
 #   allow-list pmod, AutoLoadPolicy allow-list: udev loads only the list
 #   disabled   pmod, AutoLoadPolicy disabled: udev loads nothing, while
 #              /etc/modules-load.d still loads
@@ -32,9 +39,10 @@
 # consoles are kept in $PMOD_TEST_CACHE/system/console-CASE.log.
 set -euo pipefail
 
-[ $# = 1 ] || { echo "usage: $0 DEB_DIR | --kmod-only" >&2; exit 2; }
 SYS_HERE=$(cd "$(dirname "$0")" && pwd)
-debs=""
+debs="" demo=0
+[ "${1:-}" != --demo ] || { demo=1; shift; }
+[ $# = 1 ] || { echo "usage: $0 [--demo] DEB_DIR | --kmod-only" >&2; exit 2; }
 if [ "$1" != --kmod-only ]; then
 	debs=$(cd "$1" && pwd)
 	ls "$debs"/*.deb > /dev/null 2>&1 || { echo "system: no .deb in $1" >&2; exit 2; }
@@ -155,7 +163,7 @@ make_system() {
 	rk_log "$name system made in $((SECONDS - t)) s (kernel package $((t_img - t_pkg)) s, disk image $((SECONDS - t_img)) s)"
 }
 
-make_system kmod
+[ "$demo" = 1 ] || make_system kmod
 [ -z "$debs" ] || make_system pmod
 echo "system: preparation $((SECONDS - t0)) s"
 
@@ -165,14 +173,13 @@ pass() { echo "PASS $*"; passed=$((passed + 1)); }
 failc() { echo "FAIL $*"; failed=$((failed + 1)); case_failed=1; }
 check() { local what=$1; shift; if "$@"; then pass "$what"; else failc "$what"; fi; }
 
-# boot SYSTEM CASE: boots a copy of SYSTEM's disk with the case's files
-# (CASE_FILES: pairs of host file and path in the image, also added to the
-# initramfs when the path is under /etc/pmod) and leaves the report in
-# $RK_WORK/CASE.report (the lines between the markers).
+# prepare SYSTEM CASE: a copy of SYSTEM's disk and initramfs with the
+# case's files (CASE_FILES: pairs of host file and path in the image; a
+# path under /etc/pmod goes into the initramfs too), queued to boot.
 CASE_FILES=()
-boot() {
-	local system=$1 case=$2 img=$RK_WORK/boot-$2.img initrd=$RK_WORK/boot-$2.initrd
-	local log=$SYS_CACHE/console-$case.log t=$SECONDS i accel=(-machine accel=tcg -cpu max)
+QUEUED=()
+prepare() {
+	local system=$1 case=$2 img=$RK_WORK/boot-$2.img initrd=$RK_WORK/boot-$2.initrd i
 	cp --sparse=always "$RK_WORK/$system.img" "$img"
 	cp "$RK_WORK/$system.initrd" "$initrd"
 	if [ "${#CASE_FILES[@]}" -gt 0 ]; then
@@ -190,25 +197,57 @@ boot() {
 			esac
 		done
 		# A second cpio archive after the first overrides its files: the
-		# initramfs gets the case's policy too.
+		# initramfs gets the case's policy too. The kernel does not find
+		# an archive that follows a compressed one reliably (it reports
+		# "invalid magic" after zstd), so the first is decompressed.
 		if [ -d "$extra/etc" ]; then
+			case $(head -c 4 "$initrd" | od -An -tx1 | tr -d ' ') in
+			28b52ffd) zstd -q -dc "$RK_WORK/$system.initrd" > "$initrd" ;;
+			1f8b*) gzip -dc "$RK_WORK/$system.initrd" > "$initrd" ;;
+			fd377a58) xz -dc "$RK_WORK/$system.initrd" > "$initrd" ;;
+			30373037) ;;
+			*) rk_die "$case: the initramfs is in a format this test does not unpack" ;;
+			esac
 			(cd "$extra" && find etc | cpio -o -H newc --quiet) >> "$initrd"
 		fi
 	fi
+	CASE_FILES=()
+	QUEUED+=("$case")
+}
+# run_case CASE: boots it; the report (the lines between the markers) in
+# $RK_WORK/CASE.report.
+run_case() {
+	local case=$1 img=$RK_WORK/boot-$1.img initrd=$RK_WORK/boot-$1.initrd
+	local log=$SYS_CACHE/console-$case.log t=$SECONDS accel=(-machine accel=tcg -cpu max)
 	if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
 		accel=(-machine accel=kvm -cpu host)
 	fi
-	timeout --kill-after=5 "${PMOD_SYS_TIMEOUT:-240}" qemu-system-x86_64 "${accel[@]}" \
+	timeout --kill-after=5 "${PMOD_SYS_TIMEOUT:-300}" qemu-system-x86_64 "${accel[@]}" \
 		-smp 1 -m 1536 -nographic -no-reboot -monitor none \
 		-kernel "$RK_VMLINUX" -initrd "$initrd" \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 loglevel=4 systemd.show_status=0 pmodtest.case=$case" \
 		-drive "file=$img,if=virtio,format=raw" \
 		-device virtio-rng-pci -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0,romfile= \
 		< /dev/null > "$log" 2>&1 || true
-	rm -f "$img"
+	rm -f "$img" "$initrd"
 	tr -d '\r' < "$log" | sed -n '/==PMOD-REPORT-BEGIN==$/,/^==PMOD-REPORT-END==$/p' > "$RK_WORK/$case.report" || true
 	echo "system: $case boot: $((SECONDS - t)) s"
-	CASE_FILES=()
+}
+# boot_queued: the queued cases, as many at once as there are CPUs (a
+# machine under emulation uses one).
+boot_queued() {
+	local jobs=${PMOD_SYS_JOBS:-$(nproc)} case running=0 t=$SECONDS
+	for case in "${QUEUED[@]}"; do
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		run_case "$case" &
+		running=$((running + 1))
+	done
+	wait
+	echo "system: ${#QUEUED[@]} boots in $((SECONDS - t)) s"
+	QUEUED=()
 }
 # field CASE KEY: the value of the report line "KEY: value".
 field() { sed -n "s/^$2: \{0,1\}//p" "$RK_WORK/$1.report" | head -n1 | sed 's/ *$//'; }
@@ -224,10 +263,48 @@ show_console() {
 # set_minus A B: the words of A not in B.
 set_minus() { comm -23 <(tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -u) <(tr ' ' '\n' <<<"$2" | sed '/^$/d' | sort -u) | tr '\n' ' ' | sed 's/ $//'; }
 
-boot kmod kmod
+# ------------------------------------------------------------ the cases
+# The module stripped of its signature for the enforce boot: the driver
+# of the virtio-rng device every boot has, which udev loads after the
+# switch to the real root (the initramfs holds only the root's drivers).
+T=virtio_rng
+rel=$(grep -E "/virtio[-_]rng\.ko:" "$RK_MODDIR/modules.dep" | cut -d: -f1)
+[ -n "$rel" ] || rk_die "no virtio_rng in $RK_MODDIR/modules.dep"
+modprefix=/usr/lib/modules/$RK_ABI
+if [ -n "$debs" ]; then
+	grep -q "/$rel\$" "$RK_WORK/pmod.initrd.list" && rk_die "$rel is in the initramfs: it cannot stand for a module udev loads later"
+	cp "$RK_MODDIR/$rel" "$RK_WORK/stripped.ko"
+	rk_strip_signature "$RK_WORK/stripped.ko"
+fi
+printf 'SigningPolicy = enforce\nAutoLoadPolicy = disabled\n' > "$RK_WORK/policy-disabled.conf"
+printf 'dummy\n' > "$RK_WORK/modules-load.conf"
+printf 'SigningPolicy = enforce\nAutoLoadPolicy = allow-list\nAutoLoadAllowList = virtio_net, psmouse\n' > "$RK_WORK/policy-allow.conf"
+
+[ "$demo" = 1 ] || prepare kmod kmod
+if [ -n "$debs" ]; then
+	# enforce: one module unsigned
+	CASE_FILES=("$RK_WORK/stripped.ko" "$modprefix/$rel")
+	prepare pmod enforce
+	if [ "$demo" = 0 ]; then
+		# disabled: /etc/modules-load.d still loads
+		CASE_FILES=("$RK_WORK/policy-disabled.conf" /etc/pmod/policy.conf
+			    "$RK_WORK/modules-load.conf" /etc/modules-load.d/pmod-test.conf)
+		prepare pmod disabled
+		CASE_FILES=("$RK_WORK/policy-allow.conf" /etc/pmod/policy.conf)
+		prepare pmod allow-list
+	fi
+fi
+boot_queued
+
+if [ "$demo" = 1 ]; then
+	. "$SYS_HERE/demo-report.sh"
+	exit 0
+fi
+
 check "kmod: the boot finished and reported" test -s "$RK_WORK/kmod.report"
 K=$(field kmod modules)
 check "kmod: udev and the services loaded modules ($(wc -w <<<"$K"))" test "$(wc -w <<<"$K")" -gt 20
+check "kmod: udev loaded $T" grep -qw "$T" <<<"$K"
 echo "system: kmod state '$(field kmod state)', failed units '$(field kmod failed)'"
 show_console kmod
 
@@ -243,25 +320,6 @@ check "pmod: update-initramfs put pmod's modprobe, libpmod, libkmod.so.2, the po
 check "pmod: after the kernel package's purge nothing of pmod's is left in /lib/modules/$RK_ABI or the trust store ($(tr '\n' ' ' < "$RK_WORK/pmod.purged"))" \
 	test ! -s "$RK_WORK/pmod.purged"
 
-# A module udev loads after the switch to the real root (not in the
-# initramfs), stripped of its signature for the enforce boot.
-T=""
-for m in virtio_rng pcspkr serio_raw qemu_fw_cfg evdev psmouse; do
-	grep -qw "$m" <<<"$K" || continue
-	rel=$(grep -E "/${m//_/[-_]}\.ko:" "$RK_MODDIR/modules.dep" | cut -d: -f1)
-	[ -n "$rel" ] || continue
-	grep -q "/$rel\$" "$RK_WORK/pmod.initrd.list" && continue
-	T=$m
-	break
-done
-[ -n "$T" ] || rk_die "no module of the kmod boot to tamper with"
-modprefix=/usr/lib/modules/$RK_ABI
-cp "$RK_MODDIR/$rel" "$RK_WORK/stripped.ko"
-rk_strip_signature "$RK_WORK/stripped.ko"
-
-# --- enforce, one module unsigned
-CASE_FILES=("$RK_WORK/stripped.ko" "$modprefix/$rel")
-boot pmod enforce
 E=$(field enforce modules)
 check "enforce: the boot reached a running system" test "$(field enforce state)" = running
 check "enforce: no failed unit, kmod-static-nodes.service included (failed: '$(field enforce failed)')" \
@@ -289,11 +347,6 @@ check "enforce: modprobe -r 8021q removes its dependencies too" \
 show_console enforce
 
 # --- AutoLoadPolicy = disabled, /etc/modules-load.d still loads
-printf 'SigningPolicy = enforce\nAutoLoadPolicy = disabled\n' > "$RK_WORK/policy-disabled.conf"
-printf 'dummy\n' > "$RK_WORK/modules-load.conf"
-CASE_FILES=("$RK_WORK/policy-disabled.conf" /etc/pmod/policy.conf
-	    "$RK_WORK/modules-load.conf" /etc/modules-load.d/pmod-test.conf)
-boot pmod disabled
 D=$(field disabled modules)
 check "disabled: the boot finished and reported" test "$(field disabled case)" = disabled
 check "disabled: /etc/modules-load.d still loads (dummy)" grep -qw dummy <<<"$D"
@@ -308,9 +361,6 @@ check "disabled: udev's refusals recorded ($n_ref records, naming the policy)" \
 show_console disabled
 
 # --- AutoLoadPolicy = allow-list
-printf 'SigningPolicy = enforce\nAutoLoadPolicy = allow-list\nAutoLoadAllowList = virtio_net, psmouse\n' > "$RK_WORK/policy-allow.conf"
-CASE_FILES=("$RK_WORK/policy-allow.conf" /etc/pmod/policy.conf)
-boot pmod allow-list
 A=$(field allow-list modules)
 allowed_extra=$(set_minus "$A" "$D")
 check "allow-list: the boot finished and reported" test "$(field allow-list case)" = allow-list
