@@ -297,7 +297,7 @@ struct pmod_kernel_certificate {
 };
 /* In the kernel's order. A negative errno (err filled, naming what is
  * wrong with the image) when the file is no kernel image pmod can read,
- * or holds no built-in certificate list (-ENOENT). */
+ * or holds no built-in certificate list (-ENODATA). */
 int pmod_kernel_image_certificates(struct pmod_ctx *ctx, const char *image_path,
 				   struct pmod_kernel_certificate **certs, size_t *count,
 				   struct pmod_error *err);

@@ -166,7 +166,7 @@ int kernel_certificates_find(const struct lazy_crypto *c, const uint8_t *kernel,
 		i = end - 1;
 	}
 	if (nfound == 0)
-		return pmod_fail(err, -ENOENT, "it holds no built-in certificate list (a kernel "
+		return pmod_fail(err, -ENODATA, "it holds no built-in certificate list (a kernel "
 				 "built without module signing has none)");
 	*certs = found;
 	*count = nfound;

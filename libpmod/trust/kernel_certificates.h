@@ -25,7 +25,7 @@ struct kernel_certificate {
 	char *subject_cn;	/* "" when the subject has no commonName */
 };
 
-/* The built-in list, in the kernel's order. -ENOENT (err filled) when
+/* The built-in list, in the kernel's order. -ENODATA (err filled) when
  * the kernel holds no such list; -EMLINK when more than one sequence of
  * certificates looks like one (nothing is guessed). */
 int kernel_certificates_find(const struct lazy_crypto *c, const uint8_t *kernel, size_t size,
