@@ -98,7 +98,7 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	enum pmod_signing_policy policy = gate_signing_policy(ctx);
 	const struct module_bytes *mb;
 	struct verify_input in = { .fd = -1 };
-	struct verifier v;
+	struct verifier local, *v = req != NULL && req->verifier != NULL ? req->verifier : &local;
 	struct pmod_error why;
 	char name[64], detail[400], rule[96];
 	int r;
@@ -121,9 +121,15 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	}
 	in.data = mb->data;
 	in.size = mb->size;
-	verifier_init(&v, ctx_trust(ctx));
-	r = verifier_check(&v, &in, res, &why);
-	verifier_release(&v);
+	/* The call's verifier when it has one: the modules of a chain are
+	 * signed alike, so the signature is decoded and the key prepared
+	 * for the first and only the digest and key operation are done for
+	 * each after it (the verifier tells a different signature apart). */
+	if (v == &local)
+		verifier_init(v, ctx_trust(ctx));
+	r = verifier_check(v, &in, res, &why);
+	if (v == &local)
+		verifier_release(v);
 	if (r < 0) {
 		/* No verdict at all (libcrypto missing, no memory): enforce
 		 * cannot let the module through unjudged. */

@@ -684,24 +684,121 @@ static void test_record_format(void **state)
  * reparented) is read again. */
 static void test_record_parent_memo(void **state)
 {
-	struct record_parent memo = { .ppid = getppid() };
-	struct request req = { .text = "x", .parent = &memo };
+	struct record_memo memo = { .parent.ppid = getppid() };
+	struct request req = { .text = "x", .memo = &memo };
 	struct pmod_record rec = { .action = "load", .module = "m", .path = "/p" };
 	struct pmod_ctx *ctx;
 
 	(void)state;
 	ctx = ctx_with("");
 	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
-	strcpy(memo.process.comm, "memo-parent");
+	strcpy(memo.parent.process.comm, "memo-parent");
 	recbuf[0] = '\0';
 	record_emit(ctx, &req, &rec);
 	assert_non_null(strstr(recbuf, " parent=memo-parent "));
-	memo.ppid = getppid() + 1;
+	memo.parent.ppid = getppid() + 1;
 	recbuf[0] = '\0';
 	record_emit(ctx, &req, &rec);
 	assert_null(strstr(recbuf, "memo-parent"));
 	assert_non_null(strstr(recbuf, " parent="));
-	assert_int_equal(memo.ppid, getppid());
+	assert_int_equal(memo.parent.ppid, getppid());
+	pmod_ctx_free(ctx);
+}
+
+/* The fields a call's records share are formatted once and copied after:
+ * each record is byte for byte what it is without the memo, and one that
+ * differs in what those fields say (another rule, a refusal's rule, a
+ * load that is not a demand) is formatted anew, never given the kept
+ * text. */
+static void test_record_memo_tail(void **state)
+{
+	struct record_memo memo = { 0 };
+	struct request req = { .text = "fs-ext4", .demand = true, .memo = &memo };
+	struct pmod_record rec = { .action = "load", .module = "ext4", .path = "/x/ext4.ko" };
+	struct pmod_record bare = rec;
+	const char *rules[] = { NULL, "AutoLoadPolicy=enabled", "lockdown", "lockdown",
+				"AutoLoadPolicy=enabled", NULL };
+	struct pmod_ctx *ctx;
+	char want[4096];
+
+	(void)state;
+	ctx = ctx_with("AutoLoadPolicy = enabled\n");
+	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
+	bare.request = req.text;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		/* A demand load's rule comes from the request, a refusal's
+		 * from the record; the last one is not a demand at all. */
+		req.demand = i + 1 < sizeof(rules) / sizeof(rules[0]);
+		snprintf(req.rule, sizeof(req.rule), "%s", i == 1 || i == 4 ? rules[i] : "");
+		rec.rule = i == 2 || i == 3 ? rules[i] : NULL;
+		bare.demand = req.demand;
+		bare.rule = rules[i];
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		pmod_record_format(ctx, &bare, want, sizeof(want));
+		strcat(want, "\n");
+		assert_string_equal(recbuf, want);
+		/* Twice: the second record is the memo's copy. */
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		assert_string_equal(recbuf, want);
+		assert_true(memo.tail_kept);
+	}
+	assert_non_null(strstr(want, " demand=no uid="));
+	/* The verdict's fields likewise: each verdict, signer, key, hash
+	 * and certificate that differs from the kept one is formatted
+	 * anew. */
+	{
+		struct pmod_verify_result v[] = {
+			{ .verdict = PMOD_VERDICT_UNTRUSTED,
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/a.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Other\" key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_BAD_SIGNATURE, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Other\" key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha1" } },
+			{ .verdict = PMOD_VERDICT_UNSIGNED },
+		};
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			rec.verdict = bare.verdict = &v[i];
+			for (int twice = 0; twice < 2; twice++) {
+				recbuf[0] = '\0';
+				record_emit(ctx, &req, &rec);
+				pmod_record_format(ctx, &bare, want, sizeof(want));
+				strcat(want, "\n");
+				assert_string_equal(recbuf, want);
+				assert_true(memo.signature_kept);
+			}
+		}
+		assert_non_null(strstr(want, " signature=unsigned "));
+		rec.verdict = bare.verdict = NULL;
+	}
+	/* A rule too long for the memo's copy is formatted every time. */
+	{
+		char rule[RECORD_MEMO_RULE + 40];
+
+		memset(rule, 'r', sizeof(rule) - 1);
+		rule[sizeof(rule) - 1] = '\0';
+		rec.rule = bare.rule = rule;
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		pmod_record_format(ctx, &bare, want, sizeof(want));
+		strcat(want, "\n");
+		assert_string_equal(recbuf, want);
+		assert_false(memo.tail_kept);
+	}
 	pmod_ctx_free(ctx);
 }
 
@@ -841,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_escape_messages),
 		cmocka_unit_test(test_escape_records),
 		cmocka_unit_test(test_record_parent_memo),
+		cmocka_unit_test(test_record_memo_tail),
 		cmocka_unit_test(test_allow_list_cap),
 		cmocka_unit_test(test_stat_line),
 		cmocka_unit_test(test_record_format),
