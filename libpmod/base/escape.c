@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "pmod.h"
 
 struct sink {
@@ -90,6 +91,35 @@ static bool word_as_is(uint64_t w, bool quote)
 	if ((((w - ONES * 0x20) & ~w) | ((w + ONES * (0x7f - 0x7e)) | w)) & HIGHS)
 		return false;
 	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
+}
+
+/* A high bit in every byte of w that is not printable ASCII (below 0x20,
+ * 0x7f, or from 0x80): nonzero exactly when one is (a borrow or carry
+ * only starts at such a byte). */
+static uint64_t not_printable(uint64_t w)
+{
+	return (((w - ONES * 0x20) & ~w) | (w + ONES) | w) & HIGHS;
+}
+
+bool escape_unneeded(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	uint64_t bad = 0;
+
+	/* No early exit: the answer is one bit for the whole string, and
+	 * the strings asked about are nearly always clean. */
+	for (; n - i >= 2 * sizeof(uint64_t); i += 2 * sizeof(uint64_t)) {
+		uint64_t a, b;
+
+		memcpy(&a, p + i, sizeof(a));
+		memcpy(&b, p + i + sizeof(a), sizeof(b));
+		bad |= not_printable(a) | not_printable(b);
+	}
+	if (bad != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
+		return false;
+	*len = n;
+	return true;
 }
 
 /* The run of bytes written as they are at p, which has `left` bytes

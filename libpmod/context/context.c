@@ -13,6 +13,7 @@
 #include "context.h"
 #include "builtin_modinfo.h"
 #include "error.h"
+#include "escape.h"
 #include "mapped_file.h"
 #include "policy.h"
 #include "options_size.h"
@@ -364,8 +365,19 @@ static void syslog_record(void *data, int priority, const char *record)
 {
 	/* Room for every byte escaped as \xNN. */
 	char safe[4 * 4096 + 8];
+	size_t len;
 
 	(void)data;
+	/* A record arrives as printable ASCII: its keys and actions are
+	 * this library's words, and every value went through the escaper's
+	 * quoted form, which writes nothing else. Escaping it again would
+	 * copy it unchanged, so it is only checked, which is cheaper; a
+	 * record that held any other byte all the same would be escaped
+	 * whole, so no control byte reaches the system log from here. */
+	if (escape_unneeded(record, &len) && len <= sizeof(safe) - 8) {
+		syslog(LOG_AUTHPRIV | priority, "%s", record);
+		return;
+	}
 	pmod_escape(record, 0, sizeof(safe) - 8, safe, sizeof(safe));
 	syslog(LOG_AUTHPRIV | priority, "%s", safe);
 }

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "context.h"
+#include "escape.h"
 #include "gate.h"
 #include "kernel.h"
 #include "kernel_calls.h"
@@ -542,6 +543,35 @@ static void test_escape_records(void **state)
 	assert_string_equal(small, "aaaaaaaaa");
 }
 
+/* The default record sink's check: printable ASCII passes (with its
+ * length) and any other byte, wherever it stands (in a sixteen-byte block
+ * or in the bytes after the last), fails; what passes is exactly what
+ * the message form copies unchanged. */
+static void test_escape_unneeded(void **state)
+{
+	char text[41], out[200];
+	size_t len = 0;
+
+	(void)state;
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_true(escape_unneeded(text, &len));
+	assert_int_equal(len, sizeof(text) - 1);
+	assert_true(escape_unneeded("", &len));
+	assert_int_equal(len, 0);
+	for (unsigned b = 1; b < 256; b++) {
+		for (size_t at = 0; at < sizeof(text) - 1; at++) {
+			bool printable = b >= 0x20 && b <= 0x7e;
+
+			text[at] = (char)b;
+			assert_int_equal(escape_unneeded(text, &len), printable);
+			pmod_escape(text, 0, 0, out, sizeof(out));
+			assert_int_equal(strcmp(out, text) == 0, printable);
+			text[at] = 'a';
+		}
+	}
+}
+
 /* Many entries: capped, with a warning, never unbounded. */
 static void test_allow_list_cap(void **state)
 {
@@ -937,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_policy_path_too_long),
 		cmocka_unit_test(test_escape_messages),
 		cmocka_unit_test(test_escape_records),
+		cmocka_unit_test(test_escape_unneeded),
 		cmocka_unit_test(test_record_parent_memo),
 		cmocka_unit_test(test_record_memo_tail),
 		cmocka_unit_test(test_allow_list_cap),
