@@ -243,6 +243,20 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	return 0;
 }
 
+/* DIR/NAME into path (PATH_MAX bytes), by copying: every context opens
+ * its indexes this way. false when it does not fit. */
+static bool join_path(char path[PATH_MAX], const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+
+	if (d + 1 + n >= PATH_MAX)
+		return false;
+	memcpy(path, dir, d);
+	path[d] = '/';
+	memcpy(path + d + 1, name, n + 1);
+	return true;
+}
+
 int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_error *err)
 {
 	char path[PATH_MAX];
@@ -250,8 +264,7 @@ int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_err
 
 	if (ctx == NULL || (unsigned)which >= CTX_INDEX_COUNT)
 		return pmod_fail(err, -EINVAL, "no such index");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", ctx->module_dir,
-			     index_file_names[which]) >= sizeof(path))
+	if (!join_path(path, ctx->module_dir, index_file_names[which]))
 		return pmod_fail(err, -ENAMETOOLONG, "index path is too long");
 	pmod_index_close(ctx, (enum pmod_index)which);
 	r = index_reader_open(path, &ctx->indexes[which], err);
