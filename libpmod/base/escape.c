@@ -93,30 +93,38 @@ static bool word_as_is(uint64_t w, bool quote)
 	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
 }
 
-/* A high bit in every byte of w that is not printable ASCII (below 0x20,
- * 0x7f, or from 0x80): nonzero exactly when one is (a borrow or carry
- * only starts at such a byte). */
-static uint64_t not_printable(uint64_t w)
+/* High bits where w has a byte that is not printable ASCII (below 0x20,
+ * 0x7f, or from 0x80), once masked with HIGHS: nonzero exactly when it
+ * has one (a borrow or carry only starts at such a byte). Unmasked, so
+ * that several words are ORed first and masked once. */
+static uint64_t not_printable_bits(uint64_t w)
 {
-	return (((w - ONES * 0x20) & ~w) | (w + ONES) | w) & HIGHS;
+	return (w - ONES * 0x20) | (w + ONES) | w;
 }
 
 bool escape_unneeded(const char *s, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0;
-	uint64_t bad = 0;
+	uint64_t bits = 0;
 
-	/* No early exit: the answer is one bit for the whole string, and
-	 * the strings asked about are nearly always clean. */
-	for (; n - i >= 2 * sizeof(uint64_t); i += 2 * sizeof(uint64_t)) {
-		uint64_t a, b;
+	/* Four words a step, no early exit: the answer is one bit for the
+	 * whole string, and the strings asked about are nearly always
+	 * clean. */
+	for (; n - i >= 4 * sizeof(uint64_t); i += 4 * sizeof(uint64_t)) {
+		uint64_t w[4];
 
-		memcpy(&a, p + i, sizeof(a));
-		memcpy(&b, p + i + sizeof(a), sizeof(b));
-		bad |= not_printable(a) | not_printable(b);
+		memcpy(w, p + i, sizeof(w));
+		bits |= not_printable_bits(w[0]) | not_printable_bits(w[1]) |
+			not_printable_bits(w[2]) | not_printable_bits(w[3]);
 	}
-	if (bad != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
+	for (; n - i >= sizeof(uint64_t); i += sizeof(uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, p + i, sizeof(w));
+		bits |= not_printable_bits(w);
+	}
+	if ((bits & HIGHS) != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
 		return false;
 	*len = n;
 	return true;
