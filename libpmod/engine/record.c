@@ -237,6 +237,7 @@ static void tail_source(struct pmod_ctx *ctx, const struct pmod_record *rec,
 	src->pid = getpid();
 	src->ppid = getppid();
 	src->authority = privilege_authority_name(ctx_privilege(ctx));
+	src->result = rec->result;
 }
 
 static bool same_source(const struct record_tail_source *kept,
@@ -247,11 +248,12 @@ static bool same_source(const struct record_tail_source *kept,
 	       kept->demand == now->demand && kept->has_rule == now->has_rule &&
 	       kept->uid == now->uid && kept->euid == now->euid && kept->pid == now->pid &&
 	       kept->ppid == now->ppid && kept->authority == now->authority &&
+	       kept->result == now->result &&
 	       (rule == NULL || strcmp(kept->rule, rule) == 0);
 }
 
-/* signing-policy= to authority=: the policy, the request's kind and rule,
- * the caller. */
+/* signing-policy= to result=: the policy, the request's kind and rule,
+ * the caller, the outcome. */
 static void tail_fields(struct out *o, const struct record_tail_source *src, const char *rule,
 			const struct kernel_process *parent)
 {
@@ -276,6 +278,7 @@ static void tail_fields(struct out *o, const struct record_tail_source *src, con
 			FIELD(o, "parent-kthread", "yes");
 	}
 	FIELD(o, "authority", src->authority);
+	result_field(o, src->result);
 }
 
 /* The tail into the record: the memo's copy when it was made from the
@@ -317,6 +320,33 @@ static void tail_into(struct out *o, struct pmod_ctx *ctx, const struct pmod_rec
 	tail_fields(o, &src, rec->rule, parent);
 }
 
+/* " request=..." into the record: the memo's copy when it was made from
+ * the same request, else escaped (and kept when it fits the memo). */
+static void request_into(struct out *o, const char *request, struct record_memo *memo)
+{
+	struct out text;
+
+	if (memo == NULL) {
+		FIELD(o, "request", request);
+		return;
+	}
+	if (memo->request_kept && strcmp(memo->request_source, request) == 0) {
+		put(o, memo->request, memo->request_len);
+		return;
+	}
+	memo->request_kept = false;
+	text = (struct out){ .buf = memo->request, .size = sizeof(memo->request) };
+	FIELD(&text, "request", request);
+	if (strlen(request) >= sizeof(memo->request_source) || text.len >= text.size) {
+		FIELD(o, "request", request);
+		return;
+	}
+	strcpy(memo->request_source, request);
+	memo->request_len = text.len;
+	memo->request_kept = true;
+	put(o, memo->request, memo->request_len);
+}
+
 static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
 			 struct record_memo *memo, char *buf, size_t size)
 {
@@ -326,12 +356,11 @@ static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
 		buf[0] = '\0';
 	put(&o, rec->action ? rec->action : "?", strlen(rec->action ? rec->action : "?"));
 	if (rec->request != NULL)
-		FIELD(&o, "request", rec->request);
+		request_into(&o, rec->request, memo);
 	FIELD(&o, "module", rec->module ? rec->module : "-");
 	FIELD(&o, "path", rec->path ? rec->path : "-");
 	signature_into(&o, rec, memo);
 	tail_into(&o, ctx, rec, memo);
-	result_field(&o, rec->result);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
 }
 

@@ -27,6 +27,8 @@ struct record_parent {
 	struct kernel_process process;
 };
 
+/* The longest request whose escaped field is kept. */
+#define RECORD_MEMO_REQUEST 256
 /* The largest rule a kept tail can name (a request's rule fits). */
 #define RECORD_MEMO_RULE 320
 /* Room for the kept tail: every field of it at its cap. */
@@ -37,15 +39,19 @@ struct record_parent {
 /* Room for the kept signature text: every field of it at its cap. */
 #define RECORD_MEMO_SIGNATURE 1536
 
-/* What the records of one call share, kept by that call: the parent, and
- * the text of the fields that name the policy and the caller
- * (signing-policy= to authority=), escaped once and copied into each
- * record after. The text is kept with everything it was made from; a
+/* What the records of one call share, kept by that call: the parent, the
+ * request's field, and the text of the fields that name the policy, the
+ * caller and the result (signing-policy= to result=), escaped once and
+ * copied into each record after. The text is kept with everything it was made from; a
  * record for which any of it differs (another rule, a changed uid or
  * parent, a policy read since) formats the fields anew, so a record is
  * byte for byte what it would be without the memo. */
 struct record_memo {
 	struct record_parent parent;
+	bool request_kept;
+	char request_source[RECORD_MEMO_REQUEST];
+	size_t request_len;
+	char request[2 * RECORD_MEMO_REQUEST];	/* " request=..." */
 	bool tail_kept;
 	struct record_tail_source {
 		bool policy_known;
@@ -57,6 +63,7 @@ struct record_memo {
 		uid_t uid, euid;
 		pid_t pid, ppid;
 		const char *authority;	/* one of privilege_authority_name's literals */
+		int result;
 		char rule[RECORD_MEMO_RULE];
 	} source;
 	size_t tail_len;

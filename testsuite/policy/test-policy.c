@@ -738,8 +738,8 @@ static void test_record_parent_memo(void **state)
 /* The fields a call's records share are formatted once and copied after:
  * each record is byte for byte what it is without the memo, and one that
  * differs in what those fields say (another rule, a refusal's rule, a
- * load that is not a demand) is formatted anew, never given the kept
- * text. */
+ * load that is not a demand, another result or request) is formatted
+ * anew, never given the kept text. */
 static void test_record_memo_tail(void **state)
 {
 	struct record_memo memo = { 0 };
@@ -761,6 +761,9 @@ static void test_record_memo_tail(void **state)
 		req.demand = i + 1 < sizeof(rules) / sizeof(rules[0]);
 		snprintf(req.rule, sizeof(req.rule), "%s", i == 1 || i == 4 ? rules[i] : "");
 		rec.rule = i == 2 || i == 3 ? rules[i] : NULL;
+		/* The result and the request, kept too, change as well. */
+		rec.result = bare.result = i == 3 ? -EEXIST : 0;
+		req.text = bare.request = i == 4 ? "fs-xfs" : "fs-ext4";
 		bare.demand = req.demand;
 		bare.rule = rules[i];
 		recbuf[0] = '\0';
@@ -775,6 +778,7 @@ static void test_record_memo_tail(void **state)
 		assert_true(memo.tail_kept);
 	}
 	assert_non_null(strstr(want, " demand=no uid="));
+	assert_non_null(strstr(want, "load request=fs-ext4 "));
 	/* The verdict's fields likewise: each verdict, signer, key, hash
 	 * and certificate that differs from the kept one is formatted
 	 * anew. */
@@ -822,6 +826,8 @@ static void test_record_memo_tail(void **state)
 		memset(rule, 'r', sizeof(rule) - 1);
 		rule[sizeof(rule) - 1] = '\0';
 		rec.rule = bare.rule = rule;
+		/* Likewise a request too long for its copy. */
+		req.text = bare.request = rule;
 		recbuf[0] = '\0';
 		record_emit(ctx, &req, &rec);
 		pmod_record_format(ctx, &bare, want, sizeof(want));
