@@ -213,12 +213,13 @@ static const struct kernel_process *parent_of(pid_t ppid, struct record_parent *
 	return p->found == 0 ? &p->process : NULL;
 }
 
-/* Everything the fields from signing-policy= to authority= are made of,
+/* Everything the fields from signing-policy= to result= are made of,
  * but the rule's text and the parent's line. */
 static void tail_source(struct pmod_ctx *ctx, const struct pmod_record *rec,
 			struct record_tail_source *src)
 {
 	const struct pmod_policy *policy = NULL;
+	uid_t saved;
 
 	memset(src, 0, offsetof(struct record_tail_source, rule));
 	src->rule[0] = '\0';
@@ -232,8 +233,10 @@ static void tail_source(struct pmod_ctx *ctx, const struct pmod_record *rec,
 	src->has_rule = rec->rule != NULL;
 	/* The caller: who, and what started it (cheap to read here; the
 	 * token's owner is whoever the uid maps to on Peios). */
-	src->uid = getuid();
-	src->euid = geteuid();
+	if (getresuid(&src->uid, &src->euid, &saved) < 0) {	/* both in one call */
+		src->uid = getuid();
+		src->euid = geteuid();
+	}
 	src->pid = getpid();
 	src->ppid = getppid();
 	src->authority = privilege_authority_name(ctx_privilege(ctx));
