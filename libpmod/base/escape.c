@@ -93,38 +93,30 @@ static bool word_as_is(uint64_t w, bool quote)
 	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
 }
 
-/* High bits where w has a byte that is not printable ASCII (below 0x20,
- * 0x7f, or from 0x80), once masked with HIGHS: nonzero exactly when it
- * has one (a borrow or carry only starts at such a byte). Unmasked, so
- * that several words are ORed first and masked once. */
-static uint64_t not_printable_bits(uint64_t w)
-{
-	return (w - ONES * 0x20) | (w + ONES) | w;
-}
+/* Sixteen bytes as one value (the compiler's generic vectors: SIMD where
+ * the machine has it, plain words where not). Signed, so that a byte
+ * from 0x80 compares below 0x20. */
+typedef signed char bytes16 __attribute__((vector_size(16)));
 
 bool escape_unneeded(const char *s, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0;
-	uint64_t bits = 0;
+	bytes16 bad = { 0 };
+	uint64_t lanes[2];
 
-	/* Four words a step, no early exit: the answer is one bit for the
-	 * whole string, and the strings asked about are nearly always
-	 * clean. */
-	for (; n - i >= 4 * sizeof(uint64_t); i += 4 * sizeof(uint64_t)) {
-		uint64_t w[4];
+	/* Below 0x20 (or from 0x80), or 0x7f: any lane that ever is one
+	 * stays set. No early exit: the answer is one bit for the whole
+	 * string, and the strings asked about are nearly always clean. */
+	for (; n - i >= 2 * sizeof(bytes16); i += 2 * sizeof(bytes16)) {
+		bytes16 a, b;
 
-		memcpy(w, p + i, sizeof(w));
-		bits |= not_printable_bits(w[0]) | not_printable_bits(w[1]) |
-			not_printable_bits(w[2]) | not_printable_bits(w[3]);
+		memcpy(&a, p + i, sizeof(a));
+		memcpy(&b, p + i + sizeof(a), sizeof(b));
+		bad |= (a < 0x20) | (a == 0x7f) | (b < 0x20) | (b == 0x7f);
 	}
-	for (; n - i >= sizeof(uint64_t); i += sizeof(uint64_t)) {
-		uint64_t w;
-
-		memcpy(&w, p + i, sizeof(w));
-		bits |= not_printable_bits(w);
-	}
-	if ((bits & HIGHS) != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
+	memcpy(lanes, &bad, sizeof(lanes));
+	if ((lanes[0] | lanes[1]) != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
 		return false;
 	*len = n;
 	return true;

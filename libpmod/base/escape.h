@@ -9,8 +9,8 @@
 
 /* Whether s is printable ASCII throughout (0x20 to 0x7e), text that
  * pmod_escape's message form copies unchanged; *len is then its length.
- * Thirty-two bytes a step: under an instruction a byte, cheaper than the
- * escape it spares. */
+ * Thirty-two bytes a step, as vectors: far cheaper than the escape it
+ * spares. */
 bool escape_unneeded(const char *s, size_t *len);
 
 #endif

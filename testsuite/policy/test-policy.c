@@ -544,9 +544,9 @@ static void test_escape_records(void **state)
 }
 
 /* The default record sink's check: printable ASCII passes (with its
- * length) and any other byte, wherever it stands (in the 32-byte steps,
- * the word after them or the bytes after that), fails; what passes is
- * exactly what the message form copies unchanged. */
+ * length) and any other byte, wherever it stands (in the 32-byte steps
+ * or the bytes after them), fails; what passes is exactly what the
+ * message form copies unchanged. */
 static void test_escape_unneeded(void **state)
 {
 	char text[46], out[200];
