@@ -49,12 +49,20 @@ int module_new(struct kmod_ctx *ctx, const char *name, const char *alias,
 {
 	struct kmod_module *mod;
 	struct pool_entry *known;
+	size_t name_len = strlen(name), alias_len = alias ? strlen(alias) : 0;
 	char *key;
-	int n;
 
-	n = alias ? asprintf(&key, "%s\\%s", name, alias) : asprintf(&key, "%s", name);
-	if (n < 0)
+	/* NAME, or NAME\ALIAS: copied, not printed (one per module object,
+	 * and a lookup or a probe makes one for every module it names). */
+	key = malloc(name_len + (alias ? 1 + alias_len : 0) + 1);
+	if (key == NULL)
 		return -ENOMEM;
+	memcpy(key, name, name_len);
+	if (alias) {
+		key[name_len] = '\\';
+		memcpy(key + name_len + 1, alias, alias_len);
+	}
+	key[name_len + (alias ? 1 + alias_len : 0)] = '\0';
 	known = module_pool_find(ctx_pool(ctx), key);
 	if (known != NULL) {
 		free(key);

@@ -53,12 +53,19 @@ static bool unchanged(const char *path, unsigned long long stamp)
 	return stat(path, &st) == 0 && stamp_of(&st) == stamp;
 }
 
+/* The directory and the file's name, copied (no printf: every context
+ * that loads its resources builds five of these). */
 static int index_path(const struct kmod_ctx *ctx, int i, char path[PATH_MAX])
 {
-	size_t n = (size_t)snprintf(path, PATH_MAX, "%s/%s", kmod_get_dirname(ctx),
-				    indexes[i].file);
+	const char *dir = kmod_get_dirname(ctx);
+	size_t d = strlen(dir), n = strlen(indexes[i].file);
 
-	return n < PATH_MAX ? 0 : -ENAMETOOLONG;
+	if (d + 1 + n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(path, dir, d);
+	path[d] = '/';
+	memcpy(path + d + 1, indexes[i].file, n + 1);
+	return 0;
 }
 
 int resources_record_config(struct kmod_ctx *ctx)

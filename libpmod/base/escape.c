@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "pmod.h"
 
 struct sink {
@@ -92,6 +93,35 @@ static bool word_as_is(uint64_t w, bool quote)
 	return !quote || (!has_zero_byte(w ^ (ONES * '"')) && !has_zero_byte(w ^ (ONES * '\\')));
 }
 
+/* Sixteen bytes as one value (the compiler's generic vectors: SIMD where
+ * the machine has it, plain words where not). Signed, so that a byte
+ * from 0x80 compares below 0x20. */
+typedef signed char bytes16 __attribute__((vector_size(16)));
+
+bool escape_unneeded(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	bytes16 bad = { 0 };
+	uint64_t lanes[2];
+
+	/* Below 0x20 (or from 0x80), or 0x7f: any lane that ever is one
+	 * stays set. No early exit: the answer is one bit for the whole
+	 * string, and the strings asked about are nearly always clean. */
+	for (; n - i >= 2 * sizeof(bytes16); i += 2 * sizeof(bytes16)) {
+		bytes16 a, b;
+
+		memcpy(&a, p + i, sizeof(a));
+		memcpy(&b, p + i + sizeof(a), sizeof(b));
+		bad |= (a < 0x20) | (a == 0x7f) | (b < 0x20) | (b == 0x7f);
+	}
+	memcpy(lanes, &bad, sizeof(lanes));
+	if ((lanes[0] | lanes[1]) != 0 || run_of(p + i, BYTE_LITERAL) != n - i)
+		return false;
+	*len = n;
+	return true;
+}
+
 /* The run of bytes written as they are at p, which has `left` bytes
  * before its NUL: words while they pass, then byte by byte. */
 static size_t run_as_is(const unsigned char *p, size_t left, bool quote)
@@ -168,33 +198,29 @@ size_t pmod_escape(const char *s, unsigned flags, size_t max, char *buf, size_t 
 	if (s == NULL)
 		s = "";
 	p = (const unsigned char *)s;
-	if (quote) {
-		/* Plain values are the rule: copied in the pass that checks
-		 * them (up to what fits), then the rest only checked. */
-		size_t fit = size > 0 ? size - 1 : 0;
-
-		/* Never past the cap: if the value is not plain after all,
-		 * the quoted form below overwrites every byte written here. */
-		if (max != 0 && max < fit)
-			fit = max;
-
-		len = 0;
-		while (len < fit && (byte_class[p[len]] & BYTE_PLAIN)) {
-			buf[len] = (char)p[len];
-			len++;
-		}
-		len += run_of(p + len, BYTE_PLAIN);
-		if (p[len] == '\0' && len > 0 && (max == 0 || len <= max)) {
-			if (size > 0)
-				buf[len < size - 1 ? len : size - 1] = '\0';
-			return len;
-		}
-		if (size > 0)
-			buf[0] = '\0';
-		put(&o, "\"", 1);
-	}
 	len = strlen(s);
 	end = p + len;
+	if (quote) {
+		/* Plain values are the rule: checked four bytes a step over
+		 * the known length, then copied at once (up to what fits). */
+		size_t n = 0;
+
+		while (len - n >= 4 && (byte_class[p[n]] & byte_class[p[n + 1]] &
+					byte_class[p[n + 2]] & byte_class[p[n + 3]] & BYTE_PLAIN))
+			n += 4;
+		while (n < len && (byte_class[p[n]] & BYTE_PLAIN))
+			n++;
+		if (n == len && len > 0 && (max == 0 || len <= max)) {
+			if (size > 0) {
+				size_t k = len < size - 1 ? len : size - 1;
+
+				memcpy(buf, s, k);
+				buf[k] = '\0';
+			}
+			return len;
+		}
+		put(&o, "\"", 1);
+	}
 	while (*p) {
 		char esc[8];
 		size_t n = run_as_is(p, (size_t)(end - p), quote);

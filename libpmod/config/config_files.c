@@ -16,6 +16,19 @@ struct file_list {
 	size_t count, cap;
 };
 
+char *config_path_concat(const char *a, const char *sep, const char *b)
+{
+	size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+	char *s = malloc(na + ns + nb + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, a, na);
+	memcpy(s + na, sep, ns);
+	memcpy(s + na + ns, b, nb + 1);
+	return s;
+}
+
 static int add_file(struct file_list *l, const char *dir, const char *name)
 {
 	struct config_file *f;
@@ -31,7 +44,8 @@ static int add_file(struct file_list *l, const char *dir, const char *name)
 			return -ENOMEM;
 		f->name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
 	} else {
-		if (asprintf(&f->path, "%s/%s", dir, name) < 0)
+		f->path = config_path_concat(dir, "/", name);
+		if (f->path == NULL)
 			return -ENOMEM;
 		f->name = f->path + strlen(dir) + 1;
 	}
@@ -71,7 +85,7 @@ static int list_dir(const struct log_sink *log, const char *dir, struct file_lis
 		struct stat st;
 
 		if (r == 0 && conf_name(name)) {
-			if (asprintf(&path, "%s/%s", dir, name) < 0) {
+			if ((path = config_path_concat(dir, "/", name)) == NULL) {
 				r = -ENOMEM;
 			} else {
 				/* Symlinks are followed: a link to /dev/null masks. */

@@ -24,6 +24,9 @@ struct config_file {
 int config_files_list(const struct log_sink *log, const char *const *paths, size_t npaths,
 		      struct config_file **files, size_t *count);
 void config_files_free(struct config_file *files, size_t count);
+/* a, sep and b in one new string; NULL when out of memory. By copying:
+ * every context builds its configuration paths this way. */
+char *config_path_concat(const char *a, const char *sep, const char *b);
 
 struct config_reader {
 	FILE *f;

@@ -144,9 +144,12 @@ static bool normalize_in_place(char *s)
 static int parse_deps(struct pmod_config *cfg, enum pmod_config_kind kind, const char *name,
 		      char *rest)
 {
-	/* A line of L bytes has at most L/2 + 1 tokens. */
+	/* A line of L bytes has at most L/2 + 1 tokens. Short lines (all
+	 * of modules.softdep, read for every context) need no allocation. */
 	size_t max = strlen(rest) / 2 + 1, n[2] = { 0, 0 };
-	char **all = malloc(2 * max * sizeof(*all));
+	char *on_stack[64];
+	char **all = 2 * max <= sizeof(on_stack) / sizeof(on_stack[0]) ? on_stack
+								       : malloc(2 * max * sizeof(*all));
 	char **targets[2];
 	int list = kind == PMOD_CONFIG_WEAKDEP ? 0 : -1, r;
 	char *tok;
@@ -156,16 +159,57 @@ static int parse_deps(struct pmod_config *cfg, enum pmod_config_kind kind, const
 	targets[0] = all;
 	targets[1] = all + max;
 	while ((tok = config_next_token(&rest)) != NULL) {
-		if (kind == PMOD_CONFIG_SOFTDEP && strcmp(tok, "pre:") == 0)
+		if (kind == PMOD_CONFIG_SOFTDEP && tok[0] == 'p' && strcmp(tok, "pre:") == 0)
 			list = 0;
-		else if (kind == PMOD_CONFIG_SOFTDEP && strcmp(tok, "post:") == 0)
+		else if (kind == PMOD_CONFIG_SOFTDEP && tok[0] == 'p' && strcmp(tok, "post:") == 0)
 			list = 1;
 		else if (list >= 0)
 			targets[list][n[list]++] = tok;
 	}
 	r = add_dep_lists(cfg, kind, name, targets, n);
-	free(all);
+	if (all != on_stack)
+		free(all);
 	return r;
+}
+
+enum command {
+	COMMAND_UNKNOWN,
+	COMMAND_ALIAS,
+	COMMAND_BLACKLIST,
+	COMMAND_OPTIONS,
+	COMMAND_INSTALL,
+	COMMAND_REMOVE,
+	COMMAND_SOFTDEP,
+	COMMAND_WEAKDEP,
+	COMMAND_DEPRECATED,	/* include, config */
+};
+
+/* The command a line starts with. Its first letter leaves one or two
+ * words it can be: every line of the configuration and of
+ * modules.softdep is read this way for every context. */
+static enum command command_of(const char *word)
+{
+	switch (word[0]) {
+	case 'a':
+		return strcmp(word, "alias") == 0 ? COMMAND_ALIAS : COMMAND_UNKNOWN;
+	case 'b':
+		return strcmp(word, "blacklist") == 0 ? COMMAND_BLACKLIST : COMMAND_UNKNOWN;
+	case 'c':
+		return strcmp(word, "config") == 0 ? COMMAND_DEPRECATED : COMMAND_UNKNOWN;
+	case 'i':
+		return strcmp(word, "install") == 0   ? COMMAND_INSTALL :
+		       strcmp(word, "include") == 0 ? COMMAND_DEPRECATED : COMMAND_UNKNOWN;
+	case 'o':
+		return strcmp(word, "options") == 0 ? COMMAND_OPTIONS : COMMAND_UNKNOWN;
+	case 'r':
+		return strcmp(word, "remove") == 0 ? COMMAND_REMOVE : COMMAND_UNKNOWN;
+	case 's':
+		return strcmp(word, "softdep") == 0 ? COMMAND_SOFTDEP : COMMAND_UNKNOWN;
+	case 'w':
+		return strcmp(word, "weakdep") == 0 ? COMMAND_WEAKDEP : COMMAND_UNKNOWN;
+	default:
+		return COMMAND_UNKNOWN;
+	}
 }
 
 int modprobe_config_parse_line(const struct log_sink *log, struct pmod_config *cfg, char *line,
@@ -175,26 +219,28 @@ int modprobe_config_parse_line(const struct log_sink *log, struct pmod_config *c
 	char *cmd = config_next_token(&cursor);
 	char *a, *b;
 	enum pmod_config_kind kind;
+	enum command command;
 	bool ok = false;
 	int r = 0;
 
 	if (cmd == NULL)
 		return 0;	/* blanks only */
-	if (strcmp(cmd, "alias") == 0) {
+	command = command_of(cmd);
+	if (command == COMMAND_ALIAS) {
 		a = config_next_token(&cursor);
 		b = config_next_token(&cursor);
 		ok = a && b && normalize_in_place(a) && normalize_in_place(b);
 		if (ok)
 			r = modprobe_config_add(cfg, PMOD_CONFIG_ALIAS, a, b);
-	} else if (strcmp(cmd, "blacklist") == 0) {
+	} else if (command == COMMAND_BLACKLIST) {
 		a = config_next_token(&cursor);
 		ok = a && normalize_in_place(a);
 		if (ok)
 			r = modprobe_config_add(cfg, PMOD_CONFIG_BLACKLIST, a, NULL);
-	} else if (strcmp(cmd, "options") == 0 || strcmp(cmd, "install") == 0 ||
-		   strcmp(cmd, "remove") == 0) {
-		kind = cmd[0] == 'o' ? PMOD_CONFIG_OPTIONS :
-		       cmd[0] == 'i' ? PMOD_CONFIG_INSTALL : PMOD_CONFIG_REMOVE;
+	} else if (command == COMMAND_OPTIONS || command == COMMAND_INSTALL ||
+		   command == COMMAND_REMOVE) {
+		kind = command == COMMAND_OPTIONS ? PMOD_CONFIG_OPTIONS :
+		       command == COMMAND_INSTALL ? PMOD_CONFIG_INSTALL : PMOD_CONFIG_REMOVE;
 		a = config_next_token(&cursor);
 		/* The rest of the line after the one blank that ends MOD,
 		 * further blanks included. */
@@ -205,8 +251,8 @@ int modprobe_config_parse_line(const struct log_sink *log, struct pmod_config *c
 					*p = ' ';
 		if (ok)
 			r = modprobe_config_add(cfg, kind, a, cursor);
-	} else if (strcmp(cmd, "softdep") == 0 || strcmp(cmd, "weakdep") == 0) {
-		kind = cmd[0] == 's' ? PMOD_CONFIG_SOFTDEP : PMOD_CONFIG_WEAKDEP;
+	} else if (command == COMMAND_SOFTDEP || command == COMMAND_WEAKDEP) {
+		kind = command == COMMAND_SOFTDEP ? PMOD_CONFIG_SOFTDEP : PMOD_CONFIG_WEAKDEP;
 		a = config_next_token(&cursor);
 		/* softdep needs something after MOD; an empty weakdep list is
 		 * valid (kmod 33). */
@@ -214,7 +260,7 @@ int modprobe_config_parse_line(const struct log_sink *log, struct pmod_config *c
 		     normalize_in_place(a);
 		if (ok)
 			r = parse_deps(cfg, kind, a, cursor);
-	} else if (strcmp(cmd, "include") == 0 || strcmp(cmd, "config") == 0) {
+	} else if (command == COMMAND_DEPRECATED) {
 		log_write(log, LOG_ERR, "%s: command %s is deprecated and not parsed anymore",
 			path, cmd);
 		return 0;

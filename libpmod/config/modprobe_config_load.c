@@ -123,14 +123,14 @@ int modprobe_config_load(const struct log_sink *log, const char *root, const cha
 	if (cfg == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
 	/* depmod's files come first so that they win a basename tie. */
-	if (asprintf(&owned[n++], "%s/modules.softdep", module_dir) < 0 ||
-	    asprintf(&owned[n++], "%s/modules.weakdep", module_dir) < 0) {
+	if ((owned[n++] = config_path_concat(module_dir, "/", "modules.softdep")) == NULL ||
+	    (owned[n++] = config_path_concat(module_dir, "/", "modules.weakdep")) == NULL) {
 		n--;
 		r = -ENOMEM;
 	}
 	if (opts->paths == NULL) {
 		for (size_t i = 0; r == 0 && i < sizeof(default_dirs) / sizeof(default_dirs[0]); i++)
-			if (asprintf(&owned[n++], "%s%s", root, default_dirs[i]) < 0) {
+			if ((owned[n++] = config_path_concat(root, "", default_dirs[i])) == NULL) {
 				n--;
 				r = -ENOMEM;
 			}
@@ -140,8 +140,8 @@ int modprobe_config_load(const struct log_sink *log, const char *root, const cha
 				r = -E2BIG;
 				break;
 			}
-			if (asprintf(&owned[n++], "%s%s", opts->paths[i][0] == '/' ? root : "",
-				     opts->paths[i]) < 0) {
+			if ((owned[n++] = config_path_concat(opts->paths[i][0] == '/' ? root : "", "",
+							     opts->paths[i])) == NULL) {
 				n--;
 				r = -ENOMEM;
 			}

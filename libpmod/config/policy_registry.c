@@ -224,10 +224,18 @@ int policy_registry_read(const struct log_sink *log, struct pmod_policy *p)
 	for (int k = 0; k < POLICY_KNOB_COUNT && r == 0; k++) {
 		uint8_t *data = NULL;
 		uint32_t type = 0, len = 0;
-		char where[128], why[160];
+		static const char prefix[] = "registry value " POLICY_REGISTRY_KEY "\\";
+		const char *knob = policy_knob_name(k);
+		size_t knob_len = strlen(knob);
+		char where[sizeof(prefix) + 64], why[160];
 
-		snprintf(where, sizeof(where), "registry value " POLICY_REGISTRY_KEY "\\%s",
-			 policy_knob_name(k));
+		/* Copied, not printed: every context reads the four knobs. A
+		 * knob's name is one of this library's words, well under 64. */
+		if (knob_len >= sizeof(where) - sizeof(prefix))
+			knob_len = sizeof(where) - sizeof(prefix) - 1;
+		memcpy(where, prefix, sizeof(prefix) - 1);
+		memcpy(where + sizeof(prefix) - 1, knob, knob_len);
+		where[sizeof(prefix) - 1 + knob_len] = '\0';
 		r = query_value((int)key, policy_knob_name(k), &type, &data, &len, why,
 				sizeof(why));
 		if (r == 0) {

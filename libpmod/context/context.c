@@ -13,6 +13,7 @@
 #include "context.h"
 #include "builtin_modinfo.h"
 #include "error.h"
+#include "escape.h"
 #include "mapped_file.h"
 #include "policy.h"
 #include "options_size.h"
@@ -242,6 +243,20 @@ int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **
 	return 0;
 }
 
+/* DIR/NAME into path (PATH_MAX bytes), by copying: every context opens
+ * its indexes this way. false when it does not fit. */
+static bool join_path(char path[PATH_MAX], const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+
+	if (d + 1 + n >= PATH_MAX)
+		return false;
+	memcpy(path, dir, d);
+	path[d] = '/';
+	memcpy(path + d + 1, name, n + 1);
+	return true;
+}
+
 int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_error *err)
 {
 	char path[PATH_MAX];
@@ -249,8 +264,7 @@ int pmod_index_open(struct pmod_ctx *ctx, enum pmod_index which, struct pmod_err
 
 	if (ctx == NULL || (unsigned)which >= CTX_INDEX_COUNT)
 		return pmod_fail(err, -EINVAL, "no such index");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", ctx->module_dir,
-			     index_file_names[which]) >= sizeof(path))
+	if (!join_path(path, ctx->module_dir, index_file_names[which]))
 		return pmod_fail(err, -ENAMETOOLONG, "index path is too long");
 	pmod_index_close(ctx, (enum pmod_index)which);
 	r = index_reader_open(path, &ctx->indexes[which], err);
@@ -364,8 +378,19 @@ static void syslog_record(void *data, int priority, const char *record)
 {
 	/* Room for every byte escaped as \xNN. */
 	char safe[4 * 4096 + 8];
+	size_t len;
 
 	(void)data;
+	/* A record arrives as printable ASCII: its keys and actions are
+	 * this library's words, and every value went through the escaper's
+	 * quoted form, which writes nothing else. Escaping it again would
+	 * copy it unchanged, so it is only checked, which is cheaper; a
+	 * record that held any other byte all the same would be escaped
+	 * whole, so no control byte reaches the system log from here. */
+	if (escape_unneeded(record, &len) && len <= sizeof(safe) - 8) {
+		syslog(LOG_AUTHPRIV | priority, "%s", record);
+		return;
+	}
 	pmod_escape(record, 0, sizeof(safe) - 8, safe, sizeof(safe));
 	syslog(LOG_AUTHPRIV | priority, "%s", safe);
 }

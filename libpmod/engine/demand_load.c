@@ -78,6 +78,18 @@ static int judge(struct pmod_ctx *ctx, const char *asked, const char *module,
 	}
 }
 
+/* rule into dst (size bytes), cut to fit: a copy, not printf, since every
+ * demand load that goes ahead names its rule. */
+static void copy_rule(char *dst, size_t size, const char *rule)
+{
+	size_t n = strlen(rule);
+
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(dst, rule, n);
+	dst[n] = '\0';
+}
+
 int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_resolved *module,
 		 struct pmod_error *err)
 {
@@ -109,7 +121,7 @@ int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_re
 		snprintf(req->rule, sizeof(req->rule),
 			 "AutoLoadPolicy=allow-list (AutoLoadAllowList entry %s)", entry);
 	else if (rule != NULL)
-		snprintf(req->rule, sizeof(req->rule), "%s", rule);
+		copy_rule(req->rule, sizeof(req->rule), rule);
 	return 0;
 }
 

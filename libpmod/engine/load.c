@@ -27,6 +27,7 @@
 #include "kernel_calls.h"
 #include "probe.h"
 #include "resolve.h"
+#include "signature_verify.h"
 #include "signing_gate.h"
 
 #define LOAD_KNOWN_FLAGS                                                                   \
@@ -252,11 +253,10 @@ static int load_resolved(struct pmod_ctx *ctx, struct request *req,
 	return ret;
 }
 
-int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_options *o,
-	      struct pmod_error *err)
+static int load_request(struct pmod_ctx *ctx, const char *request, struct request *call,
+			struct pmod_load_options *o, struct pmod_error *err)
 {
-	struct record_parent parent = { 0 };
-	struct request req = { .text = request, .parent = &parent };
+	struct request req = *call;
 	struct pmod_error local;
 	const struct pmod_config *cfg;
 	struct pmod_config *owned;
@@ -327,6 +327,22 @@ int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_option
 	}
 	r = load_resolved(ctx, &req, cfg, o, err);
 	pmod_config_free(owned);
+	return r;
+}
+
+/* One call: its records' memo and its verifier live as long as it does
+ * and serve every module it loads. */
+int pmod_load(struct pmod_ctx *ctx, const char *request, struct pmod_load_options *o,
+	      struct pmod_error *err)
+{
+	struct record_memo memo = { 0 };
+	struct verifier verifier;
+	struct request req = { .text = request, .memo = &memo, .verifier = &verifier };
+	int r;
+
+	verifier_init(&verifier, ctx != NULL ? ctx_trust(ctx) : NULL);
+	r = load_request(ctx, request, &req, o, err);
+	verifier_release(&verifier);
 	return r;
 }
 
@@ -474,8 +490,8 @@ static int unload_resolved(struct pmod_ctx *ctx, struct request *req,
 int pmod_unload(struct pmod_ctx *ctx, const char *request, struct pmod_unload_options *o,
 		struct pmod_error *err)
 {
-	struct record_parent parent = { 0 };
-	struct request req = { .text = request, .parent = &parent };
+	struct record_memo memo = { 0 };
+	struct request req = { .text = request, .memo = &memo };
 	struct pmod_error local;
 	const struct pmod_config *cfg;
 	struct pmod_config *owned;

@@ -62,12 +62,20 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* A node and its strings are one allocation (see intern). */
 static void node_free(struct plan_node *n)
 {
-	free(n->mod.name);
-	free(n->mod.path);
-	free(n->mod.alias);
 	free(n);
+}
+
+/* s (len bytes and its NUL) at *at, which moves past it. */
+static char *place(char **at, const char *s, size_t len)
+{
+	char *here = *at;
+
+	memcpy(here, s, len + 1);
+	*at += len + 1;
+	return here;
 }
 
 /* The node for (name, alias), created from m (whose strings are copied)
@@ -83,18 +91,24 @@ static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m
 			return p->nodes[i];
 	if (growable_array_reserve(&p->nodes, &p->cap_nodes, p->nnodes + 1, sizeof(*p->nodes)) < 0)
 		return NULL;
-	n = calloc(1, sizeof(*n));
-	if (n == NULL)
-		return NULL;
-	n->mod.name = strdup(m->name);
-	n->mod.path = m->path ? strdup(m->path) : NULL;
-	n->mod.alias = m->alias ? strdup(m->alias) : NULL;
-	n->mod.builtin = m->builtin;
-	if (n->mod.name == NULL || (m->path && n->mod.path == NULL) ||
-	    (m->alias && n->mod.alias == NULL)) {
-		node_free(n);
-		return NULL;
+	/* The node with its name, path and alias after it: one
+	 * allocation for each module of the plan instead of four. */
+	{
+		size_t name_len = strlen(m->name);
+		size_t path_len = m->path ? strlen(m->path) : 0;
+		size_t alias_len = m->alias ? strlen(m->alias) : 0;
+		char *at;
+
+		n = calloc(1, sizeof(*n) + name_len + 1 + (m->path ? path_len + 1 : 0) +
+				      (m->alias ? alias_len + 1 : 0));
+		if (n == NULL)
+			return NULL;
+		at = (char *)(n + 1);
+		n->mod.name = place(&at, m->name, name_len);
+		n->mod.path = m->path ? place(&at, m->path, path_len) : NULL;
+		n->mod.alias = m->alias ? place(&at, m->alias, alias_len) : NULL;
 	}
+	n->mod.builtin = m->builtin;
 	p->nodes[p->nnodes++] = n;
 	return n;
 }

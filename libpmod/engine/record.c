@@ -16,6 +16,7 @@
  * pmod_load or pmod_unload: it is that call's struct request, handed down
  * to whatever leaves a record, never state of the shared context. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,65 +141,229 @@ static void signature_fields(struct out *o, const struct pmod_record *rec)
 		FIELD(o, "certificate", v->certificate);
 }
 
+/* Whether the kept signature text was made from what v says. */
+static bool same_signature(const struct record_signature_source *kept,
+			   const struct pmod_verify_result *v)
+{
+	return kept->verdict == v->verdict && kept->key_id_len == v->signer.key_id_len &&
+	       kept->has_certificate == (v->certificate != NULL) &&
+	       strncmp(kept->name, v->signer.name, sizeof(kept->name)) == 0 &&
+	       memcmp(kept->key_id, v->signer.key_id,
+		      v->signer.key_id_len < sizeof(kept->key_id) ? v->signer.key_id_len
+								 : sizeof(kept->key_id)) == 0 &&
+	       strncmp(kept->hash_algo, v->signer.hash_algo, sizeof(kept->hash_algo)) == 0 &&
+	       (v->certificate == NULL || strcmp(kept->certificate, v->certificate) == 0);
+}
+
+/* The verdict's fields into the record: the memo's copy when they are
+ * the kept ones, else formatted (and kept when there is a memo and the
+ * certificate's path fits its copy). */
+static void signature_into(struct out *o, const struct pmod_record *rec, struct record_memo *memo)
+{
+	const struct pmod_verify_result *v = rec->verdict;
+	struct record_signature_source *kept;
+	struct out text;
+
+	if (memo == NULL || v == NULL) {
+		signature_fields(o, rec);
+		return;
+	}
+	kept = &memo->signature_source;
+	if (memo->signature_kept && same_signature(kept, v)) {
+		put(o, memo->signature, memo->signature_len);
+		return;
+	}
+	memo->signature_kept = false;
+	if (v->certificate != NULL && strlen(v->certificate) >= sizeof(kept->certificate)) {
+		signature_fields(o, rec);
+		return;
+	}
+	text = (struct out){ .buf = memo->signature, .size = sizeof(memo->signature) };
+	signature_fields(&text, rec);
+	if (text.len >= text.size) {
+		signature_fields(o, rec);
+		return;
+	}
+	kept->verdict = v->verdict;
+	memcpy(kept->name, v->signer.name, sizeof(kept->name));
+	kept->key_id_len = v->signer.key_id_len;
+	memcpy(kept->key_id, v->signer.key_id, sizeof(kept->key_id));
+	memcpy(kept->hash_algo, v->signer.hash_algo, sizeof(kept->hash_algo));
+	kept->has_certificate = v->certificate != NULL;
+	if (v->certificate != NULL)
+		strcpy(kept->certificate, v->certificate);
+	memo->signature_len = text.len;
+	memo->signature_kept = true;
+	put(o, memo->signature, memo->signature_len);
+}
+
 /* The parent's line: from the call's memo when it is still the
- * parent's, else read now (and kept, when there is a memo). */
+ * parent's, else read now (and kept, when there is a memo). *reread says
+ * whether it was read now. */
 static const struct kernel_process *parent_of(pid_t ppid, struct record_parent *memo,
-					      struct record_parent *local)
+					      struct record_parent *local, bool *reread)
 {
 	struct record_parent *p = memo != NULL ? memo : local;
 
-	if (memo == NULL || memo->ppid != ppid || ppid == 0) {
+	*reread = memo == NULL || memo->ppid != ppid || ppid == 0;
+	if (*reread) {
 		p->ppid = ppid;
 		p->found = kernel_process_read(ppid, &p->process);
 	}
 	return p->found == 0 ? &p->process : NULL;
 }
 
+/* Everything the fields from signing-policy= to result= are made of,
+ * but the rule's text and the parent's line. */
+static void tail_source(struct pmod_ctx *ctx, const struct pmod_record *rec,
+			struct record_tail_source *src)
+{
+	const struct pmod_policy *policy = NULL;
+	uid_t saved;
+
+	memset(src, 0, offsetof(struct record_tail_source, rule));
+	src->rule[0] = '\0';
+	src->policy_known = pmod_ctx_policy(ctx, &policy) == 0;
+	if (src->policy_known) {
+		src->signing = pmod_policy_signing(policy);
+		src->autoload = pmod_policy_autoload(policy);
+		src->source = pmod_policy_source(policy);
+	}
+	src->demand = rec->demand;
+	src->has_rule = rec->rule != NULL;
+	/* The caller: who, and what started it (cheap to read here; the
+	 * token's owner is whoever the uid maps to on Peios). */
+	if (getresuid(&src->uid, &src->euid, &saved) < 0) {	/* both in one call */
+		src->uid = getuid();
+		src->euid = geteuid();
+	}
+	src->pid = getpid();
+	src->ppid = getppid();
+	src->authority = privilege_authority_name(ctx_privilege(ctx));
+	src->result = rec->result;
+}
+
+static bool same_source(const struct record_tail_source *kept,
+			const struct record_tail_source *now, const char *rule)
+{
+	return kept->policy_known == now->policy_known && kept->signing == now->signing &&
+	       kept->autoload == now->autoload && kept->source == now->source &&
+	       kept->demand == now->demand && kept->has_rule == now->has_rule &&
+	       kept->uid == now->uid && kept->euid == now->euid && kept->pid == now->pid &&
+	       kept->ppid == now->ppid && kept->authority == now->authority &&
+	       kept->result == now->result &&
+	       (rule == NULL || strcmp(kept->rule, rule) == 0);
+}
+
+/* signing-policy= to result=: the policy, the request's kind and rule,
+ * the caller, the outcome. */
+static void tail_fields(struct out *o, const struct record_tail_source *src, const char *rule,
+			const struct kernel_process *parent)
+{
+	char digits[24];
+
+	if (src->policy_known) {
+		FIELD(o, "signing-policy", pmod_signing_policy_name(src->signing));
+		FIELD(o, "autoload-policy", pmod_autoload_policy_name(src->autoload));
+		FIELD(o, "policy-source", pmod_policy_source_name(src->source));
+	}
+	FIELD(o, "demand", src->demand ? "yes" : "no");
+	if (rule != NULL)
+		FIELD(o, "rule", rule);
+	FIELD(o, "uid", decimal((unsigned)src->uid, digits));
+	if (src->euid != src->uid)
+		FIELD(o, "euid", decimal((unsigned)src->euid, digits));
+	FIELD(o, "pid", decimal(src->pid, digits));
+	FIELD(o, "ppid", decimal(src->ppid, digits));
+	if (parent != NULL) {
+		FIELD(o, "parent", parent->comm);
+		if (kernel_process_is_kernel_thread(parent))
+			FIELD(o, "parent-kthread", "yes");
+	}
+	FIELD(o, "authority", src->authority);
+	result_field(o, src->result);
+}
+
+/* The tail into the record: the memo's copy when it was made from the
+ * same things, else formatted (and kept when there is a memo and the
+ * rule fits its copy). */
+static void tail_into(struct out *o, struct pmod_ctx *ctx, const struct pmod_record *rec,
+		      struct record_memo *memo)
+{
+	struct record_tail_source src;
+	struct record_parent local;
+	const struct kernel_process *parent;
+	bool reread;
+
+	tail_source(ctx, rec, &src);
+	parent = parent_of(src.ppid, memo != NULL ? &memo->parent : NULL, &local, &reread);
+	if (memo == NULL) {
+		tail_fields(o, &src, rec->rule, parent);
+		return;
+	}
+	if (memo->tail_kept && !reread && same_source(&memo->source, &src, rec->rule)) {
+		put(o, memo->tail, memo->tail_len);
+		return;
+	}
+	memo->tail_kept = false;
+	if (rec->rule == NULL || strlen(rec->rule) < sizeof(src.rule)) {
+		struct out kept = { .buf = memo->tail, .size = sizeof(memo->tail) };
+
+		tail_fields(&kept, &src, rec->rule, parent);
+		if (kept.len < kept.size) {
+			if (rec->rule != NULL)
+				strcpy(src.rule, rec->rule);
+			memo->source = src;
+			memo->tail_len = kept.len;
+			memo->tail_kept = true;
+			put(o, memo->tail, memo->tail_len);
+			return;
+		}
+	}
+	tail_fields(o, &src, rec->rule, parent);
+}
+
+/* " request=..." into the record: the memo's copy when it was made from
+ * the same request, else escaped (and kept when it fits the memo). */
+static void request_into(struct out *o, const char *request, struct record_memo *memo)
+{
+	struct out text;
+
+	if (memo == NULL) {
+		FIELD(o, "request", request);
+		return;
+	}
+	if (memo->request_kept && strcmp(memo->request_source, request) == 0) {
+		put(o, memo->request, memo->request_len);
+		return;
+	}
+	memo->request_kept = false;
+	text = (struct out){ .buf = memo->request, .size = sizeof(memo->request) };
+	FIELD(&text, "request", request);
+	if (strlen(request) >= sizeof(memo->request_source) || text.len >= text.size) {
+		FIELD(o, "request", request);
+		return;
+	}
+	strcpy(memo->request_source, request);
+	memo->request_len = text.len;
+	memo->request_kept = true;
+	put(o, memo->request, memo->request_len);
+}
+
 static int record_format(struct pmod_ctx *ctx, const struct pmod_record *rec,
-			 struct record_parent *memo, char *buf, size_t size)
+			 struct record_memo *memo, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
-	const struct pmod_policy *policy = NULL;
-	const struct kernel_process *parent;
-	struct record_parent local;
-	uid_t uid, euid;
-	pid_t ppid;
-	char digits[24];
 
 	if (size > 0)
 		buf[0] = '\0';
 	put(&o, rec->action ? rec->action : "?", strlen(rec->action ? rec->action : "?"));
 	if (rec->request != NULL)
-		FIELD(&o, "request", rec->request);
+		request_into(&o, rec->request, memo);
 	FIELD(&o, "module", rec->module ? rec->module : "-");
 	FIELD(&o, "path", rec->path ? rec->path : "-");
-	signature_fields(&o, rec);
-	if (pmod_ctx_policy(ctx, &policy) == 0) {
-		FIELD(&o, "signing-policy", pmod_signing_policy_name(pmod_policy_signing(policy)));
-		FIELD(&o, "autoload-policy", pmod_autoload_policy_name(pmod_policy_autoload(policy)));
-		FIELD(&o, "policy-source", pmod_policy_source_name(pmod_policy_source(policy)));
-	}
-	FIELD(&o, "demand", rec->demand ? "yes" : "no");
-	if (rec->rule != NULL)
-		FIELD(&o, "rule", rec->rule);
-	/* The caller: who, and what started it (cheap to read here; the
-	 * token's owner is whoever the uid maps to on Peios). */
-	uid = getuid();
-	euid = geteuid();
-	ppid = getppid();
-	FIELD(&o, "uid", decimal((unsigned)uid, digits));
-	if (euid != uid)
-		FIELD(&o, "euid", decimal((unsigned)euid, digits));
-	FIELD(&o, "pid", decimal(getpid(), digits));
-	FIELD(&o, "ppid", decimal(ppid, digits));
-	parent = parent_of(ppid, memo, &local);
-	if (parent != NULL) {
-		FIELD(&o, "parent", parent->comm);
-		if (kernel_process_is_kernel_thread(parent))
-			FIELD(&o, "parent-kthread", "yes");
-	}
-	FIELD(&o, "authority", privilege_authority_name(ctx_privilege(ctx)));
-	result_field(&o, rec->result);
+	signature_into(&o, rec, memo);
+	tail_into(&o, ctx, rec, memo);
 	return o.len > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)o.len;
 }
 
@@ -222,7 +387,7 @@ void record_emit(struct pmod_ctx *ctx, const struct request *req, const struct p
 		if (full.rule == NULL && req->demand && req->rule[0] != '\0')
 			full.rule = req->rule;
 	}
-	record_format(ctx, &full, req != NULL ? req->parent : NULL, text, sizeof(text));
+	record_format(ctx, &full, req != NULL ? req->memo : NULL, text, sizeof(text));
 	fn(data, rec->result < 0 ? LOG_WARNING : LOG_NOTICE, text);
 }
 

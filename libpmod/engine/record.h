@@ -9,6 +9,8 @@
 #include "kernel.h"
 #include "pmod.h"
 
+struct verifier;
+
 /* signature= where no verification ran (unloads, install commands). */
 #define RECORD_SIGNATURE_NOT_CHECKED "not-checked"
 /* signature= where verification ran and reached no verdict (not a module,
@@ -25,6 +27,65 @@ struct record_parent {
 	struct kernel_process process;
 };
 
+/* The longest request whose escaped field is kept. */
+#define RECORD_MEMO_REQUEST 256
+/* The largest rule a kept tail can name (a request's rule fits). */
+#define RECORD_MEMO_RULE 320
+/* Room for the kept tail: every field of it at its cap. */
+#define RECORD_MEMO_TAIL 2048
+
+/* The longest certificate path a kept signature text can name. */
+#define RECORD_MEMO_CERTIFICATE 512
+/* Room for the kept signature text: every field of it at its cap. */
+#define RECORD_MEMO_SIGNATURE 1536
+
+/* What the records of one call share, kept by that call: the parent, the
+ * request's field, and the text of the fields that name the policy, the
+ * caller and the result (signing-policy= to result=), escaped once and
+ * copied into each record after. The text is kept with everything it was made from; a
+ * record for which any of it differs (another rule, a changed uid or
+ * parent, a policy read since) formats the fields anew, so a record is
+ * byte for byte what it would be without the memo. */
+struct record_memo {
+	struct record_parent parent;
+	bool request_kept;
+	char request_source[RECORD_MEMO_REQUEST];
+	size_t request_len;
+	char request[2 * RECORD_MEMO_REQUEST];	/* " request=..." */
+	bool tail_kept;
+	struct record_tail_source {
+		bool policy_known;
+		enum pmod_signing_policy signing;
+		enum pmod_autoload_policy autoload;
+		enum pmod_policy_source source;
+		bool demand;
+		bool has_rule;
+		uid_t uid, euid;
+		pid_t pid, ppid;
+		const char *authority;	/* one of privilege_authority_name's literals */
+		int result;
+		char rule[RECORD_MEMO_RULE];
+	} source;
+	size_t tail_len;
+	char tail[RECORD_MEMO_TAIL];
+	/* Likewise the verdict's fields (signature= to certificate=): the
+	 * modules of a chain are signed by one key, so after the first
+	 * only the comparison with what the kept text was made from is
+	 * done. */
+	bool signature_kept;
+	struct record_signature_source {
+		enum pmod_verdict verdict;
+		char name[PMOD_SIGNER_NAME_MAX];
+		unsigned char key_id[PMOD_SIGNER_KEY_ID_MAX];
+		size_t key_id_len;
+		char hash_algo[PMOD_SIGNER_HASH_MAX];
+		bool has_certificate;
+		char certificate[RECORD_MEMO_CERTIFICATE];
+	} signature_source;
+	size_t signature_len;
+	char signature[RECORD_MEMO_SIGNATURE];
+};
+
 /* One call of pmod_load or pmod_unload: what its records name. It lives
  * on that call's stack and is handed to everything below that leaves a
  * record, so that two requests on one context never mix. */
@@ -38,8 +99,12 @@ struct request {
 	 * shell (NULL: the shell). */
 	pmod_command_fn run_command;
 	void *run_command_data;
-	/* The call's own memo of its caller's parent (may be NULL). */
-	struct record_parent *parent;
+	/* The call's own memo of what its records share (may be NULL). */
+	struct record_memo *memo;
+	/* The call's verifier: one for all the modules the call loads, so
+	 * that a chain signed by one key decodes the signature and
+	 * prepares the key once (may be NULL: one per module). */
+	struct verifier *verifier;
 };
 
 /* Formats the record, with what req says about the request (req may be

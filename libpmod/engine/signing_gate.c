@@ -60,6 +60,14 @@ static void describe(const struct pmod_verify_result *res, char *buf, size_t siz
 	}
 }
 
+/* The module's name for a refusal's words: worked out only when there
+ * is one, since a module that passes needs none. */
+static void name_of(const char *path, char *name, size_t size)
+{
+	if (pmod_module_name(path, name, size) < 0)
+		snprintf(name, size, "(unnamed)");
+}
+
 /* A refusal, with the verdict when there is one. */
 static void refuse(struct pmod_ctx *ctx, const struct request *req, const char *name,
 		   const char *path, const char *rule, const struct pmod_verify_result *res, int code)
@@ -98,15 +106,13 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	enum pmod_signing_policy policy = gate_signing_policy(ctx);
 	const struct module_bytes *mb;
 	struct verify_input in = { .fd = -1 };
-	struct verifier v;
+	struct verifier local, *v = req != NULL && req->verifier != NULL ? req->verifier : &local;
 	struct pmod_error why;
 	char name[64], detail[400], rule[96];
 	int r;
 
 	*judged = false;
 	memset(res, 0, sizeof(*res));
-	if (pmod_module_name(mf->path, name, sizeof(name)) < 0)
-		snprintf(name, sizeof(name), "(unnamed)");
 	r = module_elf(ctx, mf, &mb, &why);
 	if (r < 0) {
 		/* Not readable as a module: under warn the load goes on and
@@ -114,6 +120,7 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 		 * unjudged file reach the kernel. */
 		if (policy != PMOD_SIGNING_ENFORCE)
 			return 0;
+		name_of(mf->path, name, sizeof(name));
 		refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 		return pmod_fail(err, r,
 				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
@@ -121,13 +128,20 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	}
 	in.data = mb->data;
 	in.size = mb->size;
-	verifier_init(&v, ctx_trust(ctx));
-	r = verifier_check(&v, &in, res, &why);
-	verifier_release(&v);
+	/* The call's verifier when it has one: the modules of a chain are
+	 * signed alike, so the signature is decoded and the key prepared
+	 * for the first and only the digest and key operation are done for
+	 * each after it (the verifier tells a different signature apart). */
+	if (v == &local)
+		verifier_init(v, ctx_trust(ctx));
+	r = verifier_check(v, &in, res, &why);
+	if (v == &local)
+		verifier_release(v);
 	if (r < 0) {
 		/* No verdict at all (libcrypto missing, no memory): enforce
 		 * cannot let the module through unjudged. */
 		if (policy == PMOD_SIGNING_ENFORCE) {
+			name_of(mf->path, name, sizeof(name));
 			refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
 			return pmod_fail(err, r,
 					 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
@@ -149,6 +163,7 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 
 		if (policy == PMOD_SIGNING_ENFORCE) {
 			snprintf(rule, sizeof(rule), "SigningPolicy enforce: weak hash %.32s", hash);
+			name_of(mf->path, name, sizeof(name));
 			refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
 			return pmod_fail(err, -EKEYREJECTED,
 					 "module %s: signature made with the weak hash %s; refused: "
@@ -164,6 +179,7 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 	if (policy == PMOD_SIGNING_ENFORCE) {
 		snprintf(rule, sizeof(rule), "SigningPolicy enforce: signature %s",
 			 pmod_verdict_name(res->verdict));
+		name_of(mf->path, name, sizeof(name));
 		refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
 		return pmod_fail(err, -EKEYREJECTED,
 				 "module %s: signature %s; refused: SigningPolicy is enforce (%s)",

@@ -108,10 +108,24 @@ static int read_stat(const char *path, char *buf, size_t size)
 
 int kernel_process_read(pid_t pid, struct kernel_process *proc)
 {
-	char path[64], line[4096];
+	char path[64], digits[16], *d = digits + sizeof(digits);
+	char line[4096];
+	unsigned v = pid < 0 ? 0u - (unsigned)pid : (unsigned)pid;
+	size_t n;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	/* "/proc/PID/stat", the number written here rather than printed:
+	 * every load call reads its caller's parent. */
+	do {
+		*--d = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (pid < 0)
+		*--d = '-';
+	n = (size_t)(digits + sizeof(digits) - d);
+	memcpy(path, "/proc/", 6);
+	memcpy(path + 6, d, n);
+	memcpy(path + 6 + n, "/stat", sizeof("/stat"));
 	r = read_stat(path, line, sizeof(line));
 	if (r < 0)
 		return r;
@@ -137,12 +151,17 @@ bool kernel_parent_may_be_kernel_thread(void)
 int kernel_process_self_comm(char *buf, size_t size)
 {
 	char comm[17] = { 0 };	/* TASK_COMM_LEN, plus a terminator of our own */
+	size_t n;
 
 	if (size == 0)
 		return -EINVAL;
 	if (prctl(PR_GET_NAME, (unsigned long)comm, 0, 0, 0) < 0)
 		return -errno;
-	snprintf(buf, size, "%s", comm);
+	n = strlen(comm);
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(buf, comm, n);
+	buf[n] = '\0';
 	return 0;
 }
 

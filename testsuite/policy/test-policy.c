@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "context.h"
+#include "escape.h"
 #include "gate.h"
 #include "kernel.h"
 #include "kernel_calls.h"
@@ -542,6 +543,35 @@ static void test_escape_records(void **state)
 	assert_string_equal(small, "aaaaaaaaa");
 }
 
+/* The default record sink's check: printable ASCII passes (with its
+ * length) and any other byte, wherever it stands (in the 32-byte steps
+ * or the bytes after them), fails; what passes is exactly what the
+ * message form copies unchanged. */
+static void test_escape_unneeded(void **state)
+{
+	char text[46], out[200];
+	size_t len = 0;
+
+	(void)state;
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_true(escape_unneeded(text, &len));
+	assert_int_equal(len, sizeof(text) - 1);
+	assert_true(escape_unneeded("", &len));
+	assert_int_equal(len, 0);
+	for (unsigned b = 1; b < 256; b++) {
+		for (size_t at = 0; at < sizeof(text) - 1; at++) {
+			bool printable = b >= 0x20 && b <= 0x7e;
+
+			text[at] = (char)b;
+			assert_int_equal(escape_unneeded(text, &len), printable);
+			pmod_escape(text, 0, 0, out, sizeof(out));
+			assert_int_equal(strcmp(out, text) == 0, printable);
+			text[at] = 'a';
+		}
+	}
+}
+
 /* Many entries: capped, with a warning, never unbounded. */
 static void test_allow_list_cap(void **state)
 {
@@ -684,24 +714,127 @@ static void test_record_format(void **state)
  * reparented) is read again. */
 static void test_record_parent_memo(void **state)
 {
-	struct record_parent memo = { .ppid = getppid() };
-	struct request req = { .text = "x", .parent = &memo };
+	struct record_memo memo = { .parent.ppid = getppid() };
+	struct request req = { .text = "x", .memo = &memo };
 	struct pmod_record rec = { .action = "load", .module = "m", .path = "/p" };
 	struct pmod_ctx *ctx;
 
 	(void)state;
 	ctx = ctx_with("");
 	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
-	strcpy(memo.process.comm, "memo-parent");
+	strcpy(memo.parent.process.comm, "memo-parent");
 	recbuf[0] = '\0';
 	record_emit(ctx, &req, &rec);
 	assert_non_null(strstr(recbuf, " parent=memo-parent "));
-	memo.ppid = getppid() + 1;
+	memo.parent.ppid = getppid() + 1;
 	recbuf[0] = '\0';
 	record_emit(ctx, &req, &rec);
 	assert_null(strstr(recbuf, "memo-parent"));
 	assert_non_null(strstr(recbuf, " parent="));
-	assert_int_equal(memo.ppid, getppid());
+	assert_int_equal(memo.parent.ppid, getppid());
+	pmod_ctx_free(ctx);
+}
+
+/* The fields a call's records share are formatted once and copied after:
+ * each record is byte for byte what it is without the memo, and one that
+ * differs in what those fields say (another rule, a refusal's rule, a
+ * load that is not a demand, another result or request) is formatted
+ * anew, never given the kept text. */
+static void test_record_memo_tail(void **state)
+{
+	struct record_memo memo = { 0 };
+	struct request req = { .text = "fs-ext4", .demand = true, .memo = &memo };
+	struct pmod_record rec = { .action = "load", .module = "ext4", .path = "/x/ext4.ko" };
+	struct pmod_record bare = rec;
+	const char *rules[] = { NULL, "AutoLoadPolicy=enabled", "lockdown", "lockdown",
+				"AutoLoadPolicy=enabled", NULL };
+	struct pmod_ctx *ctx;
+	char want[4096];
+
+	(void)state;
+	ctx = ctx_with("AutoLoadPolicy = enabled\n");
+	pmod_ctx_set_record_fn(ctx, capture_record, NULL);
+	bare.request = req.text;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		/* A demand load's rule comes from the request, a refusal's
+		 * from the record; the last one is not a demand at all. */
+		req.demand = i + 1 < sizeof(rules) / sizeof(rules[0]);
+		snprintf(req.rule, sizeof(req.rule), "%s", i == 1 || i == 4 ? rules[i] : "");
+		rec.rule = i == 2 || i == 3 ? rules[i] : NULL;
+		/* The result and the request, kept too, change as well. */
+		rec.result = bare.result = i == 3 ? -EEXIST : 0;
+		req.text = bare.request = i == 4 ? "fs-xfs" : "fs-ext4";
+		bare.demand = req.demand;
+		bare.rule = rules[i];
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		pmod_record_format(ctx, &bare, want, sizeof(want));
+		strcat(want, "\n");
+		assert_string_equal(recbuf, want);
+		/* Twice: the second record is the memo's copy. */
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		assert_string_equal(recbuf, want);
+		assert_true(memo.tail_kept);
+	}
+	assert_non_null(strstr(want, " demand=no uid="));
+	assert_non_null(strstr(want, "load request=fs-ext4 "));
+	/* The verdict's fields likewise: each verdict, signer, key, hash
+	 * and certificate that differs from the kept one is formatted
+	 * anew. */
+	{
+		struct pmod_verify_result v[] = {
+			{ .verdict = PMOD_VERDICT_UNTRUSTED,
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/a.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 2 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Build key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_VALID, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Other\" key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha256" } },
+			{ .verdict = PMOD_VERDICT_BAD_SIGNATURE, .certificate = "/etc/pmod/keys/b.der",
+			  .signer = { .name = "Other\" key", .key_id = { 1, 3 }, .key_id_len = 2,
+				      .hash_algo = "sha1" } },
+			{ .verdict = PMOD_VERDICT_UNSIGNED },
+		};
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			rec.verdict = bare.verdict = &v[i];
+			for (int twice = 0; twice < 2; twice++) {
+				recbuf[0] = '\0';
+				record_emit(ctx, &req, &rec);
+				pmod_record_format(ctx, &bare, want, sizeof(want));
+				strcat(want, "\n");
+				assert_string_equal(recbuf, want);
+				assert_true(memo.signature_kept);
+			}
+		}
+		assert_non_null(strstr(want, " signature=unsigned "));
+		rec.verdict = bare.verdict = NULL;
+	}
+	/* A rule too long for the memo's copy is formatted every time. */
+	{
+		char rule[RECORD_MEMO_RULE + 40];
+
+		memset(rule, 'r', sizeof(rule) - 1);
+		rule[sizeof(rule) - 1] = '\0';
+		rec.rule = bare.rule = rule;
+		/* Likewise a request too long for its copy. */
+		req.text = bare.request = rule;
+		recbuf[0] = '\0';
+		record_emit(ctx, &req, &rec);
+		pmod_record_format(ctx, &bare, want, sizeof(want));
+		strcat(want, "\n");
+		assert_string_equal(recbuf, want);
+		assert_false(memo.tail_kept);
+	}
 	pmod_ctx_free(ctx);
 }
 
@@ -840,7 +973,9 @@ int main(void)
 		cmocka_unit_test(test_policy_path_too_long),
 		cmocka_unit_test(test_escape_messages),
 		cmocka_unit_test(test_escape_records),
+		cmocka_unit_test(test_escape_unneeded),
 		cmocka_unit_test(test_record_parent_memo),
+		cmocka_unit_test(test_record_memo_tail),
 		cmocka_unit_test(test_allow_list_cap),
 		cmocka_unit_test(test_stat_line),
 		cmocka_unit_test(test_record_format),
