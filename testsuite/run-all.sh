@@ -11,8 +11,8 @@
 #   4. a Debian 12 system booted under qemu with those packages, and with
 #      kmod, compared (testsuite/system/run.sh)
 #   5. build-asan: AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
-#   6. build-fuzz: libFuzzer, the module parser ~60 s, the index reader ~30 s
-#      and libkmod through its public interface ~30 s
+#   6. build-fuzz: libFuzzer, the module parser ~30 s, the index reader ~15 s
+#      and libkmod through its public interface ~15 s
 # and prints "N passed, M failed" over the meson tests of steps 1 and 5, the
 # real-kernel suite, the packages, the system (one each) and the fuzzers
 # (one each).
@@ -22,7 +22,7 @@
 # is well.
 #
 # Environment: PMOD_SKIP_APT=1 skips the package installation;
-# PMOD_FUZZ_SECONDS (default 60) sets the fuzzing time;
+# PMOD_FUZZ_SECONDS (default 30) sets the fuzzing time;
 # PMOD_TEST_CACHE is passed on to prepare-trees.sh.
 set -euo pipefail
 
@@ -222,9 +222,9 @@ fuzz() {
 	fi
 	total_pass=$(( total_pass + 1 ))
 }
-fuzz fuzz-module-image "${PMOD_FUZZ_SECONDS:-60}" "$corpus/image"
-fuzz fuzz-index "$(( ${PMOD_FUZZ_SECONDS:-60} / 2 ))" "$corpus/index"
-fuzz fuzz-libkmod "$(( ${PMOD_FUZZ_SECONDS:-60} / 2 ))" "$corpus/libkmod"
+fuzz fuzz-module-image "${PMOD_FUZZ_SECONDS:-30}" "$corpus/image"
+fuzz fuzz-index "$(( ${PMOD_FUZZ_SECONDS:-30} / 2 ))" "$corpus/index"
+fuzz fuzz-libkmod "$(( ${PMOD_FUZZ_SECONDS:-30} / 2 ))" "$corpus/libkmod"
 echo "fuzzing: no crash"
 elapsed "$t"
 
