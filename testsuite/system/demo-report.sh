@@ -24,7 +24,7 @@ packages; the initramfs was made by update-initramfs with pmod's tools.
 
 == What udev loaded through pmod, and what let each module in
 TEXT
-records enforce | awk '$1 == "load" && / demand=yes / {
+records enforce | awk '$1 == "load" && / demand=yes / && / result=ok$/ {
 	m = ""; sig = ""; signer = ""; rule = ""
 	for (i = 2; i <= NF; i++) {
 		if ($i ~ /^module=/) m = substr($i, 8)
