@@ -298,7 +298,9 @@ static int load_dir(struct trust_context *t, const struct lazy_crypto *c, struct
 		}
 		nnames++;
 	}
-	qsort(names, nnames, sizeof(*names), by_name);
+	/* An empty directory has no array at all: qsort must not see NULL. */
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), by_name);
 	for (size_t i = 0; i < nnames && r == 0; i++) {
 		char *path;
 
