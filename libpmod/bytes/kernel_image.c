@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "decompress.h"
 #include "error.h"
 #include "kernel_image.h"
@@ -21,12 +22,6 @@
 #define PAYLOAD_LENGTH_AT 0x24c
 #define PROTOCOL_WITH_PAYLOAD 0x208
 #define APPENDED_SIZE 4
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 typedef int (*decoder_fn)(const uint8_t *in, size_t in_size, size_t max_out, uint8_t **out,
 			  size_t *out_size, struct pmod_error *err);
@@ -112,8 +107,8 @@ int kernel_image_decode(const uint8_t *data, size_t size, size_t max_out, uint8_
 				 data[PROTOCOL_AT]);
 	setup_sects = data[SETUP_SECTS_AT] ? data[SETUP_SECTS_AT] : 4;
 	start = (setup_sects + 1) * 512;
-	offset = le32(data + PAYLOAD_OFFSET_AT);
-	length = le32(data + PAYLOAD_LENGTH_AT);
+	offset = load_u32(data + PAYLOAD_OFFSET_AT, false);
+	length = load_u32(data + PAYLOAD_LENGTH_AT, false);
 	if (start > size || offset > size - start || length > size - start - offset ||
 	    length == 0)
 		return pmod_fail(err, -EBADMSG, "its header places the kernel (%zu bytes at %zu) "

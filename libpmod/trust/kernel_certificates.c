@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "error.h"
 #include "growable_array.h"
 #include "kernel_certificates.h"
@@ -12,21 +13,6 @@
  * padding, and the zero-filled room a kernel may reserve for one more
  * certificate inserted after the build (4 KiB by default). */
 #define LENGTH_SEARCH_WINDOW ((size_t)64 << 10)
-
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* The size of the DER certificate at p, or 0. The byte pattern (a
  * SEQUENCE with a two-byte length holding another one: certificate and
@@ -73,7 +59,7 @@ static bool length_follows(const uint8_t *k, size_t size, size_t end, size_t tot
 		if (at < min_at)
 			at = min_at;
 		for (int i = 0; i < 2 && at + width <= size; i++, at += width)
-			if ((width == 8 ? le64(k + at) : le32(k + at)) == total)
+			if ((width == 8 ? load_u64(k + at, false) : load_u32(k + at, false)) == total)
 				return true;
 	}
 	return false;
