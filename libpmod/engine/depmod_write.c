@@ -18,6 +18,7 @@
 
 #include "depmod_internal.h"
 #include "error.h"
+#include "file_write.h"
 #include "mapped_file.h"
 #include "growable_array.h"
 #include "index_writer.h"
@@ -359,43 +360,6 @@ static int build_builtin_alias(struct pmod_ctx *ctx, const struct pmod_depmod_op
 
 /* ------------------------------------------------------------ publishing */
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (char *s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* create: -o named the output root, which may not exist yet. Without it
  * the outputs go into the module directory itself, which is never made:
  * a module directory depmod created would be one no package owns. */
@@ -406,7 +370,7 @@ static int publish(const char *outdir, bool create, struct outputs *out,
 	char final[PATH_MAX];
 	int r = 0, i;
 
-	r = create ? mkdir_p(outdir) : 0;
+	r = create ? file_make_dirs(outdir, 0) : 0;
 	if (r < 0)
 		return pmod_fail(err, r, "cannot create %s: %s", outdir, strerror(-r));
 	for (i = 0; i < OUT_COUNT && r == 0; i++) {
@@ -423,7 +387,7 @@ static int publish(const char *outdir, bool create, struct outputs *out,
 			tmp[i][0] = '\0';
 			break;
 		}
-		r = write_all(fd, out->text[i].data ? out->text[i].data : "", out->text[i].len);
+		r = file_write_all(fd, out->text[i].data ? out->text[i].data : "", out->text[i].len);
 		if (r == 0 && fchmod(fd, 0644) < 0)
 			r = -errno;
 		/* On disk before the rename makes it visible. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "file_write.h"
 #include "sealed_image.h"
 
 #define IMAGE_SEALS (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
@@ -24,24 +25,6 @@
 static bool unavailable(int e)
 {
 	return e == ENOSYS || e == EINVAL;
-}
-
-static int write_all(int fd, const uint8_t *data, size_t size)
-{
-	size_t done = 0;
-
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return 0;
 }
 
 int sealed_image_create(const void *data, size_t size, int *fd, struct pmod_error *err)
@@ -56,7 +39,7 @@ int sealed_image_create(const void *data, size_t size, int *fd, struct pmod_erro
 		return pmod_fail(err, -errno, "cannot make a copy of the module for the kernel: %s",
 				 strerror(errno));
 	}
-	r = write_all(mfd, data, size);
+	r = file_write_all(mfd, data, size);
 	if (r < 0) {
 		close(mfd);
 		return pmod_fail(err, r, "cannot make a copy of the module for the kernel: %s",

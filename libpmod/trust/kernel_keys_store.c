@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "file_write.h"
 #include "kernel_keys_store.h"
 #include "trust_store.h"
 
@@ -67,20 +68,13 @@ static int open_store_dir(const char *root, bool create, struct pmod_error *err)
 	if (asprintf(&path, "%s%s", root, TRUST_STORE_DISTRIBUTION_DIR) < 0)
 		return pmod_fail(err, -ENOMEM, "out of memory");
 	if (create) {
-		for (char *slash = path + strlen(root) + 1; ; slash++) {
-			slash = strchr(slash, '/');
-			if (slash)
-				*slash = '\0';
-			if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-				int e = errno;
+		/* Made below the root only: a root that is missing is an error. */
+		int r = file_make_dirs(path, strlen(root));
 
-				fd = pmod_fail(err, -e, "cannot create %s: %s", path, strerror(e));
-				free(path);
-				return fd;
-			}
-			if (!slash)
-				break;
-			*slash = '/';
+		if (r < 0) {
+			fd = pmod_fail(err, r, "cannot create %s: %s", path, strerror(-r));
+			free(path);
+			return fd;
 		}
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -94,22 +88,6 @@ static int open_store_dir(const char *root, bool create, struct pmod_error *err)
 	}
 	free(path);
 	return fd;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int install_one(int dirfd, const char *release, unsigned long n,
@@ -126,7 +104,7 @@ static int install_one(int dirfd, const char *release, unsigned long n,
 		return pmod_fail(err, -errno, "cannot create %s: %s", temp, strerror(errno));
 	r = fchmod(fd, 0644) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, der, size);
+		r = file_write_all(fd, der, size);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
