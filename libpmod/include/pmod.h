@@ -713,6 +713,10 @@ enum pmod_module_state {
  * (>= 0) or a negative errno for unreadable state. */
 int pmod_kernel_module_state(struct pmod_ctx *ctx, const char *name);
 
+/* A loaded module's taint letters, as the kernel writes them: at most a
+ * few of the letters below, so this always holds them with room to spare. */
+#define PMOD_TAINT_MAX 32
+
 /* One line of /proc/modules, with what /sys/module adds. */
 struct pmod_loaded_module {
 	char *name;
@@ -720,6 +724,15 @@ struct pmod_loaded_module {
 	long refcnt;		/* /sys/module/NAME/refcnt; negative errno if absent */
 	char **holders;		/* /sys/module/NAME/holders entries, readdir order */
 	size_t nholders;
+	/* LIVE, COMING (Loading) or GOING (Unloading), from the line's state
+	 * column, else /sys/module/NAME/initstate; ABSENT when neither says
+	 * (a line cut short, a module half gone). */
+	enum pmod_module_state state;
+	/* The kernel's taint letters for this module ("OE"), from the line's
+	 * "(...)" column without its +/- state marks, else
+	 * /sys/module/NAME/taint; "" when untainted or when neither can be
+	 * read. Only the letters A-Z are ever kept. */
+	char taint[PMOD_TAINT_MAX];
 };
 /* Every loaded module in /proc/modules order (most recent first).
  * *mods is malloc'ed; free with pmod_loaded_modules_free. */
@@ -731,6 +744,15 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 			     struct pmod_loaded_module *usage, struct pmod_error *err);
 void pmod_loaded_module_release(struct pmod_loaded_module *mod);
 void pmod_loaded_modules_free(struct pmod_loaded_module *mods, size_t count);
+
+/* What a module taint letter means: its short name ("out-of-tree") and one
+ * sentence, for the letters the kernel gives modules (P F C O E K X T N);
+ * NULL for any other character. */
+const char *pmod_taint_flag_name(char letter);
+const char *pmod_taint_flag_description(char letter);
+/* "/proc/modules"-style state words: "Live", "Loading", "Unloading";
+ * "unknown" for ABSENT, "built-in" for BUILTIN. */
+const char *pmod_module_state_name(enum pmod_module_state state);
 
 /* A loaded module's sections and where the kernel put them, from the files
  * of /sys/module/NAME/sections (readdir order; "." and ".." skipped, other
@@ -848,6 +870,73 @@ void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
  * (like snprintf). */
 int pmod_record_format(struct pmod_ctx *ctx, const struct pmod_record *record, char *buf,
 		       size_t size);
+
+/* ---------------------------------------------------------------- audit */
+/* What is loaded and how it got there, for the running system: each
+ * loaded module with what the kernel says of it, the file the module
+ * directory names for it and that file's signature verdict now, and,
+ * where systemd's journal holds pmod's records of this boot, the last
+ * load record of that module (who loaded it, under which policy). The
+ * journal is read through libsystemd.so.0, opened on the first call;
+ * without it (or without a journal, or without the right to read it) the
+ * audit still succeeds and says why the records are missing. */
+
+/* One of pmod's records of this boot, as the journal holds it: pmod's
+ * PMOD_* fields and the journal's own fields of the process that sent it
+ * (_COMM, _PID, _UID: the journal's, not the sender's word). A member is
+ * NULL when the record does not carry it. */
+struct pmod_journal_record {
+	uint64_t realtime_usec;	/* when the journal received it (µs since 1970) */
+	char *action;		/* PMOD_ACTION: load, refuse-load, ... */
+	char *module, *request, *path;
+	char *signature, *signer, *key_id;
+	char *signing_policy, *autoload_policy, *policy_source;
+	char *demand;		/* "yes" / "no" */
+	char *rule, *result, *parent;
+	char *comm, *pid, *uid;
+};
+
+struct pmod_audit_module {
+	struct pmod_loaded_module loaded;	/* what the kernel says */
+	/* The file the module directory's modules.dep names for it, NULL
+	 * when it names none (then builtin says whether modules.builtin
+	 * does: a loaded module normally is not). */
+	char *path;
+	bool builtin;
+	/* 0 with verdict filled (the file as it is now, not necessarily
+	 * the bytes that were loaded); else a negative errno and
+	 * verdict.reason says why there is none: no file named (-ENOENT),
+	 * the file cannot be read, the index is corrupt. */
+	int verify_error;
+	struct pmod_verify_result verdict;
+	/* The last load record of this module in this boot; NULL when the
+	 * journal has none (or could not be read). */
+	struct pmod_journal_record *last_load;
+};
+
+enum pmod_audit_flags {
+	/* Also every refuse-load record of this boot. */
+	PMOD_AUDIT_REFUSALS = 1 << 0,
+};
+
+struct pmod_audit {
+	struct pmod_audit_module *modules;	/* /proc/modules order */
+	size_t count;
+	/* 0 when the journal was read; a negative errno when it could not
+	 * be, with journal_problem saying why (libsystemd missing, ...). */
+	int journal_error;
+	char journal_problem[256];
+	/* With PMOD_AUDIT_REFUSALS: oldest first. */
+	struct pmod_journal_record *refusals;
+	size_t nrefusals;
+};
+
+/* Fails (err filled) only when the loaded modules cannot be listed or
+ * memory runs out; a module that cannot be judged has its reason in its
+ * entry. Free with pmod_audit_free. */
+int pmod_audit(struct pmod_ctx *ctx, unsigned flags, struct pmod_audit **audit,
+	       struct pmod_error *err);
+void pmod_audit_free(struct pmod_audit *audit);
 
 /* ---------------------------------------------------------------- escaping */
 /* One escaper for every string that someone else chose (a file name, a

@@ -283,13 +283,45 @@ static int read_holders(const char *name, struct pmod_loaded_module *mod, struct
 	return r;
 }
 
-/* One line of /proc/modules split into name and size. The line is cut at
- * PROC_LINE_CHUNK bytes; only the first two fields matter. 1 when a module
- * was parsed, 0 for a blank line, < 0 for a malformed one. */
-static int parse_proc_line(char *line, unsigned lineno, char **name, long *size,
+/* What one line of /proc/modules says: "NAME SIZE REFCNT HOLDERS STATE
+ * ADDRESS [(TAINT)]". state and taint are NULL when the line does not
+ * give them (cut at PROC_LINE_CHUNK, or written by something else). */
+struct proc_line {
+	const char *name;
+	long size;
+	const char *state;
+	const char *taint;
+};
+
+/* The taint column "(OE+)": the letters, without the parentheses and the
+ * + (loading) or - (unloading) marks. NULL unless it is exactly that
+ * shape with only letters A-Z, which then fit PMOD_TAINT_MAX. */
+static const char *taint_column(char *token)
+{
+	size_t len = strlen(token), letters = 0;
+
+	if (len < 2 || token[0] != '(' || token[len - 1] != ')')
+		return NULL;
+	token[len - 1] = '\0';
+	for (char *p = token + 1; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-')
+			continue;
+		if (*p < 'A' || *p > 'Z' || letters == PMOD_TAINT_MAX - 1)
+			return NULL;
+		token[1 + letters++] = *p;
+	}
+	token[1 + letters] = '\0';
+	return token + 1;
+}
+
+/* One line of /proc/modules split into its fields. The line is cut at
+ * PROC_LINE_CHUNK bytes; only name and size must be there. 1 when a
+ * module was parsed, 0 for a blank line, < 0 for a malformed one. */
+static int parse_proc_line(char *line, unsigned lineno, struct proc_line *out,
 			   struct pmod_error *err)
 {
-	char *save, *n, *s;
+	char *save, *n, *s, *t;
+	long *size = &out->size;
 	int r;
 
 	n = strtok_r(line, " \t\n", &save);
@@ -307,12 +339,24 @@ static int parse_proc_line(char *line, unsigned lineno, char **name, long *size,
 	if (s == NULL || parse_long(s, size) < 0)
 		return pmod_fail(err, -EBADMSG, PROC_MODULES " line %u: %s has no valid size",
 				 lineno, n);
-	*name = n;
+	out->name = n;
+	out->state = NULL;
+	out->taint = NULL;
+	/* refcnt, holders, then the state; the address; the taint column
+	 * only when the module is tainted or changing state. A line cut
+	 * short simply lacks the later ones. */
+	if (strtok_r(NULL, " \t\n", &save) == NULL || strtok_r(NULL, " \t\n", &save) == NULL)
+		return 1;
+	out->state = strtok_r(NULL, " \t\n", &save);
+	if (out->state == NULL || strtok_r(NULL, " \t\n", &save) == NULL)
+		return 1;
+	t = strtok_r(NULL, " \t\n", &save);
+	out->taint = t != NULL ? taint_column(t) : "";
 	return 1;
 }
 
-/* Reads /proc/modules and calls back with each (name, size). */
-typedef int (*proc_line_fn)(void *data, const char *name, long size, struct pmod_error *err);
+/* Reads /proc/modules and calls back with each line. */
+typedef int (*proc_line_fn)(void *data, const struct proc_line *line, struct pmod_error *err);
 
 static int walk_proc_modules(proc_line_fn fn, void *data, struct pmod_error *err)
 {
@@ -327,8 +371,7 @@ static int walk_proc_modules(proc_line_fn fn, void *data, struct pmod_error *err
 	while (fgets(line, sizeof(line), f) != NULL) {
 		size_t len = strlen(line);
 		bool whole = len > 0 && line[len - 1] == '\n';
-		char *name = NULL;
-		long size = 0;
+		struct proc_line parsed = { 0 };
 
 		if (++lineno > MAX_LOADED_MODULES) {
 			r = pmod_fail(err, -E2BIG, PROC_MODULES " has more than %d lines",
@@ -341,9 +384,13 @@ static int walk_proc_modules(proc_line_fn fn, void *data, struct pmod_error *err
 			r = pmod_fail(err, -EBADMSG, PROC_MODULES " line %u holds a NUL byte", lineno);
 			break;
 		}
-		r = parse_proc_line(line, lineno, &name, &size, err);
+		r = parse_proc_line(line, lineno, &parsed, err);
+		/* A line longer than the chunk: its later columns are not in
+		 * it, whatever the chunk's last tokens look like. */
+		if (r > 0 && !whole && !feof(f))
+			parsed.state = parsed.taint = NULL;
 		if (r > 0)
-			r = fn(data, name, size, err);
+			r = fn(data, &parsed, err);
 		if (r < 0)
 			break;
 		/* The rest of an overlong line is not a new line. */
@@ -392,17 +439,64 @@ static long module_refcnt(const char *name)
 	return r < 0 ? r : v;
 }
 
-static int fill_usage(const char *name, long proc_size, struct pmod_loaded_module *mod,
+/* The /proc/modules state word, else /sys/module/NAME/initstate. */
+static enum pmod_module_state module_state(const char *name, const char *proc_state)
+{
+	int r;
+
+	if (proc_state != NULL) {
+		if (strcmp(proc_state, "Live") == 0)
+			return PMOD_STATE_LIVE;
+		if (strcmp(proc_state, "Loading") == 0)
+			return PMOD_STATE_COMING;
+		if (strcmp(proc_state, "Unloading") == 0)
+			return PMOD_STATE_GOING;
+	}
+	r = kernel_module_sysfs_state(name);
+	return r == PMOD_STATE_LIVE || r == PMOD_STATE_GOING ? (enum pmod_module_state)r
+		: r == PMOD_STATE_COMING ? PMOD_STATE_COMING : PMOD_STATE_ABSENT;
+}
+
+/* The taint letters: the /proc/modules column when the line had a
+ * usable one, else /sys/module/NAME/taint (letters and a newline); "" when
+ * neither can be read or holds anything but letters. */
+static void module_taint(const char *name, const char *proc_taint, char taint[PMOD_TAINT_MAX])
+{
+	char path[PATH_MAX];
+
+	taint[0] = '\0';
+	if (proc_taint != NULL) {
+		/* taint_column kept it shorter than PMOD_TAINT_MAX. */
+		strcpy(taint, proc_taint);
+		return;
+	}
+	if (sys_module_path(path, sizeof(path), name, "taint") < 0 ||
+	    kernel_read_line(path, taint, PMOD_TAINT_MAX) < 0) {
+		taint[0] = '\0';
+		return;
+	}
+	for (const char *p = taint; *p != '\0'; p++) {
+		if (*p < 'A' || *p > 'Z') {
+			taint[0] = '\0';
+			return;
+		}
+	}
+}
+
+static int fill_usage(const struct proc_line *line, struct pmod_loaded_module *mod,
 		      struct pmod_error *err)
 {
+	const char *name = line->name;
 	int r;
 
 	memset(mod, 0, sizeof(*mod));
 	mod->name = strdup(name);
 	if (mod->name == NULL)
 		return pmod_fail(err, -ENOMEM, "out of memory");
-	mod->size = module_size(name, proc_size);
+	mod->size = module_size(name, line->size);
 	mod->refcnt = module_refcnt(name);
+	mod->state = module_state(name, line->state);
+	module_taint(name, line->taint, mod->taint);
 	r = read_holders(name, mod, err);
 	if (r < 0)
 		pmod_loaded_module_release(mod);
@@ -414,14 +508,14 @@ struct loaded_list {
 	size_t count, cap;
 };
 
-static int add_loaded(void *data, const char *name, long size, struct pmod_error *err)
+static int add_loaded(void *data, const struct proc_line *line, struct pmod_error *err)
 {
 	struct loaded_list *l = data;
 	int r;
 
 	if (growable_array_reserve(&l->mods, &l->cap, l->count + 1, sizeof(*l->mods)) < 0)
 		return pmod_fail(err, -ENOMEM, "out of memory");
-	r = fill_usage(name, size, &l->mods[l->count], err);
+	r = fill_usage(line, &l->mods[l->count], err);
 	if (r < 0)
 		return r;
 	l->count++;
@@ -453,13 +547,13 @@ struct size_search {
 	bool found;
 };
 
-static int find_size(void *data, const char *name, long size, struct pmod_error *err)
+static int find_size(void *data, const struct proc_line *line, struct pmod_error *err)
 {
 	struct size_search *s = data;
 
 	(void)err;
-	if (!s->found && strcmp(name, s->name) == 0) {
-		s->size = size;
+	if (!s->found && strcmp(line->name, s->name) == 0) {
+		s->size = line->size;
 		s->found = true;
 	}
 	return 0;
@@ -469,6 +563,7 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 			     struct pmod_loaded_module *usage, struct pmod_error *err)
 {
 	struct size_search s = { .name = name, .size = -ENOENT };
+	struct proc_line line = { .name = name };
 	char path[PATH_MAX], coresize[PATH_MAX];
 	struct pmod_error ignored;
 	struct stat st;
@@ -486,7 +581,9 @@ int pmod_kernel_module_usage(struct pmod_ctx *ctx, const char *name,
 	sys_module_path(coresize, sizeof(coresize), name, "coresize");
 	if (access(coresize, F_OK) < 0)
 		walk_proc_modules(find_size, &s, &ignored);
-	return fill_usage(name, s.size, usage, err);
+	/* State and taint from /sys/module: the one module's own files. */
+	line.size = s.size;
+	return fill_usage(&line, usage, err);
 }
 
 /* ---------------------------------------------------------------- the calls */

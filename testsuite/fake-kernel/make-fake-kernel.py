@@ -10,6 +10,8 @@ DIR/proc/modules is a byte copy of the recording. For every line
 "NAME SIZE REFCNT HOLDERS STATE ..." DIR/sys/module/NAME/ gets:
   initstate  live / coming / going  (from Live / Loading / Unloading)
   coresize   SIZE
+  taint      the letters of the "(...)" column, without its +/- marks
+             (an empty line when the module is not tainted, as sysfs has it)
   refcnt     REFCNT   (absent when the column is '-': no CONFIG_MODULE_UNLOAD)
   holders/   one symlink ../../H per holder H in the HOLDERS column
              ('[permanent]' is not a module and is skipped; no holders/
@@ -66,6 +68,11 @@ def main():
             f.write(STATES.get(state, state.lower()) + "\n")
         with open(os.path.join(d, "coresize"), "w") as f:
             f.write(size + "\n")
+        taint = ""
+        if len(fields) >= 7 and fields[6].startswith("(") and fields[6].endswith(")"):
+            taint = fields[6][1:-1].replace("+", "").replace("-", "")
+        with open(os.path.join(d, "taint"), "w") as f:
+            f.write(taint + "\n")
         if refcnt == "-":
             continue
         with open(os.path.join(d, "refcnt"), "w") as f:
