@@ -933,7 +933,8 @@ struct pmod_audit {
 
 /* Fails (err filled) only when the loaded modules cannot be listed or
  * memory runs out; a module that cannot be judged has its reason in its
- * entry. Free with pmod_audit_free. */
+ * entry. The verdicts' certificate names belong to the context: free the
+ * audit (pmod_audit_free) before it. */
 int pmod_audit(struct pmod_ctx *ctx, unsigned flags, struct pmod_audit **audit,
 	       struct pmod_error *err);
 void pmod_audit_free(struct pmod_audit *audit);

@@ -7,4 +7,8 @@
  * one of three formats. */
 int static_nodes_main(int argc, char *argv[]);
 
+/* kmod audit: every loaded module with its taint, file, signature
+ * verdict and last load record of this boot. */
+int audit_main(int argc, char *argv[]);
+
 #endif
