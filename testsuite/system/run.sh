@@ -33,7 +33,10 @@
 #              modprobe -r
 #   allow-list pmod, AutoLoadPolicy allow-list: udev loads only the list
 #   disabled   pmod, AutoLoadPolicy disabled: udev loads nothing, while
-#              /etc/modules-load.d still loads
+#              /etc/modules-load.d still loads (dummy, stripped of its
+#              signature: under SigningPolicy warn it loads, unsigned)
+# In pmod's boots `kmod audit --json` is checked against what the boot did
+# (audit-checks.sh).
 # Prints one PASS/FAIL line per check; exit status 0 only if all passed.
 # A failing boot's console is printed; PMOD_SYS_VERBOSE=1 prints all. The
 # consoles are kept in $PMOD_TEST_CACHE/system/console-CASE.log.
@@ -278,7 +281,14 @@ if [ -n "$debs" ]; then
 	cp "$RK_MODDIR/$rel" "$RK_WORK/stripped.ko"
 	rk_strip_signature "$RK_WORK/stripped.ko"
 fi
-printf 'SigningPolicy = enforce\nAutoLoadPolicy = disabled\n' > "$RK_WORK/policy-disabled.conf"
+printf 'SigningPolicy = warn\nAutoLoadPolicy = disabled\n' > "$RK_WORK/policy-disabled.conf"
+# dummy, which the disabled boot loads from modules-load.d, unsigned.
+rel_dummy=$(grep -E "/dummy\.ko:" "$RK_MODDIR/modules.dep" | cut -d: -f1)
+[ -n "$rel_dummy" ] || rk_die "no dummy in $RK_MODDIR/modules.dep"
+if [ -n "$debs" ]; then
+	cp "$RK_MODDIR/$rel_dummy" "$RK_WORK/dummy-stripped.ko"
+	rk_strip_signature "$RK_WORK/dummy-stripped.ko"
+fi
 printf 'dummy\n' > "$RK_WORK/modules-load.conf"
 printf 'SigningPolicy = enforce\nAutoLoadPolicy = allow-list\nAutoLoadAllowList = virtio_net, psmouse\n' > "$RK_WORK/policy-allow.conf"
 
@@ -290,7 +300,8 @@ if [ -n "$debs" ]; then
 	if [ "$demo" = 0 ]; then
 		# disabled: /etc/modules-load.d still loads
 		CASE_FILES=("$RK_WORK/policy-disabled.conf" /etc/pmod/policy.conf
-			    "$RK_WORK/modules-load.conf" /etc/modules-load.d/pmod-test.conf)
+			    "$RK_WORK/modules-load.conf" /etc/modules-load.d/pmod-test.conf
+			    "$RK_WORK/dummy-stripped.ko" "$modprefix/$rel_dummy")
 		prepare pmod disabled
 		CASE_FILES=("$RK_WORK/policy-allow.conf" /etc/pmod/policy.conf)
 		prepare pmod allow-list
@@ -373,6 +384,9 @@ check "allow-list: every automatic load that went ahead names its allow-list ent
 check "allow-list: the rest refused and recorded" \
 	eval 'records allow-list | grep "^refuse-load " | grep "demand=yes" | grep -q "allow-list"'
 show_console allow-list
+
+# --- kmod audit in the enforce and disabled boots
+. "$SYS_HERE/audit-checks.sh"
 
 echo "system: $passed passed, $failed failed ($((SECONDS - t0)) s)"
 [ "$failed" = 0 ]
