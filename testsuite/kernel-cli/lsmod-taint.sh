@@ -25,6 +25,8 @@ REC
 )
 # The hostile column falls back to sysfs, which holds no letters either.
 echo 'x y' > "$D/sys/module/bad_taint/taint"
+# A whole line's own column is what counts (sysfs is for cut lines).
+echo > "$D/sys/module/new_one/taint"
 
 run "$WORK/t" "$D" -- "$PMOD" --taint
 check_rc "--taint" "$WORK/t" 0
