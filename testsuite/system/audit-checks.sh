@@ -34,7 +34,7 @@ if doc is None:
 mods = {m["name"]: m for m in doc["modules"]}
 def by(m):
     return mods.get(m, {}).get("loaded_by", {})
-ok = eval(expr)
+ok = eval("(" + expr + ")")
 if not ok:
     print("  journal: %s" % doc.get("journal"))
 sys.exit(0 if ok else 1)
