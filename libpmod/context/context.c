@@ -13,10 +13,10 @@
 #include "context.h"
 #include "builtin_modinfo.h"
 #include "error.h"
-#include "escape.h"
 #include "mapped_file.h"
 #include "policy.h"
 #include "options_size.h"
+#include "record_sink.h"
 
 struct pmod_ctx {
 	char *root;			/* "" for "/" */
@@ -293,18 +293,23 @@ void pmod_index_close(struct pmod_ctx *ctx, enum pmod_index which)
 static void policy_warning(void *data, int priority, const char *message)
 {
 	struct pmod_ctx *ctx = data;
-	char record[1200];
-	void *record_data;
-	pmod_record_fn fn = ctx_record_fn(ctx, &record_data);
-	int n;
+	const struct record_field field = { RECORD_WARNING, message };
+	const struct record rec = {
+		.action = "policy-warning",
+		.priority = LOG_WARNING,
+		.fields = &field,
+		.count = 1,
+	};
+	char text[1200];
+	struct record_text line = { .buf = text, .size = sizeof(text) };
 
 	if (ctx->log.fn != NULL && priority <= ctx->log.priority)
 		ctx->log.fn(ctx->log.data, priority, message);
 	if (priority > LOG_WARNING)
 		return;
-	n = snprintf(record, sizeof(record), "policy-warning message=");
-	pmod_escape(message, PMOD_ESCAPE_QUOTE, 1024, record + n, sizeof(record) - (size_t)n);
-	fn(record_data, LOG_WARNING, record);
+	record_text_put(&line, rec.action, strlen(rec.action));
+	record_text_fields(&line, rec.fields, rec.count);
+	ctx_record_send(ctx, &rec, text);
 }
 
 int pmod_ctx_policy(struct pmod_ctx *ctx, const struct pmod_policy **out)
@@ -371,32 +376,10 @@ void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data)
 	ctx->record_data = data;
 }
 
-/* The default: syslog, facility LOG_AUTHPRIV. The record is escaped once
- * more as a whole (a no-op for a well-formed record), so that whatever a
- * record holds reaches the system log as exactly one line. */
-static void syslog_record(void *data, int priority, const char *record)
+void ctx_record_send(struct pmod_ctx *ctx, const struct record *rec, const char *text)
 {
-	/* Room for every byte escaped as \xNN. */
-	char safe[4 * 4096 + 8];
-	size_t len;
-
-	(void)data;
-	/* A record arrives as printable ASCII: its keys and actions are
-	 * this library's words, and every value went through the escaper's
-	 * quoted form, which writes nothing else. Escaping it again would
-	 * copy it unchanged, so it is only checked, which is cheaper; a
-	 * record that held any other byte all the same would be escaped
-	 * whole, so no control byte reaches the system log from here. */
-	if (escape_unneeded(record, &len) && len <= sizeof(safe) - 8) {
-		syslog(LOG_AUTHPRIV | priority, "%s", record);
-		return;
-	}
-	pmod_escape(record, 0, sizeof(safe) - 8, safe, sizeof(safe));
-	syslog(LOG_AUTHPRIV | priority, "%s", safe);
-}
-
-pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data)
-{
-	*data = ctx->record_data;
-	return ctx->record_fn != NULL ? ctx->record_fn : syslog_record;
+	if (ctx->record_fn != NULL)
+		ctx->record_fn(ctx->record_data, rec->priority, text);
+	else
+		record_sink_default(rec, text);
 }

@@ -8,6 +8,7 @@
 #include "index_reader.h"
 #include "log.h"
 #include "privilege.h"
+#include "record_fields.h"
 #include "trust_context.h"
 
 struct pmod_policy;
@@ -44,10 +45,11 @@ int ctx_builtin_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *e
 struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
-/* Where decision records go: the function set with pmod_ctx_set_record_fn,
- * or the default, which escapes the record as a whole and hands it to
- * syslog (LOG_AUTHPRIV). Never NULL. */
-pmod_record_fn ctx_record_fn(const struct pmod_ctx *ctx, void **data);
+/* A decision record, its content rec and its text line text (made from
+ * rec's fields), to the function set with pmod_ctx_set_record_fn (the
+ * text), or to the default place (record_sink.h: the journal, with the
+ * fields, else syslog, else the kernel's log). */
+void ctx_record_send(struct pmod_ctx *ctx, const struct record *rec, const char *text);
 
 /* The index, opened on first use; NULL when it is missing or empty (which
  * lookups treat as "no match"). A corrupt index is an error. */

@@ -8,6 +8,7 @@
 
 #include "kernel.h"
 #include "pmod.h"
+#include "record_fields.h"
 
 struct verifier;
 
@@ -39,13 +40,30 @@ struct record_parent {
 /* Room for the kept signature text: every field of it at its cap. */
 #define RECORD_MEMO_SIGNATURE 1536
 
+/* The fields from signing-policy= to result=, with room for the values
+ * made for them (numbers, the result's name). */
+struct record_tail_fields {
+	struct record_field fields[16];
+	size_t count;
+	char uid[24], euid[24], pid[24], ppid[24];
+	char result[32];
+};
+
+/* The fields from signature= to certificate=, with room for the key id
+ * in hex. */
+struct record_signature_fields {
+	struct record_field fields[6];
+	size_t count;
+	char key_id[2 * PMOD_SIGNER_KEY_ID_MAX + 1];
+};
+
 /* What the records of one call share, kept by that call: the parent, the
- * request's field, and the text of the fields that name the policy, the
- * caller and the result (signing-policy= to result=), escaped once and
- * copied into each record after. The text is kept with everything it was made from; a
- * record for which any of it differs (another rule, a changed uid or
- * parent, a policy read since) formats the fields anew, so a record is
- * byte for byte what it would be without the memo. */
+ * request's field, and the fields that name the policy, the caller and
+ * the result (signing-policy= to result=) with their text, escaped once
+ * and copied into each record after. They are kept with everything they
+ * were made from; a record for which any of it differs (another rule, a
+ * changed uid or parent, a policy read since) makes the fields anew, so a
+ * record is byte for byte what it would be without the memo. */
 struct record_memo {
 	struct record_parent parent;
 	bool request_kept;
@@ -66,6 +84,7 @@ struct record_memo {
 		int result;
 		char rule[RECORD_MEMO_RULE];
 	} source;
+	struct record_tail_fields tail_fields;	/* values in this memo */
 	size_t tail_len;
 	char tail[RECORD_MEMO_TAIL];
 	/* Likewise the verdict's fields (signature= to certificate=): the
@@ -82,6 +101,7 @@ struct record_memo {
 		bool has_certificate;
 		char certificate[RECORD_MEMO_CERTIFICATE];
 	} signature_source;
+	struct record_signature_fields signature_fields;	/* values in this memo */
 	size_t signature_len;
 	char signature[RECORD_MEMO_SIGNATURE];
 };

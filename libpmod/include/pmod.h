@@ -822,8 +822,12 @@ const char *pmod_policy_source_name(enum pmod_policy_source source);
 /* Every load, unload and refusal leaves one record: what was asked, the
  * module and its file, the signature verdict, the policy in force, the
  * caller and the result. The library decides the content; by default it
- * goes to syslog(LOG_AUTHPRIV) (not to the user: the library still never
- * prints); a service can send it elsewhere with pmod_ctx_set_record_fn. */
+ * goes (never to the user: the library still never prints) to the
+ * journal where systemd-journald runs, as structured fields (PMOD_MODULE,
+ * PMOD_SIGNATURE, ..., a MESSAGE_ID per action: pmod-records(7)) with the
+ * text line as MESSAGE; else to syslog (LOG_AUTHPRIV); else, early in
+ * boot when neither runs, to the kernel's log, which journald imports.
+ * A service can send the text line elsewhere with pmod_ctx_set_record_fn. */
 
 /* What a record or a refusal is about. */
 enum pmod_operation {
@@ -862,7 +866,8 @@ struct pmod_record {
  * leaves a "policy-warning message=..." record too, whatever the log
  * level: it is why the gates refuse. */
 typedef void (*pmod_record_fn)(void *data, int priority, const char *record);
-/* NULL restores the default (syslog, facility LOG_AUTHPRIV). */
+/* NULL restores the default (the journal, else syslog with facility
+ * LOG_AUTHPRIV, else the kernel's log). */
 void pmod_ctx_set_record_fn(struct pmod_ctx *ctx, pmod_record_fn fn, void *data);
 /* The record's text: "ACTION key=value ..." with every value that is not
  * plain quoted and escaped with pmod_escape (a module name or a parent's

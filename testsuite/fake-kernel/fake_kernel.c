@@ -4,7 +4,9 @@
  *
  *  - Paths: /proc/modules, /proc/cmdline, /proc/sys/kernel/modules_disabled
  *    and /sys/module[/...] are redirected to $PMOD_FAKE_KERNEL/<same path>
- *    in every libc entry point either tool uses to open, stat or list them.
+ *    in every libc entry point either tool uses to open, stat or list them;
+ *    so are the places records go (/dev/log, /dev/kmsg and the journal's
+ *    socket, whose datagrams are sent to DIR's).
  *  - Calls: finit_module (through syscall()), init_module and
  *    delete_module are trapped, logged to $PMOD_FAKE_KERNEL/calls.log and
  *    answered from the fake sysfs the way Debian's 6.1 kernel answers.
@@ -29,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -43,6 +47,7 @@
 #define MODULE_INIT_COMPRESSED_FILE 4
 #define MODULE_NAME_LEN 56
 #define MAX_IMAGE ((size_t)512 << 20)
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 /* ---------------------------------------------------------------- real functions */
 
@@ -79,6 +84,8 @@ REAL(int, access, const char *, int)
 REAL(int, faccessat, int, const char *, int, int)
 REAL(ssize_t, readlink, const char *, char *, size_t)
 REAL(long, syscall, long, ...)
+REAL(ssize_t, sendmsg, int, const struct msghdr *, int)
+REAL(int, connect, int, const struct sockaddr *, socklen_t)
 
 /* Prototypes of what glibc exports but declares nowhere (or only in old
  * headers): -Wmissing-prototypes wants them. */
@@ -109,6 +116,12 @@ static bool is_redirected(const char *path)
 	if (strcmp(path, "/proc/modules") == 0 || strcmp(path, "/proc/cmdline") == 0 ||
 	    strcmp(path, "/proc/sys/kernel/modules_disabled") == 0)
 		return true;
+	/* The places a record can go besides syslog (which fake_peios.c
+	 * captures): absent from DIR unless a test makes them, so that no
+	 * record of a test reaches the machine's journal or kernel log. */
+	if (strcmp(path, JOURNAL_SOCKET) == 0 || strcmp(path, "/dev/log") == 0 ||
+	    strcmp(path, "/dev/kmsg") == 0)
+		return true;
 	return strncmp(path, "/sys/module", 11) == 0 && (path[11] == '\0' || path[11] == '/');
 }
 
@@ -137,15 +150,78 @@ static const char *redirect(const char *path, char *buf)
 {
 	const char *dir = fake_dir();
 	const char *parent;
+	size_t dir_len, path_len;
 
 	if (dir != NULL && path != NULL && strncmp(path, "/proc/", 6) == 0 &&
 	    (parent = parent_stat(path, buf)) != NULL)
 		return parent;
 	if (dir == NULL || !is_redirected(path))
 		return path;
-	if ((size_t)snprintf(buf, PATH_MAX, "%s%s", dir, path) >= PATH_MAX)
+	/* Copied, not printed: benchmarks count the instructions of every
+	 * redirected stat and open. */
+	dir_len = strlen(dir);
+	path_len = strlen(path);
+	if (dir_len + path_len >= PATH_MAX)
 		return "/nonexistent/pmod-fake-kernel/path-too-long";
+	memcpy(buf, dir, dir_len);
+	memcpy(buf + dir_len, path, path_len + 1);
 	return buf;
+}
+
+/* The journal's socket, as libsystemd addresses it (a datagram to the
+ * fixed path), becomes DIR's: a test binds its own receiver there. Any
+ * other address is left alone. 0 with *out set, 1 when not the journal's,
+ * -1 with errno when DIR's path does not fit an address. */
+static int journal_address(const struct sockaddr *addr, socklen_t len, struct sockaddr_un *out)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)addr;
+	const char *dir = fake_dir();
+
+	if (dir == NULL || addr == NULL || len <= offsetof(struct sockaddr_un, sun_path) ||
+	    un->sun_family != AF_UNIX ||
+	    strncmp(un->sun_path, JOURNAL_SOCKET, len - offsetof(struct sockaddr_un, sun_path)) != 0 ||
+	    len - offsetof(struct sockaddr_un, sun_path) < strlen(JOURNAL_SOCKET))
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->sun_family = AF_UNIX;
+	if ((size_t)snprintf(out->sun_path, sizeof(out->sun_path), "%s%s", dir, JOURNAL_SOCKET) >=
+	    sizeof(out->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct sockaddr_un fake;
+	struct msghdr copy;
+	int r;
+
+	resolve_sendmsg();
+	r = msg != NULL ? journal_address(msg->msg_name, msg->msg_namelen, &fake) : 1;
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return real_sendmsg(fd, msg, flags);
+	copy = *msg;
+	copy.msg_name = &fake;
+	copy.msg_namelen = sizeof(fake);
+	return real_sendmsg(fd, &copy, flags);
+}
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct sockaddr_un fake;
+	int r;
+
+	resolve_connect();
+	r = journal_address(addr, len, &fake);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return real_connect(fd, addr, len);
+	return real_connect(fd, (const struct sockaddr *)&fake, sizeof(fake));
 }
 
 /* ---------------------------------------------------------------- the swap hook */
@@ -189,13 +265,18 @@ static int inplace_fd = -1;
 static int after_open(const char *path, int fd)
 {
 	static bool swapped;
-	const char *want = getenv("PMOD_FAKE_KERNEL_SWAP_PATH");
-	const char *with = getenv("PMOD_FAKE_KERNEL_SWAP_WITH");
-	const char *mode = getenv("PMOD_FAKE_KERNEL_SWAP_MODE");
+	const char *want, *with, *mode;
 	int saved = errno;
 
-	if (fd < 0 || swapped || fake_dir() == NULL || want == NULL || with == NULL ||
-	    path == NULL || strcmp(path, want) != 0)
+	/* Before the environment is read: a failed open (a record's probe
+	 * of the kernel's log, say) costs a benchmark nothing more. */
+	if (fd < 0 || swapped)
+		return fd;
+	want = getenv("PMOD_FAKE_KERNEL_SWAP_PATH");
+	with = getenv("PMOD_FAKE_KERNEL_SWAP_WITH");
+	mode = getenv("PMOD_FAKE_KERNEL_SWAP_MODE");
+	if (fake_dir() == NULL || want == NULL || with == NULL || path == NULL ||
+	    strcmp(path, want) != 0)
 		return fd;
 	if (mode != NULL && strcmp(mode, "atcall") == 0)
 		return fd;
@@ -255,6 +336,16 @@ static bool has_mode(int flags)
 	return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/* DIR/dev/kmsg, when a test makes it a file, keeps every line written to
+ * it: each writer opens the kernel's log anew and writes one record, which
+ * on a file would land at offset 0. */
+static int kernel_log_flags(const char *path, int flags)
+{
+	if (fake_dir() != NULL && path != NULL && strcmp(path, "/dev/kmsg") == 0)
+		return flags | O_APPEND;
+	return flags;
+}
+
 int open(const char *path, int flags, ...)
 {
 	char buf[PATH_MAX];
@@ -267,7 +358,8 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open();
-	return after_open(path, real_open(redirect(path, buf), flags, mode));
+	return after_open(path, real_open(redirect(path, buf), kernel_log_flags(path, flags),
+					  mode));
 }
 
 int open64(const char *path, int flags, ...)
@@ -282,7 +374,8 @@ int open64(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_open64();
-	return after_open(path, real_open64(redirect(path, buf), flags, mode));
+	return after_open(path, real_open64(redirect(path, buf), kernel_log_flags(path, flags),
+					    mode));
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
@@ -297,7 +390,8 @@ int openat(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat();
-	return after_open(path, real_openat(dirfd, redirect(path, buf), flags, mode));
+	return after_open(path, real_openat(dirfd, redirect(path, buf),
+					      kernel_log_flags(path, flags), mode));
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
@@ -312,7 +406,8 @@ int openat64(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	resolve_openat64();
-	return after_open(path, real_openat64(dirfd, redirect(path, buf), flags, mode));
+	return after_open(path, real_openat64(dirfd, redirect(path, buf),
+					      kernel_log_flags(path, flags), mode));
 }
 
 int __open_2(const char *path, int flags)
