@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "journal_history.h"
+#include "record_fields.h"
 
 static void release_module(struct pmod_audit_module *m)
 {
@@ -182,7 +183,10 @@ static int take_record(void *data, struct pmod_journal_record *rec)
 
 static void read_journal(struct pmod_audit *a, unsigned flags)
 {
-	const char *ids[] = { JOURNAL_ID_LOAD, JOURNAL_ID_UNLOAD, JOURNAL_ID_REFUSE_LOAD };
+	const char *ids[] = {
+		record_message_id("load"), record_message_id("unload"),
+		record_message_id("refuse-load"),
+	};
 	struct pmod_error jerr = { 0 };
 	int r;
 

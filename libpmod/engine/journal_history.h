@@ -7,17 +7,12 @@
 
 #include "pmod.h"
 
-/* The message ids of the records, one per kind of decision (the same ids
- * the record writer gives them). */
-#define JOURNAL_ID_LOAD "6c7ec6f2bcba41f3bd825c7768f79439"
-#define JOURNAL_ID_UNLOAD "a2d77a20f9a542b5a6e8cf5256118e1b"
-#define JOURNAL_ID_REFUSE_LOAD "d2aea6815f034a149c34e29e73cbe940"
-
 /* Receives each record, oldest first; it owns *record (release it with
  * journal_record_release). A negative errno stops the walk. */
 typedef int (*journal_record_fn)(void *data, struct pmod_journal_record *record);
 
-/* Every record of this boot whose MESSAGE_ID is one of ids[0..nids).
+/* Every record of this boot whose MESSAGE_ID is one of ids[0..nids)
+ * (record_message_id: the ids the record writer gives them).
  * 0, or a negative errno (err filled) when the journal cannot be read at
  * all: libsystemd missing, no journal, or what fn returned. */
 int journal_history_read(const char *const *ids, size_t nids, journal_record_fn fn, void *data,
