@@ -35,6 +35,7 @@ void journal_record_release(struct pmod_journal_record *r)
 	free(r->comm);
 	free(r->pid);
 	free(r->uid);
+	free(r->identifier);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -62,6 +63,7 @@ static const struct field_source field_sources[] = {
 	FIELD("_COMM", comm),
 	FIELD("_PID", pid),
 	FIELD("_UID", uid),
+	FIELD("SYSLOG_IDENTIFIER", identifier),
 };
 
 /* One field of the current entry, the value after "NAME=", or NULL when

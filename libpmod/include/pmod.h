@@ -899,6 +899,11 @@ struct pmod_journal_record {
 	char *demand;		/* "yes" / "no" */
 	char *rule, *result, *parent;
 	char *comm, *pid, *uid;
+	/* SYSLOG_IDENTIFIER: the name the sender gave itself. The journal
+	 * reads _COMM from /proc when it reads the record, so a process
+	 * that wrote before journald ran and has exited has none: this is
+	 * then the only name, the sender's own word. */
+	char *identifier;
 };
 
 struct pmod_audit_module {

@@ -70,7 +70,7 @@ audit_check enforce "the stripped virtio_rng refused since boot (signature unsig
 	'any(r.get("module") == "virtio_rng" and r.get("signature") == "unsigned" and
 	     "SigningPolicy" in r.get("rule", "") for r in doc.get("refusals", []))'
 audit_check disabled "dummy loaded by systemd-modules-load, not on demand, warn/disabled, unsigned" \
-	'by("dummy").get("command", "").startswith("systemd-modules") and by("dummy").get("demand") is False and
+	'(by("dummy").get("command") or by("dummy").get("identifier", "")).startswith("systemd-modules") and by("dummy").get("demand") is False and
 	 by("dummy").get("signing_policy") == "warn" and by("dummy").get("autoload_policy") == "disabled" and
 	 by("dummy").get("signature") == "unsigned"'
 audit_check disabled "udev's refusals since boot (AutoLoadPolicy disabled, parent systemd-udevd)" \

@@ -168,6 +168,7 @@ static struct json_object *json_record(const struct pmod_journal_record *r)
 	json_add_string(o, "module", r->module);
 	json_add_string(o, "request", r->request);
 	json_add_string(o, "command", r->comm);
+	json_add_string(o, "identifier", r->identifier);
 	if ((n = decimal(r->pid)) >= 0)
 		json_add_int(o, "pid", n);
 	if ((n = decimal(r->uid)) >= 0)
@@ -280,7 +281,11 @@ static void fill_row(const struct pmod_audit_module *m, char *row[NCOLUMNS])
 	} else {
 		char who[160];
 
-		snprintf(who, sizeof(who), "%s[%s] uid=%s%s", r->comm ? r->comm : "?",
+		/* Without the journal's _COMM (the sender had exited), the
+		 * name it gave itself, marked as such. */
+		snprintf(who, sizeof(who), "%s%s[%s] uid=%s%s",
+			 r->comm ? r->comm : r->identifier ? r->identifier : "?",
+			 r->comm == NULL && r->identifier != NULL ? "(says)" : "",
 			 r->pid ? r->pid : "?", r->uid ? r->uid : "?", demand ? " demand" : "");
 		row[COL_LOADED_BY] = cell(who);
 		row[COL_PARENT] = cell(r->parent ? r->parent : "-");
