@@ -1,6 +1,6 @@
 #!/bin/bash
 # A run pays only for the libraries it uses: libpmod and
-# the tools do not link libcrypto, libzstd, liblzma or zlib, and a run maps
+# the tools do not link libcrypto, libzstd, liblzma, zlib or libsystemd, and a run maps
 # each of them only when it decodes a signature or decompresses a module of
 # that format (libpmod/lazy_library.h).
 #
@@ -14,7 +14,7 @@ set -u
 build=$1 make_fixtures=$2 make_tree=$3
 modinfo=$build/tools/modinfo/modinfo
 depmod=$build/tools/depmod/depmod
-lazy='libcrypto|libzstd|liblzma|libz'
+lazy='libcrypto|libzstd|liblzma|libz|libsystemd'
 
 for tool in readelf zstd xz gzip; do
 	command -v "$tool" >/dev/null || { echo "skip: $tool is not installed"; exit 77; }

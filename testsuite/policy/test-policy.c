@@ -25,6 +25,7 @@
 #include "kernel_calls.h"
 #include "policy.h"
 #include "pmod.h"
+#include "record_fields.h"
 
 static char root[] = "/tmp/pmod-policy-test.XXXXXX";
 static char logbuf[16384];
@@ -959,6 +960,27 @@ static void test_no_forced_unload(void **state)
 	pmod_ctx_free(ctx);
 }
 
+/* Each action's journal MESSAGE_ID is the agreed one (queries and the
+ * audit command select by them); an action without one gets none. */
+static void test_record_message_ids(void **state)
+{
+	(void)state;
+	assert_string_equal(record_message_id("load"), "6c7ec6f2bcba41f3bd825c7768f79439");
+	assert_string_equal(record_message_id("refuse-load"), "d2aea6815f034a149c34e29e73cbe940");
+	assert_string_equal(record_message_id("policy-warning"), "d756ace22f154cd1800c8429fab6e479");
+	assert_string_equal(record_message_id("lockdown"), "160d261ebdb141518c3a5cdb14588187");
+	assert_null(record_message_id("lockdown-x"));
+	assert_null(record_message_id("?"));
+	assert_null(record_message_id(NULL));
+	/* Every key has a text spelling; every key but the warning's text
+	 * (MESSAGE carries it) a PMOD_ journal name. */
+	for (int k = 0; k < RECORD_KEY_COUNT; k++) {
+		assert_non_null(record_key_names[k].text);
+		if (k != RECORD_WARNING)
+			assert_int_equal(strncmp(record_key_names[k].journal, "PMOD_", 5), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -982,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(test_demand_decisions),
 		cmocka_unit_test(test_demand_rule_recorded),
 		cmocka_unit_test(test_no_forced_unload),
+		cmocka_unit_test(test_record_message_ids),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
