@@ -7,4 +7,8 @@
  * one of three formats. */
 int static_nodes_main(int argc, char *argv[]);
 
+/* kmod lockdown: turn the post-boot lock when LockAfterBoot asks for it,
+ * or (--status) say whether module operations are locked. */
+int lockdown_main(int argc, char *argv[]);
+
 #endif
