@@ -26,6 +26,8 @@ static void usage(void)
 	       "Options:\n"
 	       "\t    --status      say whether module operations are locked, since\n"
 	       "\t                  when and by which setting; change nothing\n"
+	       "\t    --wanted      exit 0 when LockAfterBoot asks for the lock, 1 when\n"
+	       "\t                  not (for a unit's condition); change nothing\n"
 	       "\t    --root=DIR    read the policy and pmod's note of the lock under DIR\n"
 	       "\t-h, --help        show this help\n");
 }
@@ -80,6 +82,22 @@ static int status_main(struct pmod_ctx *ctx)
 	return EXIT_SUCCESS;
 }
 
+/* For a unit's ExecCondition: 1 skips the unit. Anything that stops the
+ * answer (no memory) is 0, so that the lock command runs and says what is
+ * wrong: a lock is never skipped for want of an answer. */
+static int wanted_main(struct pmod_ctx *ctx)
+{
+	struct pmod_lock_status st = { .size = sizeof(st) };
+	struct pmod_error err = { 0 };
+
+	if (pmod_lock_status(ctx, &st, &err) < 0)
+		return EXIT_SUCCESS;
+	if (st.lock_after_boot)
+		return EXIT_SUCCESS;
+	printf("LockAfterBoot is not set: nothing to lock.\n");
+	return EXIT_FAILURE;
+}
+
 static int lock_main(struct pmod_ctx *ctx)
 {
 	struct pmod_lock_status st = { .size = sizeof(st) };
@@ -113,19 +131,21 @@ int lockdown_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "status", no_argument, NULL, 'S' },
+		{ "wanted", no_argument, NULL, 'W' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pmod_ctx_options copts = { .size = sizeof(copts) };
 	struct pmod_ctx *ctx;
-	bool status = false;
+	bool status = false, wanted = false;
 	int c, r;
 
 	tool_output_init("kmod", LOG_WARNING);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'S': status = true; break;
+		case 'W': wanted = true; break;
 		case 'R': copts.root = optarg; break;
 		case 'h':
 			usage();
@@ -141,10 +161,10 @@ int lockdown_main(int argc, char *argv[])
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		tool_log(LOG_ERR, "cannot set up: %s", strerror(-r));
-		return EXIT_FAILURE;
+		return wanted ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
 	tool_output_attach(ctx);
-	r = status ? status_main(ctx) : lock_main(ctx);
+	r = wanted ? wanted_main(ctx) : status ? status_main(ctx) : lock_main(ctx);
 	pmod_ctx_free(ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		tool_log(LOG_ERR, "could not write to standard output");
