@@ -21,7 +21,7 @@ trap 'rm -rf "$RK_WORK"' EXIT
 
 echo "== installing build dependencies and qemu (only what is missing)"
 rk_need_packages gcc libc6-dev meson ninja-build pkg-config \
-	libssl-dev libzstd-dev liblzma-dev zlib1g-dev ca-certificates
+	libssl-dev libzstd-dev liblzma-dev zlib1g-dev libjson-c-dev ca-certificates
 rk_base_packages
 
 echo "== building pmod (build-demo)"

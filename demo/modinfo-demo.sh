@@ -11,7 +11,7 @@ echo "== installing build dependencies"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends gcc libc6-dev meson ninja-build pkg-config \
-	libssl-dev libzstd-dev liblzma-dev zlib1g-dev zstd xz-utils ca-certificates >/dev/null
+	libssl-dev libzstd-dev liblzma-dev zlib1g-dev libjson-c-dev zstd xz-utils ca-certificates >/dev/null
 
 echo "== building pmod"
 [ -d build-demo ] || meson setup build-demo -Dtests=false >/dev/null

@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 echo "== installing what building and booting need (only what is missing)"
 need=()
 for p in build-essential debhelper fakeroot meson ninja-build pkg-config libssl-dev \
-	 libzstd-dev liblzma-dev zlib1g-dev mmdebstrap qemu-system-x86 e2fsprogs zstd cpio git; do
+	 libzstd-dev liblzma-dev zlib1g-dev libjson-c-dev mmdebstrap qemu-system-x86 e2fsprogs zstd cpio git; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
 done
 if [ "${#need[@]}" -gt 0 ]; then

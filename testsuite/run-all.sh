@@ -56,7 +56,7 @@ section "Installing build and test dependencies"
 t=$SECONDS
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config
-	libcmocka-dev libssl-dev libzstd-dev liblzma-dev zlib1g-dev
+	libcmocka-dev libssl-dev libzstd-dev liblzma-dev zlib1g-dev libjson-c-dev
 	kmod libkmod-dev zstd xz-utils gzip python3
 	udev pciutils dracut-core
 	build-essential debhelper fakeroot lintian mmdebstrap e2fsprogs cpio git

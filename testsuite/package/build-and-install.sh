@@ -56,7 +56,7 @@ done
 if [ -n "$need" ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		build-essential debhelper fakeroot meson ninja-build pkg-config \
-		libssl-dev libzstd-dev liblzma-dev zlib1g-dev lintian mmdebstrap >/dev/null
+		libssl-dev libzstd-dev liblzma-dev zlib1g-dev libjson-c-dev lintian mmdebstrap >/dev/null
 fi
 
 work=$(mktemp -d /var/tmp/pmod-package.XXXXXX)

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "json_output.h"
+#include "pmod.h"
+#include "tool_output.h"
+
+/* The soname is the ABI the installed headers describe (json-c 0.14 and
+ * later are libjson-c.so.5). */
+#define JSON_C_SONAME "libjson-c.so.5"
+
+/* json-c's functions the tools use, resolved on load; typeof keeps every
+ * call checked against json-c's own prototypes. */
+static struct {
+	typeof(json_object_new_object) *new_object;
+	typeof(json_object_new_array) *new_array;
+	typeof(json_object_new_string_len) *new_string_len;
+	typeof(json_object_new_int64) *new_int64;
+	typeof(json_object_new_boolean) *new_boolean;
+	typeof(json_object_object_add) *object_add;
+	typeof(json_object_array_add) *array_add;
+	typeof(json_object_array_length) *array_length;
+	typeof(json_object_to_json_string_length) *to_string;
+	typeof(json_object_put) *put;
+} jc;
+
+static bool loaded;
+
+bool json_output_load(void)
+{
+	static const struct {
+		const char *name;
+		void **slot;
+	} symbols[] = {
+		{ "json_object_new_object", (void **)&jc.new_object },
+		{ "json_object_new_array", (void **)&jc.new_array },
+		{ "json_object_new_string_len", (void **)&jc.new_string_len },
+		{ "json_object_new_int64", (void **)&jc.new_int64 },
+		{ "json_object_new_boolean", (void **)&jc.new_boolean },
+		{ "json_object_object_add", (void **)&jc.object_add },
+		{ "json_object_array_add", (void **)&jc.array_add },
+		{ "json_object_array_length", (void **)&jc.array_length },
+		{ "json_object_to_json_string_length", (void **)&jc.to_string },
+		{ "json_object_put", (void **)&jc.put },
+	};
+	void *handle;
+
+	if (loaded)
+		return true;
+	handle = dlopen(JSON_C_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL) {
+		tool_log(LOG_ERR, "--json needs %s, which cannot be loaded: %s", JSON_C_SONAME,
+			 dlerror());
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		*symbols[i].slot = dlsym(handle, symbols[i].name);
+		if (*symbols[i].slot == NULL) {
+			tool_log(LOG_ERR, "--json needs %s, which lacks %s", JSON_C_SONAME,
+				 symbols[i].name);
+			dlclose(handle);
+			return false;
+		}
+	}
+	loaded = true;
+	return true;
+}
+
+/* Whether s[0..len) is well-formed UTF-8 without NUL: the shortest form
+ * of each code point, no surrogates, nothing above U+10FFFF. */
+static bool well_formed_utf8(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* A JSON string of value[0..len): as it is when it is UTF-8, else as the
+ * tools print it (pmod_escape: malformed bytes, and control bytes, as
+ * \xNN). */
+static struct json_object *new_string(const char *value, size_t len)
+{
+	struct json_object *s;
+	char *copy, *shown;
+	size_t need;
+
+	if (len > INT_MAX)	/* json-c's lengths are ints */
+		return NULL;
+	if (well_formed_utf8((const unsigned char *)value, len))
+		return jc.new_string_len(value, (int)len);
+	copy = strndup(value, len);
+	if (copy == NULL)
+		abort();
+	need = pmod_escape(copy, 0, 0, NULL, 0) + 1;
+	shown = malloc(need);
+	if (shown == NULL)
+		abort();
+	pmod_escape(copy, 0, 0, shown, need);
+	s = jc.new_string_len(shown, (int)strlen(shown));
+	free(shown);
+	free(copy);
+	return s;
+}
+
+/* json-c returns NULL only when memory runs out; a half-built document
+ * must never be printed as if whole. */
+static struct json_object *must(struct json_object *o)
+{
+	if (o == NULL) {
+		tool_log(LOG_CRIT, "out of memory building the JSON output");
+		exit(1);
+	}
+	return o;
+}
+
+struct json_object *json_new_object(void)
+{
+	return must(jc.new_object());
+}
+
+struct json_object *json_new_array(void)
+{
+	return must(jc.new_array());
+}
+
+struct json_object *json_document(const char *command)
+{
+	struct json_object *doc = json_new_object();
+
+	json_add_int(doc, "schema_version", JSON_SCHEMA_VERSION);
+	json_add_string(doc, "command", command);
+	return doc;
+}
+
+void json_add(struct json_object *obj, const char *key, struct json_object *child)
+{
+	if (child != NULL && jc.object_add(obj, key, child) != 0) {
+		tool_log(LOG_CRIT, "out of memory building the JSON output");
+		exit(1);
+	}
+}
+
+void json_add_string_len(struct json_object *obj, const char *key, const char *value, size_t len)
+{
+	if (value != NULL)
+		json_add(obj, key, must(new_string(value, len)));
+}
+
+void json_add_string(struct json_object *obj, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_add_string_len(obj, key, value, strlen(value));
+}
+
+void json_add_int(struct json_object *obj, const char *key, int64_t value)
+{
+	json_add(obj, key, must(jc.new_int64(value)));
+}
+
+void json_add_bool(struct json_object *obj, const char *key, bool value)
+{
+	json_add(obj, key, must(jc.new_boolean(value)));
+}
+
+void json_append(struct json_object *array, struct json_object *child)
+{
+	if (child != NULL && jc.array_add(array, child) != 0) {
+		tool_log(LOG_CRIT, "out of memory building the JSON output");
+		exit(1);
+	}
+}
+
+void json_append_string_len(struct json_object *array, const char *value, size_t len)
+{
+	if (value != NULL)
+		json_append(array, must(new_string(value, len)));
+}
+
+void json_append_string(struct json_object *array, const char *value)
+{
+	if (value != NULL)
+		json_append_string_len(array, value, strlen(value));
+}
+
+size_t json_array_length(struct json_object *array)
+{
+	return jc.array_length(array);
+}
+
+int json_print(struct json_object *document, FILE *out)
+{
+	size_t len;
+	const char *text = jc.to_string(document,
+					JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE,
+					&len);
+	int ret = 0;
+
+	if (text == NULL) {
+		tool_log(LOG_CRIT, "out of memory writing the JSON output");
+		exit(1);
+	}
+	if (fwrite(text, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
+		ret = errno != 0 ? -errno : -EIO;
+	jc.put(document);
+	return ret;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --json: every tool's machine-readable output, one document per run,
+ * built and written by json-c (libjson-c.so.5). The library is opened on
+ * the first --json of a run and never otherwise, so a run without --json
+ * maps nothing of it.
+ *
+ * Every document is an object that starts with
+ *     "schema_version": 1, "command": "<tool or kmod command>"
+ * and then the command's own members; pmod-json(7) describes them all.
+ * A member that does not apply is left out rather than given null; lists
+ * are arrays even when they hold one element.
+ *
+ * Strings are JSON strings of the text the tools print: a string that is
+ * not well-formed UTF-8 (a module's field is anyone's bytes) is given with
+ * its malformed bytes as the four characters \xNN, the way the tools show
+ * them on a terminal; control characters are JSON's own escapes. */
+#ifndef PMOD_JSON_OUTPUT_H
+#define PMOD_JSON_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* json-c's value; the tools never look inside. */
+struct json_object;
+
+#define JSON_SCHEMA_VERSION 1
+
+/* Loads json-c. On failure prints why (naming the library) through
+ * tool_log and returns false: the caller exits 1 before any output. */
+bool json_output_load(void);
+
+/* A new document: {"schema_version": 1, "command": command}. */
+struct json_object *json_document(const char *command);
+struct json_object *json_new_object(void);
+struct json_object *json_new_array(void);
+
+/* Members of an object, kept in the order added. A NULL string value
+ * adds nothing. */
+void json_add_string(struct json_object *obj, const char *key, const char *value);
+/* The first len bytes of value (which may hold NULs or lack one). */
+void json_add_string_len(struct json_object *obj, const char *key, const char *value,
+			 size_t len);
+void json_add_int(struct json_object *obj, const char *key, int64_t value);
+void json_add_bool(struct json_object *obj, const char *key, bool value);
+/* Hands child to obj (NULL adds nothing). */
+void json_add(struct json_object *obj, const char *key, struct json_object *child);
+
+/* Elements of an array. */
+void json_append(struct json_object *array, struct json_object *child);
+void json_append_string(struct json_object *array, const char *value);
+void json_append_string_len(struct json_object *array, const char *value, size_t len);
+size_t json_array_length(struct json_object *array);
+
+/* Writes the document to out (pretty-printed, one newline after) and
+ * frees it. Returns 0, or -errno when writing failed. */
+int json_print(struct json_object *document, FILE *out);
+
+#endif
