@@ -96,6 +96,10 @@ kl locked -- --status
 check_rc "--status: no privilege needed" "$WORK/locked" 0
 check_contains "--status: locked, since, by" "$WORK/locked.out" \
 	"Module loading and unloading are locked until reboot: since $SINCE, by LockAfterBoot = 1 in /etc/pmod/policy.conf."
+kl locked -- --status --json
+check_eq "--status --json" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); k=d["lock_after_boot"]
+print(d["command"], d["locked"], d["state"], d["since_text"], d["setting"], k["asks_for_lock"], k["unreadable"], k["policy_source"], "outcome" in d)' < "$WORK/locked.out")" \
+	"kmod lockdown True locked-by-pmod $SINCE LockAfterBoot = 1 in /etc/pmod/policy.conf True False policy.conf False"
 kl locked --
 check_rc "again: nothing to do" "$WORK/locked" 0
 check_contains "again: says so" "$WORK/locked.out" "Nothing to do: Module loading and unloading are locked until reboot: since $SINCE"
@@ -183,6 +187,10 @@ rm -f "$NOTE"
 kl open -- --status
 check_contains "--status, not locked" "$WORK/open.out" "Module loading and unloading are not locked."
 check_contains "--status, the knob" "$WORK/open.out" "LockAfterBoot = 1 (policy.conf): the lock is turned at the end of boot."
+kl open -- --json
+check_eq "--json: what was done" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["outcome"], d["locked"], d["state"], "since" in d)' < "$WORK/open.out")" \
+	"locked True locked-by-pmod True"
+rm -f "$NOTE"
 
 # ---------------------------------------------------------------- fail closed
 policy "LockAfterBoot = yes"
