@@ -405,7 +405,7 @@ check "lock: the same modules as the enforce boot up to the lock (enforce only: 
 	eval '[ -z "$(set_minus "$E" "$L")" ] && [ -z "$(set_minus "$L" "$E")" ]'
 check "lock: modules_disabled reads 1 ($(field lock modules-disabled))" test "$(field lock modules-disabled)" = 1
 check "lock: pmod-lockdown.service ran and succeeded ($(sed -n 's/^lockdown-unit: //p' <<<"$lact"))" \
-	grep -qx "lockdown-unit: active success *" <<<"$lact"
+	grep -qx "lockdown-unit: success active *" <<<"$lact"
 check "lock: the unit said what it did" \
 	eval 'grep "^lockdown-unit-said: " <<<"$lact" | grep -q "Locked module loading and unloading until reboot: /proc/sys/kernel/modules_disabled is now 1, since .*, $SETTING"'
 check "lock: kmod lockdown --status says since when and by which setting" \
