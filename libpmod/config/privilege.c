@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The authority gate: loading and unloading need
- * SeLoadDriverPrivilege; turning the post-boot lock needs SeTcbPrivilege. On Peios it is read from the caller's token
- * (kacs_open_self_token, KACS_IOC_QUERY class 3, bit 10); a privilege that
+ * SeLoadDriverPrivilege, turning the post-boot lock SeTcbPrivilege. On
+ * Peios they are read from the caller's token (kacs_open_self_token,
+ * KACS_IOC_QUERY class 3, bits 10 and 7); a privilege that
  * is present but disabled is enabled just around each kernel call and put
  * back after, the scoped pattern. Where the token syscall answers ENOSYS
  * (any Linux kernel) or EPERM (a seccomp filter) Peios' projection applies: CAP_SYS_MODULE in the
@@ -213,12 +214,6 @@ int privilege_check_lock(struct privilege *priv, struct pmod_error *err)
 				 "permission denied: SeTcbPrivilege is held but disabled, "
 				 "and this process may not enable it");
 	return 0;
-}
-
-const char *privilege_lock_authority_name(struct privilege *priv)
-{
-	return privilege_authority(priv) == PRIVILEGE_PEIOS_TOKEN ? "SeTcbPrivilege"
-								  : "CAP_SYS_MODULE";
 }
 
 static int adjust(struct privilege *priv, uint32_t luid, uint32_t attributes, uint64_t *previous)

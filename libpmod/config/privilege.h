@@ -64,8 +64,6 @@ int privilege_raise_lock(struct privilege *priv, struct privilege_scope *scope,
  * effective elsewhere. 0, or -EPERM (or the errno of asking) with err
  * naming what is missing. */
 int privilege_check_lock(struct privilege *priv, struct pmod_error *err);
-/* "SeTcbPrivilege" or "CAP_SYS_MODULE", for the lock's record. */
-const char *privilege_lock_authority_name(struct privilege *priv);
 /* Put back what privilege_raise or privilege_raise_lock changed, then the signal mask (a held
  * signal is delivered then); called whatever the kernel said. */
 void privilege_restore(struct privilege *priv, const struct privilege_scope *scope);
