@@ -13,7 +13,11 @@
 
 #define KACS_TOKEN_CLASS_PRIVILEGES 3
 
-/* The privilege bit (its LUID) of SeLoadDriverPrivilege. */
+/* The privilege bits (their LUIDs): SeLoadDriverPrivilege, and
+ * SeTcbPrivilege, which turns the post-boot module lock. Peios numbers
+ * privileges as Windows does (SeLoadDriverPrivilege is 10 in both), so
+ * SeTcbPrivilege is 7. */
+#define KACS_SE_TCB_PRIVILEGE 7
 #define KACS_SE_LOAD_DRIVER_PRIVILEGE 10
 #define KACS_PRIVILEGE_ENABLED 0x02
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The authority gate: loading and unloading need
- * SeLoadDriverPrivilege. On Peios it is read from the caller's token
- * (kacs_open_self_token, KACS_IOC_QUERY class 3, bit 10); a privilege that
+ * SeLoadDriverPrivilege, turning the post-boot lock SeTcbPrivilege. On
+ * Peios they are read from the caller's token (kacs_open_self_token,
+ * KACS_IOC_QUERY class 3, bits 10 and 7); a privilege that
  * is present but disabled is enabled just around each kernel call and put
  * back after, the scoped pattern. Where the token syscall answers ENOSYS
  * (any Linux kernel) or EPERM (a seccomp filter) Peios' projection applies: CAP_SYS_MODULE in the
@@ -24,8 +25,17 @@
 #include "log.h"
 #include "privilege.h"
 
-#define PRIVILEGE_BIT ((uint64_t)1 << KACS_SE_LOAD_DRIVER_PRIVILEGE)
 #define CAP_SYS_MODULE_BIT 16
+
+static uint64_t bit_of(uint32_t luid)
+{
+	return (uint64_t)1 << luid;
+}
+
+static const char *luid_name(uint32_t luid)
+{
+	return luid == KACS_SE_TCB_PRIVILEGE ? "SeTcbPrivilege" : "SeLoadDriverPrivilege";
+}
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -93,7 +103,8 @@ const char *privilege_authority_name(struct privilege *priv)
 								  : "CAP_SYS_MODULE";
 }
 
-static int token_state(struct privilege *priv, enum privilege_state *state, struct pmod_error *err)
+static int token_state(struct privilege *priv, uint32_t luid, enum privilege_state *state,
+		       struct pmod_error *err)
 {
 	uint8_t answer[sizeof(struct kacs_privileges)];
 	struct kacs_query_args q = {
@@ -104,18 +115,18 @@ static int token_state(struct privilege *priv, enum privilege_state *state, stru
 	uint64_t present, enabled;
 
 	if (priv->token_fd < 0)
-		return pmod_fail(err, -EACCES,
-				 "cannot open this process's token to check SeLoadDriverPrivilege");
+		return pmod_fail(err, -EACCES, "cannot open this process's token to check %s",
+				 luid_name(luid));
 	memset(answer, 0, sizeof(answer));
 	if (ioctl(priv->token_fd, KACS_IOC_QUERY, &q) < 0)
 		return pmod_fail(err, -errno,
-				 "cannot read this process's privileges to check "
-				 "SeLoadDriverPrivilege: %s", strerror(errno));
+				 "cannot read this process's privileges to check %s: %s",
+				 luid_name(luid), strerror(errno));
 	present = le64(answer);
 	enabled = le64(answer + 8);
-	if (!(present & PRIVILEGE_BIT))
+	if (!(present & bit_of(luid)))
 		*state = PRIVILEGE_ABSENT;
-	else if (enabled & PRIVILEGE_BIT)
+	else if (enabled & bit_of(luid))
 		*state = PRIVILEGE_PRESENT_ENABLED;
 	else
 		*state = PRIVILEGE_PRESENT_DISABLED;
@@ -140,7 +151,7 @@ static int privilege_state(struct privilege *priv, enum privilege_state *state,
 			   struct pmod_error *err)
 {
 	if (privilege_authority(priv) == PRIVILEGE_PEIOS_TOKEN)
-		return token_state(priv, state, err);
+		return token_state(priv, KACS_SE_LOAD_DRIVER_PRIVILEGE, state, err);
 	return capability_state(state, err);
 }
 
@@ -171,10 +182,44 @@ int privilege_check(struct privilege *priv, enum pmod_operation op, struct pmod_
 	return 0;
 }
 
-static int adjust(struct privilege *priv, uint32_t attributes, uint64_t *previous)
+/* Turning the post-boot lock stops every later load and unload for
+ * everyone until reboot, so it takes more than loading: SeTcbPrivilege on
+ * Peios. Elsewhere nothing stands for that privilege, and the kernel asks
+ * only that the writer be root (the sysctl file is 0644 root); pmod asks
+ * for CAP_SYS_MODULE as well, the authority over modules, so that a root
+ * process that gave up module rights cannot take them from everyone. */
+int privilege_check_lock(struct privilege *priv, struct pmod_error *err)
+{
+	enum privilege_state state;
+	int r;
+
+	if (privilege_authority(priv) != PRIVILEGE_PEIOS_TOKEN) {
+		r = capability_state(&state, err);
+		if (r < 0)
+			return r;
+		if (state == PRIVILEGE_ABSENT)
+			return pmod_fail(err, -EPERM,
+					 "permission denied: locking module loading needs "
+					 "SeTcbPrivilege (CAP_SYS_MODULE)");
+		return 0;
+	}
+	r = token_state(priv, KACS_SE_TCB_PRIVILEGE, &state, err);
+	if (r < 0)
+		return r;
+	if (state == PRIVILEGE_ABSENT)
+		return pmod_fail(err, -EPERM,
+				 "permission denied: locking module loading needs SeTcbPrivilege");
+	if (state == PRIVILEGE_PRESENT_DISABLED && !priv->token_can_adjust)
+		return pmod_fail(err, -EPERM,
+				 "permission denied: SeTcbPrivilege is held but disabled, "
+				 "and this process may not enable it");
+	return 0;
+}
+
+static int adjust(struct privilege *priv, uint32_t luid, uint32_t attributes, uint64_t *previous)
 {
 	struct kacs_privilege_entry entry = {
-		.luid = KACS_SE_LOAD_DRIVER_PRIVILEGE,
+		.luid = luid,
 		.attributes = attributes,
 	};
 	struct kacs_adjust_privs_args a = {
@@ -214,21 +259,18 @@ static void release_signals(const sigset_t *previous)
 	pthread_sigmask(SIG_SETMASK, previous, NULL);
 }
 
-/* Signals are held only when this call enables the privilege: nothing of
- * the caller's changes otherwise (on Linux, or with the privilege already
- * enabled, a Ctrl-C interrupts a load exactly as with kmod). The mask is
- * the calling thread's: in a multithreaded client a signal another thread
- * takes can still end the process inside the scope. */
-int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err)
+static int raise_luid(struct privilege *priv, uint32_t luid, struct privilege_scope *scope,
+		      struct pmod_error *err)
 {
 	enum privilege_state state;
 	uint64_t previous = 0;
 	int r;
 
 	scope->enabled_here = false;
+	scope->luid = luid;
 	if (privilege_authority(priv) != PRIVILEGE_PEIOS_TOKEN)
 		return 0;
-	r = token_state(priv, &state, err);
+	r = token_state(priv, luid, &state, err);
 	if (r < 0)
 		return r;
 	/* Absent: the kernel answers EPERM and that is explained; enabled:
@@ -237,22 +279,38 @@ int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struc
 		return 0;
 	if (!priv->token_can_adjust)
 		return pmod_fail(err, -EPERM,
-				 "permission denied: SeLoadDriverPrivilege is held but disabled, "
-				 "and this process may not enable it");
+				 "permission denied: %s is held but disabled, "
+				 "and this process may not enable it", luid_name(luid));
 	hold_signals(&scope->held_from);
-	r = adjust(priv, KACS_PRIVILEGE_ENABLED, &previous);
+	r = adjust(priv, luid, KACS_PRIVILEGE_ENABLED, &previous);
 	if (r < 0) {
 		release_signals(&scope->held_from);
-		return pmod_fail(err, r, "cannot enable SeLoadDriverPrivilege: %s", strerror(-r));
+		return pmod_fail(err, r, "cannot enable %s: %s", luid_name(luid), strerror(-r));
 	}
 	/* Someone else may have enabled it meanwhile: restore only what we
 	 * changed. */
-	scope->enabled_here = !(previous & PRIVILEGE_BIT);
+	scope->enabled_here = !(previous & bit_of(luid));
 	if (!scope->enabled_here)
 		release_signals(&scope->held_from);
 	else
 		priv->raised++;
 	return 0;
+}
+
+/* Signals are held only when this call enables the privilege: nothing of
+ * the caller's changes otherwise (on Linux, or with the privilege already
+ * enabled, a Ctrl-C interrupts a load exactly as with kmod). The mask is
+ * the calling thread's: in a multithreaded client a signal another thread
+ * takes can still end the process inside the scope. */
+int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err)
+{
+	return raise_luid(priv, KACS_SE_LOAD_DRIVER_PRIVILEGE, scope, err);
+}
+
+int privilege_raise_lock(struct privilege *priv, struct privilege_scope *scope,
+			 struct pmod_error *err)
+{
+	return raise_luid(priv, KACS_SE_TCB_PRIVILEGE, scope, err);
 }
 
 void privilege_restore(struct privilege *priv, const struct privilege_scope *scope)
@@ -261,10 +319,10 @@ void privilege_restore(struct privilege *priv, const struct privilege_scope *sco
 
 	if (!scope->enabled_here)
 		return;
-	r = adjust(priv, 0, NULL);
+	r = adjust(priv, scope->luid, 0, NULL);
 	if (r < 0)
-		log_write(priv->log, LOG_WARNING, "could not disable SeLoadDriverPrivilege again: %s",
-			strerror(-r));
+		log_write(priv->log, LOG_WARNING, "could not disable %s again: %s",
+			  luid_name(scope->luid), strerror(-r));
 	priv->raised--;
 	/* Only now may a held signal end the process. */
 	release_signals(&scope->held_from);

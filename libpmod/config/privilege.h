@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The caller's authority to load and unload modules (privilege.c):
- * SeLoadDriverPrivilege in a Peios token, CAP_SYS_MODULE elsewhere. */
+ * SeLoadDriverPrivilege in a Peios token, CAP_SYS_MODULE elsewhere; and to
+ * turn the post-boot module lock: SeTcbPrivilege, CAP_SYS_MODULE
+ * elsewhere. */
 #ifndef PMOD_PRIVILEGE_H
 #define PMOD_PRIVILEGE_H
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "log.h"
 #include "pmod.h"
@@ -42,6 +45,7 @@ int privilege_check(struct privilege *priv, enum pmod_operation op, struct pmod_
 /* What raising did, so that restoring puts back exactly that. */
 struct privilege_scope {
 	bool enabled_here;		/* we enabled it: disable it again */
+	uint32_t luid;			/* which privilege */
 	sigset_t held_from;		/* the signal mask before, when enabled_here */
 };
 
@@ -52,7 +56,15 @@ enum privilege_authority privilege_authority(struct privilege *priv);
  * until privilege_restore. 0 (also when there is nothing to do), or a
  * negative errno with err filled: the kernel must then not be called. */
 int privilege_raise(struct privilege *priv, struct privilege_scope *scope, struct pmod_error *err);
-/* Put back what privilege_raise changed, then the signal mask (a held
+/* The same for turning the post-boot lock: SeTcbPrivilege. */
+int privilege_raise_lock(struct privilege *priv, struct privilege_scope *scope,
+			 struct pmod_error *err);
+/* Whether the caller may turn the post-boot lock: SeTcbPrivilege present
+ * (enabled, or disabled but adjustable) on Peios, CAP_SYS_MODULE
+ * effective elsewhere. 0, or -EPERM (or the errno of asking) with err
+ * naming what is missing. */
+int privilege_check_lock(struct privilege *priv, struct pmod_error *err);
+/* Put back what privilege_raise or privilege_raise_lock changed, then the signal mask (a held
  * signal is delivered then); called whatever the kernel said. */
 void privilege_restore(struct privilege *priv, const struct privilege_scope *scope);
 /* Whether a scope that enabled the privilege is open: nothing else (an

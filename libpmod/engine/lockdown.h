@@ -8,6 +8,10 @@
 
 #include "pmod.h"
 
+/* The lock as it stands: the kernel's switch, pmod's note of turning it,
+ * and what LockAfterBoot asks (st->size is not looked at). */
+void lockdown_status(struct pmod_ctx *ctx, struct pmod_lock_status *st);
+
 /* True (err filled with code) when module operations are locked;
  * kernel_said_eperm: the kernel refused with EPERM, which with
  * LockAfterBoot = 1 is the post-boot lock. */

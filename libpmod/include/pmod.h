@@ -818,6 +818,58 @@ const char *pmod_signing_policy_name(enum pmod_signing_policy policy);
 const char *pmod_autoload_policy_name(enum pmod_autoload_policy policy);
 const char *pmod_policy_source_name(enum pmod_policy_source source);
 
+/* ---------------------------------------------------------------- lockdown */
+/* The post-boot lock. /proc/sys/kernel/modules_disabled is the kernel's
+ * one-way switch: once it is 1, no module loads or unloads until reboot.
+ * With LockAfterBoot = 1, pmod_lockdown turns it once boot has loaded what
+ * it loads (pmod's packages run `kmod lockdown` from a unit for that), and
+ * notes when and by which setting in /run/pmod/lockdown under the
+ * context's root, so that every refusal after can say so. */
+
+enum pmod_lock_state {
+	PMOD_LOCK_OPEN = 0,	/* modules load and unload */
+	PMOD_LOCK_BY_PMOD,	/* locked by pmod_lockdown: since and setting are known */
+	PMOD_LOCK_BY_OTHER,	/* modules_disabled is 1 and pmod did not note turning it */
+	PMOD_LOCK_UNKNOWN,	/* modules_disabled cannot be read (problem says why) */
+};
+
+struct pmod_lock_status {
+	size_t size;		/* sizeof(struct pmod_lock_status), set by the caller */
+	enum pmod_lock_state state;
+	/* PMOD_LOCK_BY_PMOD: when (seconds since the epoch), the same as a
+	 * person reads it (local time with its zone), and the setting that
+	 * asked for it ("LockAfterBoot = 1 in /etc/pmod/policy.conf");
+	 * otherwise -1 and empty. */
+	long long since;
+	char since_text[64];
+	char setting[128];
+	int problem;		/* PMOD_LOCK_UNKNOWN: the negative errno */
+	/* What LockAfterBoot asks now (1 also when it cannot be read), and
+	 * where the policy was read. */
+	bool lock_after_boot;
+	bool lock_after_boot_unreadable;
+	enum pmod_policy_source policy_source;
+};
+/* Whether module operations are locked, since when and why. Needs no
+ * privilege. 0, or a negative errno (bad arguments, -ENOMEM). */
+int pmod_lock_status(struct pmod_ctx *ctx, struct pmod_lock_status *status,
+		     struct pmod_error *err);
+
+enum pmod_lockdown_outcome {
+	PMOD_LOCKDOWN_NOT_ASKED = 0,	/* LockAfterBoot is 0 or unset: nothing locked */
+	PMOD_LOCKDOWN_LOCKED,		/* the lock was turned now */
+	PMOD_LOCKDOWN_ALREADY,		/* it was locked already: nothing changed */
+};
+/* Turn the post-boot lock when LockAfterBoot asks for it (1, or a value
+ * that cannot be read or understood, with the policy's warning). The
+ * caller needs SeTcbPrivilege (CAP_SYS_MODULE where there is no Peios
+ * token): without it -EPERM, nothing written. The kernel's switch must
+ * read back 1 (else -EIO). Leaves a "lockdown" record, also when it
+ * fails. *outcome says what happened and *status (may be NULL) what holds
+ * after. 0 or a negative errno with err filled. */
+int pmod_lockdown(struct pmod_ctx *ctx, enum pmod_lockdown_outcome *outcome,
+		  struct pmod_lock_status *status, struct pmod_error *err);
+
 /* ---------------------------------------------------------------- records */
 /* Every load, unload and refusal leaves one record: what was asked, the
  * module and its file, the signature verdict, the policy in force, the
@@ -836,9 +888,10 @@ enum pmod_operation {
 };
 
 struct pmod_record {
-	/* "load", "unload", "refuse-load", "refuse-unload", and
+	/* "load", "unload", "refuse-load", "refuse-unload",
 	 * "install-command"/"remove-command" for a configured command that
-	 * stood in for the kernel call. */
+	 * stood in for the kernel call, and "lockdown" when the post-boot
+	 * lock was turned (or turning it failed). */
 	const char *action;
 	const char *module;	/* NULL when not known (refused before resolving) */
 	const char *path;	/* NULL for an unload or when not known */

@@ -217,6 +217,35 @@ int kernel_modules_disabled(void)
 	return -EINVAL;
 }
 
+/* The kernel accepts only a change from 0 to 1 (1 is both its minimum and
+ * its maximum): once written, nothing but a reboot undoes it. */
+int kernel_lock_modules(struct privilege *priv, bool *asked, struct pmod_error *err)
+{
+	static const char one[] = "1\n";
+	struct privilege_scope scope;
+	ssize_t n;
+	int fd, r;
+
+	*asked = false;
+	r = privilege_raise_lock(priv, &scope, err);
+	if (r < 0)
+		return r;
+	*asked = true;
+	fd = open(MODULES_DISABLED, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		n = write(fd, one, sizeof(one) - 1);
+		r = n < 0 ? -errno : n != (ssize_t)sizeof(one) - 1 ? -EIO : 0;
+		if (close(fd) < 0 && r == 0)
+			r = -errno;
+	}
+	privilege_restore(priv, &scope);
+	if (r < 0)
+		pmod_fail(err, r, "cannot write 1 to %s: %s", MODULES_DISABLED, strerror(-r));
+	return r;
+}
+
 /* ---------------------------------------------------------------- loaded modules */
 
 void pmod_loaded_module_release(struct pmod_loaded_module *mod)

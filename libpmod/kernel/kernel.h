@@ -73,6 +73,12 @@ int kernel_module_sysfs_state(const char *name);
  * else (-EINVAL). */
 int kernel_modules_disabled(void);
 
+/* Turn the kernel's one-way module lock: write 1 to
+ * /proc/sys/kernel/modules_disabled inside the SeTcbPrivilege scope
+ * (privilege_raise_lock). *asked as below; 0 or a negative errno with err
+ * filled. Whether it took is for the caller to read back. */
+int kernel_lock_modules(struct privilege *priv, bool *asked, struct pmod_error *err);
+
 /* The three calls that change the kernel's modules, each inside the
  * privilege scope (privilege_raise and _restore around it). *asked false:
  * the privilege could not be raised (err says why) and the kernel was not

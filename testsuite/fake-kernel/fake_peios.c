@@ -3,7 +3,7 @@
  *  - kacs_open_self_token (syscall 1000) and the KACS_IOC_QUERY /
  *    KACS_IOC_ADJUST_PRIVS ioctls on the token it returns, with
  *    SeLoadDriverPrivilege absent, present-disabled or present-enabled as
- *    PMOD_FAKE_TOKEN says; every ADJUST_PRIVS is logged to calls.log so a
+ *    PMOD_FAKE_TOKEN says (SeTcbPrivilege as PMOD_FAKE_TOKEN_TCB says); every ADJUST_PRIVS is logged to calls.log so a
  *    test sees enable -> kernel call -> restore;
  *  - reg_open_key (syscall 1100) and REG_IOC_QUERY_VALUE, answered from
  *    DIR/registry (ERANGE when the caller's buffer is too small);
@@ -35,6 +35,7 @@
 #define SYS_KACS_OPEN_SELF_TOKEN 1000
 #define SYS_REG_OPEN_KEY 1100
 #define PRIV_BIT ((uint64_t)1 << 10)
+#define TCB_BIT ((uint64_t)1 << 7)
 
 struct kacs_query_args { uint32_t token_class, buf_len; uint64_t buf_ptr; };
 struct kacs_adjust_privs_args { uint32_t count, _pad; uint64_t data_ptr, previous_enabled; };
@@ -139,6 +140,14 @@ static bool token_configured(void)
 		} else if (strcmp(t, "enabled") == 0) {
 			token_present |= PRIV_BIT;
 			token_enabled |= PRIV_BIT;
+		}
+		/* SeTcbPrivilege (the post-boot lock's), absent unless asked. */
+		t = getenv("PMOD_FAKE_TOKEN_TCB");
+		if (t != NULL && strcmp(t, "disabled") == 0) {
+			token_present |= TCB_BIT;
+		} else if (t != NULL && strcmp(t, "enabled") == 0) {
+			token_present |= TCB_BIT;
+			token_enabled |= TCB_BIT;
 		}
 	}
 	return true;

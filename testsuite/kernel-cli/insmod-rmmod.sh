@@ -236,7 +236,7 @@ explained eperm "permission denied: loading a module needs SeLoadDriverPrivilege
 FAKE_OPTS=(--modules-disabled)
 both eperm-locked insmod "$LLC"
 check_eq "eperm-locked: message" "$(cat "$WORK/eperm-locked.pmod.err")" \
-	"insmod: ERROR: could not insert module $LLC: module loading is locked until reboot (/proc/sys/kernel/modules_disabled is 1)"
+	"insmod: ERROR: could not insert module $LLC: module loading is locked until reboot (by someone other than pmod, since a time pmod does not know; /proc/sys/kernel/modules_disabled is 1)"
 check_rc "eperm-locked" "$WORK/eperm-locked.pmod" 1
 check_no_calls "eperm-locked: refused before the kernel" "$WORK/eperm-locked-p"
 FAKE_OPTS=()
@@ -295,7 +295,7 @@ explained rm-eperm "permission denied: unloading a module needs SeLoadDriverPriv
 FAKE_OPTS=(--modules-disabled)
 both rm-locked rmmod garp
 check_eq "rm-locked: message" "$(cat "$WORK/rm-locked.pmod.err")" \
-	"rmmod: ERROR: could not remove module garp: module unloading is locked until reboot (/proc/sys/kernel/modules_disabled is 1)"
+	"rmmod: ERROR: could not remove module garp: module unloading is locked until reboot (by someone other than pmod, since a time pmod does not know; /proc/sys/kernel/modules_disabled is 1)"
 check_rc "rm-locked" "$WORK/rm-locked.pmod" 1
 check_no_calls "rm-locked: refused before the kernel" "$WORK/rm-locked-p"
 FAKE_OPTS=() ENVS=()

@@ -35,6 +35,11 @@
 #   disabled   pmod, AutoLoadPolicy disabled: udev loads nothing, while
 #              /etc/modules-load.d still loads (dummy, stripped of its
 #              signature: under SigningPolicy warn it loads, unsigned)
+#   lock       pmod, as enforce plus LockAfterBoot = 1: the same modules as
+#              enforce, then pmod-lockdown.service locks module loading;
+#              a later modprobe and a demand load (mounting a minix image
+#              made here) are refused, recorded in the journal
+# Every other boot must end with module loading not locked.
 # In pmod's boots `kmod audit --json` is checked against what the boot did
 # (audit-checks.sh).
 # Prints one PASS/FAIL line per check; exit status 0 only if all passed.
@@ -70,7 +75,7 @@ SYS_CACHE=$RK_CACHE/system
 mkdir -p "$SYS_CACHE"
 t0=$SECONDS
 
-rk_need_packages mmdebstrap qemu-system-x86 e2fsprogs zstd cpio
+rk_need_packages mmdebstrap qemu-system-x86 e2fsprogs zstd cpio util-linux
 rk_fetch_kernel
 rk_vmlinux
 
@@ -127,7 +132,8 @@ make_system() {
 	# initramfs-tools still finds them and their dependencies through the
 	# installed modprobe, pmod's or kmod's.
 	sed -i 's/^MODULES=.*/MODULES=list/' "$dir/etc/initramfs-tools/initramfs.conf"
-	install -m 0755 "$SYS_HERE/guest/pmod-report" "$SYS_HERE/guest/pmod-actions" "$dir/usr/local/sbin/"
+	install -m 0755 "$SYS_HERE/guest/pmod-report" "$SYS_HERE/guest/pmod-actions" \
+		"$SYS_HERE/guest/pmod-lock-actions" "$dir/usr/local/sbin/"
 	install -m 0644 "$SYS_HERE/guest/pmod-report.service" "$dir/etc/systemd/system/"
 	in_tree "$dir" systemctl enable pmod-report.service > /dev/null 2>&1
 	# The console is the report's: no login prompt in the middle of it.
@@ -291,6 +297,11 @@ if [ -n "$debs" ]; then
 fi
 printf 'dummy\n' > "$RK_WORK/modules-load.conf"
 printf 'SigningPolicy = enforce\nAutoLoadPolicy = allow-list\nAutoLoadAllowList = virtio_net, psmouse\n' > "$RK_WORK/policy-allow.conf"
+printf 'SigningPolicy = enforce\nLockAfterBoot = 1\n' > "$RK_WORK/policy-lock.conf"
+# A file system whose module no boot loads: mounting it is a demand load.
+rm -f "$RK_WORK/minix.img"
+truncate -s 64K "$RK_WORK/minix.img"
+mkfs.minix "$RK_WORK/minix.img" > /dev/null
 
 [ "$demo" = 1 ] || prepare kmod kmod
 if [ -n "$debs" ]; then
@@ -305,6 +316,11 @@ if [ -n "$debs" ]; then
 		prepare pmod disabled
 		CASE_FILES=("$RK_WORK/policy-allow.conf" /etc/pmod/policy.conf)
 		prepare pmod allow-list
+		# lock: enforce's settings and files, plus LockAfterBoot = 1
+		CASE_FILES=("$RK_WORK/stripped.ko" "$modprefix/$rel"
+			    "$RK_WORK/policy-lock.conf" /etc/pmod/policy.conf
+			    "$RK_WORK/minix.img" /var/lib/pmod-test-minix.img)
+		prepare pmod lock
 	fi
 fi
 boot_queued
@@ -318,6 +334,7 @@ check "kmod: the boot finished and reported" test -s "$RK_WORK/kmod.report"
 K=$(field kmod modules)
 check "kmod: udev and the services loaded modules ($(wc -w <<<"$K"))" test "$(wc -w <<<"$K")" -gt 20
 check "kmod: udev loaded $T" grep -qw "$T" <<<"$K"
+check "kmod: module loading is not locked" test "$(field kmod modules-disabled)" = 0
 echo "system: kmod state '$(field kmod state)', failed units '$(field kmod failed)'"
 show_console kmod
 
@@ -335,6 +352,7 @@ check "pmod: after the kernel package's purge nothing of pmod's is left in /lib/
 
 E=$(field enforce modules)
 check "enforce: the boot reached a running system" test "$(field enforce state)" = running
+check "enforce: LockAfterBoot unset, module loading is not locked" test "$(field enforce modules-disabled)" = 0
 check "enforce: no failed unit, kmod-static-nodes.service included (failed: '$(field enforce failed)')" \
 	test -z "$(field enforce failed)"
 check "enforce: kmod-static-nodes.service succeeded" test "$(field enforce static-nodes-unit)" = "success active"
@@ -363,6 +381,7 @@ show_console enforce
 D=$(field disabled modules)
 check "disabled: the boot finished and reported" test "$(field disabled case)" = disabled
 check "disabled: /etc/modules-load.d still loads (dummy)" grep -qw dummy <<<"$D"
+check "disabled: module loading is not locked" test "$(field disabled modules-disabled)" = 0
 udev_only=$(set_minus "$K" "$D")
 check "disabled: what udev loaded in kmod's boot is not loaded ($(wc -w <<<"$udev_only") modules: $udev_only)" \
 	eval 'grep -qw virtio_net <<<"$udev_only" && [ -z "$(set_minus "$D" "$K dummy")" ]'
@@ -377,6 +396,7 @@ show_console disabled
 A=$(field allow-list modules)
 allowed_extra=$(set_minus "$A" "$D")
 check "allow-list: the boot finished and reported" test "$(field allow-list case)" = allow-list
+check "allow-list: module loading is not locked" test "$(field allow-list modules-disabled)" = 0
 check "allow-list: udev loaded the listed modules and their dependencies only (beyond the disabled boot: $allowed_extra)" \
 	eval 'grep -qw virtio_net <<<"$allowed_extra" && grep -qw psmouse <<<"$allowed_extra" && [ -z "$(set_minus "$allowed_extra" "virtio_net net_failover failover psmouse")" ]'
 check "allow-list: every automatic load that went ahead names its allow-list entry" \
@@ -387,6 +407,34 @@ show_console allow-list
 
 # --- kmod audit in the enforce and disabled boots
 . "$SYS_HERE/audit-checks.sh"
+
+# --- LockAfterBoot = 1
+L=$(field lock modules)
+lact=$(sed -n 's/^action: //p' "$RK_WORK/lock.report")
+lrec=$(sed -n 's/^journal: //p' <<<"$lact")
+SETTING="by LockAfterBoot = 1 in /etc/pmod/policy.conf"
+check "lock: the boot reached a running system, no failed unit (state '$(field lock state)', failed: '$(field lock failed)')" \
+	eval '[ "$(field lock state)" = running ] && [ -z "$(field lock failed)" ]'
+check "lock: the same modules as the enforce boot up to the lock (enforce only: '$(set_minus "$E" "$L")', lock only: '$(set_minus "$L" "$E")')" \
+	eval '[ -z "$(set_minus "$E" "$L")" ] && [ -z "$(set_minus "$L" "$E")" ]'
+check "lock: modules_disabled reads 1 ($(field lock modules-disabled))" test "$(field lock modules-disabled)" = 1
+check "lock: pmod-lockdown.service ran and succeeded ($(sed -n 's/^lockdown-unit: //p' <<<"$lact"))" \
+	grep -qx "lockdown-unit: success active *" <<<"$lact"
+check "lock: the unit said what it did" \
+	eval 'grep "^lockdown-unit-said: " <<<"$lact" | grep -q "Locked module loading and unloading until reboot: /proc/sys/kernel/modules_disabled is now 1, since .*, $SETTING"'
+check "lock: kmod lockdown --status says since when and by which setting" \
+	eval 'grep -q "^status: Module loading and unloading are locked until reboot: since .*, $SETTING\.$" <<<"$lact"'
+check "lock: a later modprobe is refused, exit 1, with the lockdown message" \
+	eval 'grep "^modprobe 8021q: exit 1: " <<<"$lact" | grep -q "module loading is locked until reboot (since .*, $SETTING; /proc/sys/kernel/modules_disabled is 1)" && grep -qx "8021q loaded: 0" <<<"$lact"'
+check "lock: a demand load (mount of a minix image) does not load its module ($(grep "^mount minix" <<<"$lact"))" \
+	grep -qx "minix loaded: 0" <<<"$lact"
+check "lock: the journal has the lock" \
+	eval 'grep "^lockdown " <<<"$lrec" | grep "rule=\"LockAfterBoot = 1 in /etc/pmod/policy.conf\"" | grep -q "result=ok$"'
+check "lock: the journal has the modprobe's refusal" \
+	eval 'grep "^refuse-load request=8021q " <<<"$lrec" | grep -q "demand=no rule=lockdown"'
+check "lock: the journal has the demand load's refusal" \
+	eval 'grep "^refuse-load request=fs-minix " <<<"$lrec" | grep -q "demand=yes rule=lockdown"'
+show_console lock
 
 echo "system: $passed passed, $failed failed ($((SECONDS - t0)) s)"
 [ "$failed" = 0 ]

@@ -2,7 +2,7 @@
 /* kmod: the one program the module tools can also be, as kmod's is. Started
  * under a tool's name (a symlink modprobe -> kmod) it is that tool;
  * started as anything else it takes a command: list (lsmod's output),
- * static-nodes, audit, help. Scripts and services call it by either form, so
+ * static-nodes, audit, lockdown, help. Scripts and services call it by either form, so
  * both must keep working when pmod replaces kmod. */
 #include <getopt.h>
 #include <stdio.h>
@@ -35,6 +35,8 @@ static const struct named_main commands[] = {
 	  "every loaded module: taint, file, signature verdict, who loaded it" },
 	{ "help", help_main, "show this help" },
 	{ "list", lsmod_main, "list the loaded modules, as lsmod does" },
+	{ "lockdown", lockdown_main,
+	  "lock module loading until reboot when LockAfterBoot asks (--status: is it locked)" },
 	{ "static-nodes", static_nodes_main,
 	  "list the device nodes that load a module of the running kernel when opened" },
 };

@@ -10,5 +10,8 @@ int static_nodes_main(int argc, char *argv[]);
 /* kmod audit: every loaded module with its taint, file, signature
  * verdict and last load record of this boot. */
 int audit_main(int argc, char *argv[]);
+/* kmod lockdown: turn the post-boot lock when LockAfterBoot asks for it,
+ * or (--status) say whether module operations are locked. */
+int lockdown_main(int argc, char *argv[]);
 
 #endif
