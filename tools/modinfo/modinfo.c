@@ -275,7 +275,9 @@ static int show_image(const struct options *o, struct pmod_image *img, const cha
 	 * bytes are decoded only when the output shows them. */
 	if (r == 0 && field_is_signature(o->field)) {
 		r = pmod_image_signature(img, &sig, &err);
-		if (r == -ENODATA) {
+		/* With --verify a signature that cannot be parsed is the
+		 * verdict "malformed", which the record then carries. */
+		if (r == -ENODATA || (r == -EBADMSG && o->verify)) {
 			sig = NULL;
 			r = 0;
 		}
