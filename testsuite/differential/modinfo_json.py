@@ -18,8 +18,8 @@ that are not UTF-8, shown as \\xNN in a document that still parses;
 -0 with --json refused.
 
 The Debian tree (when --abi/--root or PMOD_TEST_ABI/PMOD_TEST_ROOT name
-it): one call over every module and every built-in module, its .ko.zst
-copy, and -F of a few keys over a sample. One line per check, "ok   ..." or
+it): one call over every module and every built-in module, a tenth of its
+.ko.zst copy, and -F of a few keys over a sample. One line per check, "ok   ..." or
 "FAIL ...", then a count; exit 1 on failure.
 """
 
@@ -357,9 +357,11 @@ def debian(pmod, abi, root):
         else:
             fail(f"built-in records {len(shown)} of {len(builtins)}, names consistent "
                  f"{named}")
-    zfiles = module_files(os.path.join(f"{root}-zst", "lib/modules", abi), ".ko.zst")
+    # The output does not depend on how a module was stored; a tenth of
+    # the zstd copy shows the decompressed path reaches the same records.
+    zfiles = module_files(os.path.join(f"{root}-zst", "lib/modules", abi), ".ko.zst")[::10]
     if zfiles:
-        compare(pmod, zfiles, f"Debian {abi} .ko.zst: {len(zfiles)} modules")
+        compare(pmod, zfiles, f"Debian {abi} .ko.zst, every 10th: {len(zfiles)} modules")
     sample = files[::20] + builtins[::10]
     for field in ("alias", "parm", "signature", "sig_key", "filename", "depends"):
         compare(pmod, base + sample, f"Debian sample of {len(sample)}, -F {field}", field)
