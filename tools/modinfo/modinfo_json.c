@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "json_output.h"
 #include "modinfo_json.h"
+#include "tool_output.h"
 
 /* A module file recorded for --verify: its path and its object, which the
  * verdict is added to once every file has been judged. */
@@ -29,7 +31,7 @@ struct modinfo_json {
 
 static void out_of_memory(void)
 {
-	fputs("modinfo: ERROR: out of memory building the JSON output\n", stderr);
+	tool_log(LOG_CRIT, "out of memory building the JSON output");
 	exit(EXIT_FAILURE);
 }
 
