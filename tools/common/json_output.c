@@ -245,3 +245,123 @@ int json_print(struct json_object *document, FILE *out)
 	jc.put(document);
 	return ret;
 }
+
+/* ---------------------------------------------------------------- streams */
+
+struct json_stream {
+	FILE *out;
+	size_t count;		/* elements written */
+	int error;		/* the first write error, -errno */
+	char *indented;		/* reused for every element */
+	size_t indented_size;
+};
+
+/* The depth at which the array's elements sit: document, array. json-c
+ * indents two spaces a level. */
+#define STREAM_ELEMENT_INDENT "    "
+
+static void stream_write(struct json_stream *s, const char *text, size_t len)
+{
+	if (s->error == 0 && fwrite(text, 1, len, s->out) != len)
+		s->error = errno != 0 ? -errno : -EIO;
+}
+
+static const char *serialized(struct json_object *o, size_t *len)
+{
+	const char *text = jc.to_string(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE,
+					len);
+
+	if (text == NULL) {
+		tool_log(LOG_CRIT, "out of memory writing the JSON output");
+		exit(1);
+	}
+	return text;
+}
+
+struct json_stream *json_stream_begin(struct json_object *document, const char *key, FILE *out)
+{
+	struct json_stream *s = calloc(1, sizeof(*s));
+	struct json_object *name;
+	const char *text;
+	size_t len;
+
+	if (s == NULL) {
+		tool_log(LOG_CRIT, "out of memory writing the JSON output");
+		exit(1);
+	}
+	s->out = out;
+	/* The document as json-c writes it, without its closing "\n}". */
+	text = serialized(document, &len);
+	while (len > 0 && text[len - 1] != '}')
+		len--;
+	if (len > 0)
+		len--;
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	stream_write(s, text, len);
+	jc.put(document);
+	/* The key as json-c escapes it. */
+	name = must(jc.new_string_len(key, (int)strlen(key)));
+	text = serialized(name, &len);
+	stream_write(s, ",\n  ", 4);
+	stream_write(s, text, len);
+	stream_write(s, ":[\n", 3);
+	jc.put(name);
+	return s;
+}
+
+void json_stream_append(struct json_stream *s, struct json_object *element)
+{
+	const size_t indent = sizeof(STREAM_ELEMENT_INDENT) - 1;
+	size_t len, need, k = 0;
+	const char *text = serialized(element, &len);
+	const char *end = text + len;
+
+	/* Indented to its depth: every newline json-c wrote is between
+	 * tokens (a newline inside a string is written as \n). */
+	need = 2 + indent + len;	/* ",\n" and the first line's indent */
+	for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		need += indent;
+	if (need > s->indented_size) {
+		free(s->indented);
+		s->indented = malloc(need);
+		if (s->indented == NULL) {
+			tool_log(LOG_CRIT, "out of memory writing the JSON output");
+			exit(1);
+		}
+		s->indented_size = need;
+	}
+	if (s->count > 0) {
+		s->indented[k++] = ',';
+		s->indented[k++] = '\n';
+	}
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t line = (nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p));
+
+		memcpy(s->indented + k, STREAM_ELEMENT_INDENT, indent);
+		k += indent;
+		memcpy(s->indented + k, p, line);
+		k += line;
+		p += line;
+	}
+	stream_write(s, s->indented, k);
+	jc.put(element);
+	s->count++;
+}
+
+int json_stream_end(struct json_stream *s)
+{
+	int r;
+
+	/* json-c's layout of the closing brackets, empty array or not. */
+	if (s->count > 0)
+		stream_write(s, "\n", 1);
+	stream_write(s, "  ]\n}\n", 6);
+	if (s->error == 0 && fflush(s->out) != 0)
+		s->error = errno != 0 ? -errno : -EIO;
+	r = s->error;
+	free(s->indented);
+	free(s);
+	return r;
+}

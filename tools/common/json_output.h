@@ -56,4 +56,21 @@ size_t json_array_length(struct json_object *array);
  * frees it. Returns 0, or -errno when writing failed. */
 int json_print(struct json_object *document, FILE *out);
 
+/* A document too big to hold whole (modinfo over a kernel tree holds a
+ * quarter of a million strings): its members so far, then one last
+ * member, an array whose elements are written one at a time as each is
+ * complete, and freed. The text is the one json_print would write for
+ * the whole document. json-c has no writer of its own for this: it still
+ * writes every value, the stream adds only the brackets and commas
+ * between them. */
+struct json_stream;
+/* Writes document's members and opens its array member key; takes
+ * document. */
+struct json_stream *json_stream_begin(struct json_object *document, const char *key, FILE *out);
+/* Writes element and frees it. */
+void json_stream_append(struct json_stream *stream, struct json_object *element);
+/* Closes the array and the document, and frees the stream. 0, or -errno
+ * when any of the writing failed. */
+int json_stream_end(struct json_stream *stream);
+
 #endif

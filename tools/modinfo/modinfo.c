@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "modinfo_json.h"
 #include "pmod.h"
 #include "tool_mains.h"
 #include "tool_output.h"
@@ -23,6 +24,9 @@ struct options {
 	char separator;
 	bool name_only;			/* -m */
 	bool verify;			/* --verify */
+	bool json;			/* --json */
+	/* --json: the document the records go to, instead of stdout. */
+	struct modinfo_json *json_out;
 };
 
 /* ---------------------------------------------------------------- output */
@@ -221,6 +225,10 @@ static bool field_is_signature(const char *field)
 static int put_record(const struct options *o, const char *name, const char *filename,
 		      const struct pmod_modinfo *e, size_t n, const struct pmod_signature *sig)
 {
+	if (o->json_out != NULL) {
+		modinfo_json_record(o->json_out, name, filename, e, n, sig);
+		return 0;
+	}
 	if (o->field != NULL && strcmp(o->field, "filename") == 0) {
 		printf("%s%c", filename, o->separator);
 		return 0;
@@ -246,6 +254,12 @@ static void report(const char *what, const struct pmod_error *err)
 	fprintf(stderr, "%s: ERROR: %s: %s\n", progname, what, err->text);
 }
 
+static void report_builtin_unverifiable(const char *name)
+{
+	fprintf(stderr, "%s: ERROR: %s is built into the kernel: there is no module file to verify\n",
+		progname, name);
+}
+
 /* Prints one module file and frees img. */
 static int show_image(const struct options *o, struct pmod_image *img, const char *path)
 {
@@ -261,7 +275,9 @@ static int show_image(const struct options *o, struct pmod_image *img, const cha
 	 * bytes are decoded only when the output shows them. */
 	if (r == 0 && field_is_signature(o->field)) {
 		r = pmod_image_signature(img, &sig, &err);
-		if (r == -ENODATA) {
+		/* With --verify a signature that cannot be parsed is the
+		 * verdict "malformed", which the record then carries. */
+		if (r == -ENODATA || (r == -EBADMSG && o->verify)) {
 			sig = NULL;
 			r = 0;
 		}
@@ -306,6 +322,11 @@ static int show_builtin(struct pmod_ctx *ctx, const struct options *o, const cha
 	}
 	r = put_record(o, name, "(builtin)", e, n, NULL);
 	pmod_free(e);
+	if (r == 0 && o->verify) {
+		/* --json --verify: shown like any module, but not judged. */
+		report_builtin_unverifiable(name);
+		r = -ENOENT;
+	}
 	return r;
 }
 
@@ -434,9 +455,7 @@ static int verify_lookup(struct pmod_ctx *ctx, const struct options *o, const ch
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].path == NULL) {
-			fprintf(stderr,
-				"%s: ERROR: %s is built into the kernel: there is no module file to verify\n",
-				progname, found[i].name);
+			report_builtin_unverifiable(found[i].name);
 			ret = -ENOENT;
 		} else if (verify_add(l, found[i].path) < 0) {
 			ret = -ENOMEM;
@@ -525,15 +544,55 @@ static void put_verdict(const char *path, const struct pmod_verify_result *res)
 	putchar('\n');
 }
 
-/* Exit status 0 only when every module is valid with a hash at least as
- * strong as sha256, what SigningPolicy=enforce accepts: anything else is
- * a module the signing gate would question. */
+/* Judges paths[0..count) and prints each verdict: a line, or with --json
+ * a member of the file's record. false unless every module is valid with
+ * a hash at least as strong as sha256, what SigningPolicy=enforce
+ * accepts: anything else is a module the signing gate would question. */
+static bool judge_files(struct pmod_ctx *ctx, const struct options *o, const char *const *paths,
+			size_t count)
+{
+	struct pmod_verify_result *results;
+	struct pmod_error err = { 0 };
+	bool ok = true;
+
+	if (count == 0)
+		return true;
+	results = calloc(count, sizeof(*results));
+	if (results == NULL) {
+		fprintf(stderr, "%s: ERROR: out of memory\n", progname);
+		return false;
+	}
+	if (pmod_verify_files(ctx, paths, count, 0, results, &err) < 0) {
+		fprintf(stderr, "%s: ERROR: cannot verify: %s\n", progname, err.text);
+		free(results);
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (results[i].error < 0) {
+			/* No verdict: the file is not a module we could read. */
+			fflush(stdout);
+			fprintf(stderr, "%s: ERROR: %s: %s\n", progname, paths[i],
+				results[i].reason);
+			ok = false;
+			continue;
+		}
+		if (o->json_out != NULL)
+			modinfo_json_verdict(o->json_out, i, &results[i]);
+		else
+			put_verdict(paths[i], &results[i]);
+		if (results[i].verdict != PMOD_VERDICT_VALID || results[i].signer.weak_hash)
+			ok = false;
+	}
+	free(results);
+	return ok;
+}
+
+/* The text --verify: verdict lines only, for every module file the
+ * arguments name. */
 static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *const *args,
 			  int nargs)
 {
 	struct verify_list l = { 0 };
-	struct pmod_verify_result *results = NULL;
-	struct pmod_error err = { 0 };
 	bool ok = true;
 	int r;
 
@@ -547,38 +606,46 @@ static int verify_modules(struct pmod_ctx *ctx, const struct options *o, char *c
 		if (r < 0)
 			ok = false;
 	}
-	if (l.count == 0)
-		goto out;
-	results = calloc(l.count, sizeof(*results));
-	if (results == NULL) {
-		fprintf(stderr, "%s: ERROR: out of memory\n", progname);
+	if (!judge_files(ctx, o, (const char *const *)l.paths, l.count))
 		ok = false;
-		goto out;
-	}
-	r = pmod_verify_files(ctx, (const char *const *)l.paths, l.count, 0, results, &err);
-	if (r < 0) {
-		fprintf(stderr, "%s: ERROR: cannot verify: %s\n", progname, err.text);
-		ok = false;
-		goto out;
-	}
-	for (size_t i = 0; i < l.count; i++) {
-		if (results[i].error < 0) {
-			/* No verdict: the file is not a module we could read. */
-			fflush(stdout);
-			fprintf(stderr, "%s: ERROR: %s: %s\n", progname, l.paths[i],
-				results[i].reason);
-			ok = false;
-			continue;
-		}
-		put_verdict(l.paths[i], &results[i]);
-		if (results[i].verdict != PMOD_VERDICT_VALID || results[i].signer.weak_hash)
-			ok = false;
-	}
 out:
 	for (size_t i = 0; i < l.count; i++)
 		free(l.paths[i]);
 	free(l.paths);
-	free(results);
+	return ok ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- --json */
+
+/* Every record into one document, printed once the run is over; with
+ * --verify, each module file's record also gets its verdict. -1 when
+ * something failed (said on stderr), as the text output would. */
+static int show_json(struct pmod_ctx *ctx, struct options *o, char *const *args, int nargs)
+{
+	const char *const *paths;
+	size_t count;
+	bool ok = true;
+	int r;
+
+	o->json_out = modinfo_json_new(o->field, o->verify, stdout);
+	if (o->json_out == NULL)
+		return -1;
+	for (int i = 0; i < nargs; i++) {
+		modinfo_json_set_argument(o->json_out, args[i]);
+		if (show_argument(ctx, o, args[i]) < 0)
+			ok = false;
+	}
+	if (o->verify) {
+		count = modinfo_json_files(o->json_out, &paths);
+		if (!judge_files(ctx, o, paths, count))
+			ok = false;
+	}
+	r = modinfo_json_finish(o->json_out, stdout);
+	o->json_out = NULL;
+	if (r < 0) {
+		fprintf(stderr, "%s: ERROR: writing output: %s\n", progname, strerror(-r));
+		return -1;
+	}
 	return ok ? 0 : -1;
 }
 
@@ -599,6 +666,7 @@ static void usage(void)
 	       "\t-p, --parameters          Print only 'parm'\n"
 	       "\t-n, --filename            Print only 'filename'\n"
 	       "\t-0, --null                Separate values with NUL instead of newline\n"
+	       "\t    --json                Write one JSON document for the run (pmod-json(7))\n"
 	       "\t-m, --modname             MODULE is a module name, never an alias\n"
 	       "\t-F, --field=FIELD         Print only the values of FIELD\n"
 	       "\t    --verify              Check each module's signature against the trust\n"
@@ -629,6 +697,7 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 		{ "basedir", required_argument, NULL, 'b' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "verify", no_argument, NULL, 'Y' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -654,6 +723,7 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 			break;
 		case 'R': copts->root = optarg; break;
 		case 'Y': o->verify = true; break;
+		case 'J': o->json = true; break;
 		case 'V':
 			tool_print_version();
 			return 1;
@@ -666,6 +736,11 @@ static int parse_args(int argc, char *argv[], struct options *o, struct pmod_ctx
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "%s: ERROR: missing module or filename.\n", progname);
+		return -1;
+	}
+	if (o->json && o->separator != '\n') {
+		fprintf(stderr, "%s: ERROR: --json writes one JSON document: it takes no -0\n",
+			progname);
 		return -1;
 	}
 	if (o->verify && (o->field != NULL || o->separator != '\n')) {
@@ -694,7 +769,12 @@ int modinfo_main(int argc, char *argv[])
 	}
 	/* One big buffer: a whole-tree run prints megabytes. */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (o.verify) {
+	if (o.json) {
+		tool_output_init(progname, o.verify ? LOG_WARNING : LOG_ERR);
+		if (o.verify)
+			tool_output_attach(ctx);
+		failed = show_json(ctx, &o, argv + optind, argc - optind) < 0;
+	} else if (o.verify) {
 		/* Skipped trust-store files are warnings the user must see. */
 		tool_output_init(progname, LOG_WARNING);
 		tool_output_attach(ctx);
