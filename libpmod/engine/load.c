@@ -35,7 +35,7 @@
 	(PMOD_LOAD_DRY_RUN | PMOD_LOAD_FIRST_TIME | PMOD_LOAD_IGNORE_COMMANDS |            \
 	 PMOD_LOAD_USE_BLACKLIST | PMOD_LOAD_FORCE_MODVERSION | PMOD_LOAD_FORCE_VERMAGIC | \
 	 PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC | PMOD_LOAD_FILE_ONLY | PMOD_LOAD_LIST_ONLY |  \
-	 PMOD_LOAD_JUDGE)
+	 PMOD_LOAD_JUDGE | PMOD_LOAD_VERIFY)
 /* pmod_load_options before gate and gate_data were added. */
 #define LOAD_OPTIONS_FIRST_SIZE offsetof(struct pmod_load_options, gate)
 #define UNLOAD_KNOWN_FLAGS                                                        \
@@ -129,6 +129,8 @@ static unsigned probe_flags(unsigned flags, bool demand)
 	 * either, and shows what is loaded already too. */
 	if (flags & PMOD_LOAD_LIST_ONLY)
 		p |= PROBE_DRY_RUN | PROBE_IGNORE_LOADED | PROBE_NO_SIGNATURE_CHECK;
+	if (flags & PMOD_LOAD_VERIFY)
+		p |= PROBE_JUDGE_SIGNATURES;
 	if (flags & PMOD_LOAD_DRY_RUN)
 		p |= PROBE_DRY_RUN;
 	if (flags & PMOD_LOAD_FIRST_TIME)
@@ -317,6 +319,9 @@ static int load_request(struct pmod_ctx *ctx, const char *request, struct reques
 	 * own: only where nothing is loaded. */
 	if ((o->flags & PMOD_LOAD_JUDGE) && !dry)
 		return pmod_fail(err, -EINVAL, "pmod_load: JUDGE is for a dry run or a listing");
+	if ((o->flags & PMOD_LOAD_VERIFY) &&
+	    (!list || !(o->flags & PMOD_LOAD_JUDGE)))
+		return pmod_fail(err, -EINVAL, "pmod_load: VERIFY is for a judged listing");
 	req.judge = o->flags & PMOD_LOAD_JUDGE;
 	req.demand = o->flags & (PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC);
 	/* A demand or automatic load names a module, never a file: a file

@@ -495,7 +495,7 @@ struct step_gates {
 };
 
 static void judge_step(struct pmod_ctx *ctx, const struct request *req, const struct plan *plan,
-		       size_t i, bool blacklist_checked, bool apply_signature,
+		       size_t i, bool blacklist_checked, bool judge_signature, bool apply_signature,
 		       struct step_gates *g)
 {
 	const struct pmod_step *s = &plan->steps[i];
@@ -517,7 +517,7 @@ static void judge_step(struct pmod_ctx *ctx, const struct request *req, const st
 			.gate = PMOD_GATE_BLACKLIST, .applied = true, .module = s->name,
 			.path = s->path,
 		};
-	if (s->kind == PMOD_STEP_INSERT) {
+	if (s->kind == PMOD_STEP_INSERT && judge_signature) {
 		signing_gate_judge_path(ctx, req, s->path, &g->verdict, &g->signing);
 		g->answers[g->count++] = (struct pmod_gate_answer){
 			.gate = PMOD_GATE_SIGNATURE, .refused = g->signing.code < 0,
@@ -631,8 +631,9 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			r = -EEXIST;
 		} else {
 			if (judge) {
-				judge_step(ctx, req, plan, i, blacklist_checked, check_signature,
-					   gates);
+				judge_step(ctx, req, plan, i, blacklist_checked,
+					   check_signature || (flags & PROBE_JUDGE_SIGNATURES),
+					   check_signature, gates);
 				s->gates = gates->answers;
 				s->ngates = gates->count;
 			}

@@ -643,9 +643,14 @@ enum pmod_load_flags {
 	 * step are in the step (show); the others (lockdown, privilege, the
 	 * request's AutoLoadPolicy and forced-load rule, and every module
 	 * refused or skipped, which never becomes a step) go to the options'
-	 * gate function in the order taken. Every insert step's file is
-	 * verified, a listing included (reported, not applied). */
+	 * gate function in the order taken. A dry run's insert steps carry
+	 * the signature gate's answer (applied). */
 	PMOD_LOAD_JUDGE = 1 << 10,
+	/* With LIST_ONLY and JUDGE only (-EINVAL otherwise): verify each
+	 * insert step's file too and tell the signature gate's answer (not
+	 * applied). It costs a verification per file, which a listing
+	 * otherwise never pays. */
+	PMOD_LOAD_VERIFY = 1 << 11,
 };
 
 /* Why a load or unload did not do everything, so that a tool can word it

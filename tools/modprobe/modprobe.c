@@ -41,6 +41,7 @@ struct options {
 	 * AutoLoadPolicy applies and so does the blacklist. */
 	bool demand;
 	bool json;		/* --json: -c and -D as one document */
+	bool verify;		/* --verify: -D --json gives signature verdicts */
 	unsigned wait_ms;
 	const char **config_paths;	/* -C, NULL-terminated */
 	size_t nconfig_paths;
@@ -534,7 +535,7 @@ static int insert(struct run *run, const char *arg, const char *params, const ch
 		jr.errors = json_new_array();
 		json_add_string(jr.obj, "request", arg);
 		json_add_string(jr.obj, "parameters", params && params[0] ? params : NULL);
-		lo.flags |= PMOD_LOAD_JUDGE;
+		lo.flags |= PMOD_LOAD_JUDGE | (run->o->verify ? PMOD_LOAD_VERIFY : 0);
 		lo.show = json_step;
 		lo.show_data = &jr;
 		lo.report_data = &jr;
@@ -715,6 +716,7 @@ static void usage(void)
 	       "\t-D, --show-depends        Print what loading would do, even if loaded\n"
 	       "\t-c, --show-config         Print the configuration and the alias indexes\n"
 	       "\t    --json                With -D or -c: one JSON document (pmod-json(7))\n"
+	       "\t    --verify              With -D --json: each file's signature verdict too\n"
 	       "\t    --show-modversions    Print a module's symbol versions\n"
 	       "\t    --show-exports        Print a module's exported symbols\n"
 	       "\n"
@@ -743,6 +745,7 @@ enum {
 	OPT_ROOT,
 	OPT_DEMAND,
 	OPT_JSON,
+	OPT_VERIFY,
 };
 
 static bool parse_wait(const char *s, unsigned *ms)
@@ -792,6 +795,7 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "demand", no_argument, NULL, OPT_DEMAND },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -853,6 +857,7 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 		case OPT_ROOT: copts->root = optarg; break;
 		case OPT_DEMAND: o->demand = true; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_VERIFY: o->verify = true; break;
 		case 's':
 			tool_output_use_syslog();
 			append_env_option("-s", NULL);
@@ -885,6 +890,10 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 	    (!o->show_depends || o->remove || o->resolve_only || o->show_modversions ||
 	     o->show_exports)) {
 		tool_log(LOG_ERR, "--json goes with --show-depends (without -r or -R) or -c");
+		return -1;
+	}
+	if (o->verify && !(o->json && o->show_depends && !o->show_config)) {
+		tool_log(LOG_ERR, "--verify goes with --show-depends --json");
 		return -1;
 	}
 	return 0;
