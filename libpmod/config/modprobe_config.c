@@ -286,6 +286,22 @@ const struct pmod_config_entry *pmod_config_get(const struct pmod_config *cfg,
 	return &cfg->entries[kind][i].pub;
 }
 
+bool pmod_config_get_targets(const struct pmod_config *cfg, enum pmod_config_kind kind,
+			     size_t i, const char *const **pre, size_t *npre,
+			     const char *const **post, size_t *npost)
+{
+	const struct config_entry *e;
+
+	if ((kind != PMOD_CONFIG_SOFTDEP && kind != PMOD_CONFIG_WEAKDEP) || i >= cfg->count[kind])
+		return false;
+	e = &cfg->entries[kind][i];
+	*pre = e->list[0];
+	*npre = e->nlist[0];
+	*post = e->list[1];
+	*npost = kind == PMOD_CONFIG_SOFTDEP ? e->nlist[1] : 0;
+	return true;
+}
+
 bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->count[PMOD_CONFIG_BLACKLIST]; i++)

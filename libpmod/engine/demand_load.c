@@ -125,6 +125,27 @@ int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_re
 	return 0;
 }
 
+const char *demand_refusing_rule(struct pmod_ctx *ctx, const struct request *req,
+				 const struct pmod_resolved *module)
+{
+	const char *entry, *rule;
+
+	(void)judge(ctx, req->text ? req->text : "", module ? module->name : NULL, &entry, &rule);
+	return rule;
+}
+
+void demand_allowing_rule(struct pmod_ctx *ctx, const char *asked,
+			  const struct pmod_resolved *module, char *rule, size_t size)
+{
+	const char *entry, *allowing;
+
+	(void)judge(ctx, asked, module->name, &entry, &allowing);
+	if (entry != NULL)
+		snprintf(rule, size, "AutoLoadPolicy=allow-list (AutoLoadAllowList entry %s)", entry);
+	else
+		copy_rule(rule, size, allowing ? allowing : "");
+}
+
 int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
 		       const struct pmod_config *cfg, const char *asked,
 		       const struct pmod_resolved *module, bool record)
@@ -147,5 +168,17 @@ int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
 			       -EPERM);
 	ctx_log(ctx, LOG_NOTICE, "demand load of '%s': not loading %s (%s)",
 		req->text ? req->text : "", module->name, rule);
+	if (req->judge) {
+		char reason[320];
+		struct pmod_gate_answer answer = {
+			.gate = strcmp(rule, "blacklist") == 0 ? PMOD_GATE_BLACKLIST : PMOD_GATE_AUTOLOAD,
+			.refused = true, .applied = true, .module = module->name,
+			.path = module->path, .rule = rule, .reason = reason,
+		};
+
+		snprintf(reason, sizeof(reason), "%.64s, which '%.64s' brings in, is not loaded: %s",
+			 module->name, asked, rule);
+		gate_tell(req, &answer);
+	}
 	return -EPERM;
 }

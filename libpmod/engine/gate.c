@@ -16,6 +16,25 @@
 #include "privilege.h"
 #include "record.h"
 
+const char *pmod_gate_name(enum pmod_gate gate)
+{
+	switch (gate) {
+	case PMOD_GATE_LOCKDOWN: return "lockdown";
+	case PMOD_GATE_PRIVILEGE: return "privilege";
+	case PMOD_GATE_AUTOLOAD: return "autoload-policy";
+	case PMOD_GATE_BLACKLIST: return "blacklist";
+	case PMOD_GATE_FORCED_LOAD: return "forced-load";
+	case PMOD_GATE_SIGNATURE: return "signature";
+	}
+	return "unknown";
+}
+
+void gate_tell(const struct request *req, const struct pmod_gate_answer *answer)
+{
+	if (req != NULL && req->judge && req->gate != NULL)
+		req->gate(req->gate_data, answer);
+}
+
 int gate_request(struct pmod_ctx *ctx, const struct request *req, enum pmod_operation op,
 		 bool privilege, struct pmod_error *err)
 {
@@ -52,10 +71,17 @@ int gate_forced_load(struct pmod_ctx *ctx, const struct request *req, unsigned i
 {
 	const char *which;
 
+	struct pmod_gate_answer answer = {
+		.gate = PMOD_GATE_FORCED_LOAD, .applied = true, .module = module, .path = path,
+	};
+
 	if (!(insert_flags & (PMOD_INSERT_FORCE_MODVERSION | PMOD_INSERT_FORCE_VERMAGIC)))
 		return 0;
-	if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+	if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE) {
+		answer.rule = "SigningPolicy=warn";
+		gate_tell(req, &answer);
 		return 0;
+	}
 	if ((insert_flags & PMOD_INSERT_FORCE_MODVERSION) &&
 	    (insert_flags & PMOD_INSERT_FORCE_VERMAGIC))
 		which = "its version magic and symbol versions";
@@ -71,5 +97,9 @@ int gate_forced_load(struct pmod_ctx *ctx, const struct request *req, unsigned i
 		  "unsigned", which);
 	record_refusal(ctx, req, PMOD_OPERATION_LOAD, module, path,
 		       "SigningPolicy=enforce: forced load", -EPERM);
+	answer.refused = true;
+	answer.rule = "SigningPolicy=enforce: forced load";
+	answer.reason = err != NULL ? err->text : NULL;
+	gate_tell(req, &answer);
 	return -EPERM;
 }

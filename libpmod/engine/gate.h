@@ -34,6 +34,10 @@ enum pmod_signing_policy gate_signing_policy(struct pmod_ctx *ctx);
  * policy that cannot be read refuses. */
 int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_resolved *module,
 		 struct pmod_error *err);
+/* The rule demand_check last refused with (static text), for a gate
+ * answer; NULL when the policy could not be read. */
+const char *demand_refusing_rule(struct pmod_ctx *ctx, const struct request *req,
+				 const struct pmod_resolved *module);
 /* A module a demand load would bring in beside its target (a softdep,
  * named asked in the configuration): 0 when AutoLoadPolicy allows it and
  * the blacklist does not name it; -EPERM when it must be skipped, with a
@@ -41,6 +45,14 @@ int demand_check(struct pmod_ctx *ctx, struct request *req, const struct pmod_re
 int demand_check_extra(struct pmod_ctx *ctx, const struct request *req,
 		       const struct pmod_config *cfg, const char *asked,
 		       const struct pmod_resolved *module, bool record);
+/* The rule that lets such a module in (for its step's gate answer), into
+ * rule (size bytes). */
+void demand_allowing_rule(struct pmod_ctx *ctx, const char *asked,
+			  const struct pmod_resolved *module, char *rule, size_t size);
+
+/* Hands answer to the request's gate function, when it judges and has
+ * one. */
+void gate_tell(const struct request *req, const struct pmod_gate_answer *answer);
 
 /* Whether the calling process is systemd-udevd (or one of its workers),
  * whose loads are automatic loads (automatic_caller.c). */

@@ -13,6 +13,7 @@
  * rule that let it in) lives in this call's struct request. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,10 @@
 #define LOAD_KNOWN_FLAGS                                                                   \
 	(PMOD_LOAD_DRY_RUN | PMOD_LOAD_FIRST_TIME | PMOD_LOAD_IGNORE_COMMANDS |            \
 	 PMOD_LOAD_USE_BLACKLIST | PMOD_LOAD_FORCE_MODVERSION | PMOD_LOAD_FORCE_VERMAGIC | \
-	 PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC | PMOD_LOAD_FILE_ONLY | PMOD_LOAD_LIST_ONLY)
+	 PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC | PMOD_LOAD_FILE_ONLY | PMOD_LOAD_LIST_ONLY |  \
+	 PMOD_LOAD_JUDGE | PMOD_LOAD_VERIFY)
+/* pmod_load_options before gate and gate_data were added. */
+#define LOAD_OPTIONS_FIRST_SIZE offsetof(struct pmod_load_options, gate)
 #define UNLOAD_KNOWN_FLAGS                                                        \
 	(PMOD_UNLOAD_DRY_RUN | PMOD_UNLOAD_IGNORE_COMMANDS | PMOD_UNLOAD_REMOVE_HOLDERS | \
 	 PMOD_UNLOAD_FIRST_TIME | PMOD_UNLOAD_FORCE | PMOD_UNLOAD_MODULE_ONLY)
@@ -125,6 +129,8 @@ static unsigned probe_flags(unsigned flags, bool demand)
 	 * either, and shows what is loaded already too. */
 	if (flags & PMOD_LOAD_LIST_ONLY)
 		p |= PROBE_DRY_RUN | PROBE_IGNORE_LOADED | PROBE_NO_SIGNATURE_CHECK;
+	if (flags & PMOD_LOAD_VERIFY)
+		p |= PROBE_JUDGE_SIGNATURES;
 	if (flags & PMOD_LOAD_DRY_RUN)
 		p |= PROBE_DRY_RUN;
 	if (flags & PMOD_LOAD_FIRST_TIME)
@@ -228,6 +234,14 @@ static int load_resolved(struct pmod_ctx *ctx, struct request *req,
 		if (req->demand) {
 			r = demand_check(ctx, req, &found[i], &one);
 			if (r < 0) {
+				struct pmod_gate_answer answer = {
+					.gate = PMOD_GATE_AUTOLOAD, .refused = true, .applied = true,
+					.module = found[i].name, .path = found[i].path,
+					.rule = demand_refusing_rule(ctx, req, &found[i]),
+					.reason = one.text,
+				};
+
+				gate_tell(req, &answer);
 				ret = r;
 				last = one;
 				report(o->report, o->report_data, ctx, "insert", found[i].name, &one,
@@ -253,6 +267,29 @@ static int load_resolved(struct pmod_ctx *ctx, struct request *req,
 	return ret;
 }
 
+/* PMOD_LOAD_JUDGE: lockdown and the caller's authority, as a real load
+ * would meet them, told whether or not this call applies them (a listing
+ * applies neither, a dry run only lockdown). Asking changes nothing. */
+static void tell_request_gates(struct pmod_ctx *ctx, const struct request *req, bool list,
+			       bool dry)
+{
+	struct pmod_error why = { 0 };
+	struct pmod_gate_answer answer = { .gate = PMOD_GATE_LOCKDOWN, .applied = !list };
+	int r;
+
+	r = lockdown_check(ctx, PMOD_OPERATION_LOAD, &why);
+	answer.refused = r < 0;
+	answer.rule = r < 0 ? "lockdown" : NULL;
+	answer.reason = r < 0 ? why.text : NULL;
+	gate_tell(req, &answer);
+	r = privilege_check(ctx_privilege(ctx), PMOD_OPERATION_LOAD, &why);
+	answer = (struct pmod_gate_answer){
+		.gate = PMOD_GATE_PRIVILEGE, .applied = !dry, .refused = r < 0,
+		.rule = r < 0 ? "privilege" : NULL, .reason = r < 0 ? why.text : NULL,
+	};
+	gate_tell(req, &answer);
+}
+
 static int load_request(struct pmod_ctx *ctx, const char *request, struct request *call,
 			struct pmod_load_options *o, struct pmod_error *err)
 {
@@ -265,15 +302,27 @@ static int load_request(struct pmod_ctx *ctx, const char *request, struct reques
 
 	if (err == NULL)
 		err = &local;
-	if (ctx == NULL || o == NULL || o->size < sizeof(*o))
+	if (ctx == NULL || o == NULL || o->size < LOAD_OPTIONS_FIRST_SIZE)
 		return pmod_fail(err, -EINVAL, "pmod_load needs a context and its options");
 	o->outcome = PMOD_OUTCOME_REFUSED;
+	if (o->size >= sizeof(*o)) {
+		req.gate = o->gate;
+		req.gate_data = o->gate_data;
+	}
 	/* A flag this library does not know may be a restriction it cannot
 	 * honour: refuse rather than load with less care than was asked. */
 	if ((o->flags & ~(unsigned)LOAD_KNOWN_FLAGS) || request == NULL || request[0] == '\0')
 		return pmod_fail(err, -EINVAL, "pmod_load: unknown flags or no request");
 	list = o->flags & PMOD_LOAD_LIST_ONLY;
 	dry = list || (o->flags & PMOD_LOAD_DRY_RUN);
+	/* Judging runs the signing gate's verification beside the load's
+	 * own: only where nothing is loaded. */
+	if ((o->flags & PMOD_LOAD_JUDGE) && !dry)
+		return pmod_fail(err, -EINVAL, "pmod_load: JUDGE is for a dry run or a listing");
+	if ((o->flags & PMOD_LOAD_VERIFY) &&
+	    (!list || !(o->flags & PMOD_LOAD_JUDGE)))
+		return pmod_fail(err, -EINVAL, "pmod_load: VERIFY is for a judged listing");
+	req.judge = o->flags & PMOD_LOAD_JUDGE;
 	req.demand = o->flags & (PMOD_LOAD_DEMAND | PMOD_LOAD_AUTOMATIC);
 	/* A demand or automatic load names a module, never a file: a file
 	 * alone would skip the configuration, and with it the blacklist. */
@@ -303,6 +352,8 @@ static int load_request(struct pmod_ctx *ctx, const char *request, struct reques
 	}
 	req.run_command = o->run_command;
 	req.run_command_data = o->run_command_data;
+	if (req.judge)
+		tell_request_gates(ctx, &req, list, dry);
 	if (!list) {
 		r = gate_request(ctx, &req, PMOD_OPERATION_LOAD, !dry, err);
 		if (r < 0)
@@ -311,6 +362,16 @@ static int load_request(struct pmod_ctx *ctx, const char *request, struct reques
 	/* "disabled" refuses before anything is even looked up. */
 	if (req.demand) {
 		r = demand_check(ctx, &req, NULL, err);
+		if (req.judge) {
+			struct pmod_gate_answer answer = {
+				.gate = PMOD_GATE_AUTOLOAD, .refused = r < 0, .applied = true,
+				.rule = r < 0 ? demand_refusing_rule(ctx, &req, NULL)
+					      : (req.rule[0] ? req.rule : NULL),
+				.reason = r < 0 ? err->text : NULL,
+			};
+
+			gate_tell(&req, &answer);
+		}
 		if (r < 0)
 			return r;
 	}

@@ -31,12 +31,22 @@ struct plan_node {
 	bool visited;
 	bool required;
 	bool ignorecmd;		/* a softdep or -i: the install command is skipped */
+	/* A demand load's softdep: the AutoLoadPolicy rule that let it in
+	 * (empty: the request's rule, which covers its dependencies). */
+	char autoload_rule[160];
+};
+
+/* One step's module and why it is there. */
+struct plan_entry {
+	struct plan_node *node;
+	enum pmod_step_role role;
+	struct plan_node *of;	/* NULL for the target */
 };
 
 struct plan {
 	struct plan_node **nodes;
 	size_t nnodes, cap_nodes;
-	struct plan_node **order;	/* the steps' modules, repeats allowed */
+	struct plan_entry *order;	/* the steps' modules, repeats allowed */
 	size_t norder, cap_order;
 	struct plan_node *target;
 	struct pmod_step *steps;
@@ -113,11 +123,13 @@ static struct plan_node *intern(struct builder *b, const struct pmod_resolved *m
 	return n;
 }
 
-static int append(struct builder *b, struct plan_node *n)
+static int append(struct builder *b, struct plan_node *n, enum pmod_step_role role,
+		  struct plan_node *of)
 {
 	struct plan *p = b->plan;
+	struct plan_entry e = { .node = n, .role = role, .of = of };
 
-	if (growable_array_append(&p->order, &p->norder, &p->cap_order, sizeof(n), &n) < 0)
+	if (growable_array_append(&p->order, &p->norder, &p->cap_order, sizeof(e), &e) < 0)
 		return pmod_fail(b->err, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -154,10 +166,15 @@ static int softdep_nodes(struct builder *b, const char *const *names, size_t cou
 				break;
 			}
 			nodes[n] = intern(b, &found[k]);
-			if (nodes[n] == NULL)
+			if (nodes[n] == NULL) {
 				r = pmod_fail(b->err, -ENOMEM, "out of memory");
-			else
-				n++;
+				break;
+			}
+			if (b->demand != NULL && b->demand->judge && nodes[n]->autoload_rule[0] == '\0')
+				demand_allowing_rule(b->ctx, names[i], &found[k],
+						     nodes[n]->autoload_rule,
+						     sizeof(nodes[n]->autoload_rule));
+			n++;
 		}
 		pmod_resolved_free(found, nfound);
 	}
@@ -170,12 +187,14 @@ static int softdep_nodes(struct builder *b, const char *const *names, size_t cou
 	return 0;
 }
 
-static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd);
+static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd,
+		 enum pmod_step_role role, struct plan_node *of);
 
 /* pre softdeps, the module, post softdeps. The module itself is appended
  * without a visited check: kmod lists a dependency that is also a softdep
  * twice, and the second insert is a harmless EEXIST. */
-static int with_softdeps(struct builder *b, struct plan_node *n)
+static int with_softdeps(struct builder *b, struct plan_node *n, enum pmod_step_role role,
+			 struct plan_node *of)
 {
 	const char *const *pre_names, *const *post_names;
 	size_t npre_names, npost_names, npre = 0, npost = 0;
@@ -189,20 +208,21 @@ static int with_softdeps(struct builder *b, struct plan_node *n)
 			r = softdep_nodes(b, post_names, npost_names, &post, &npost);
 	}
 	for (size_t i = 0; i < npre && r == 0; i++)
-		r = visit(b, pre[i], false, false);
+		r = visit(b, pre[i], false, false, PMOD_ROLE_SOFTDEP_PRE, n);
 	if (r == 0)
-		r = append(b, n);
+		r = append(b, n, role, of);
 	/* A module with softdeps is loaded by insmod even if it has an
 	 * install command: the softdep wins (kmod's rule). */
 	n->ignorecmd = npre > 0 || npost > 0;
 	for (size_t i = 0; i < npost && r == 0; i++)
-		r = visit(b, post[i], false, false);
+		r = visit(b, post[i], false, false, PMOD_ROLE_SOFTDEP_POST, n);
 	free(pre);
 	free(post);
 	return r;
 }
 
-static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd)
+static int visit(struct builder *b, struct plan_node *n, bool required, bool ignorecmd,
+		 enum pmod_step_role role, struct plan_node *of)
 {
 	struct pmod_resolved *deps;
 	struct plan_node **dep_nodes;
@@ -234,16 +254,16 @@ static int visit(struct builder *b, struct plan_node *n, bool required, bool ign
 			dep_nodes[i]->required = true;
 	}
 	for (size_t i = 0; i < ndeps && r == 0; i++)
-		r = with_softdeps(b, dep_nodes[i]);
+		r = with_softdeps(b, dep_nodes[i], PMOD_ROLE_DEPENDENCY, n);
 	free(dep_nodes);
 	if (r < 0)
 		return r;
 	if (ignorecmd) {
-		r = append(b, n);
+		r = append(b, n, role, of);
 		n->ignorecmd = true;
 		return r;
 	}
-	return with_softdeps(b, n);
+	return with_softdeps(b, n, role, of);
 }
 
 /* kmod's concatenation: config options, a space, the parameters; the
@@ -268,7 +288,7 @@ static int make_steps(struct builder *b, const char *params)
 	if (p->steps == NULL || p->options == NULL)
 		return pmod_fail(b->err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < p->norder; i++) {
-		struct plan_node *n = p->order[i];
+		struct plan_node *n = p->order[i].node;
 		struct pmod_step *s = &p->steps[i];
 		const char *cmd = pmod_config_install_command(b->cfg, n->mod.name);
 		char *config;
@@ -283,6 +303,8 @@ static int make_steps(struct builder *b, const char *params)
 		s->options = p->options[i];
 		s->target = n == p->target;
 		s->required = n->required;
+		s->role = p->order[i].role;
+		s->role_of = p->order[i].of ? p->order[i].of->mod.name : NULL;
 		if (cmd != NULL && !n->ignorecmd) {
 			s->kind = PMOD_STEP_COMMAND;
 			s->command = cmd;
@@ -317,7 +339,8 @@ static int build_plan(struct pmod_ctx *ctx, const struct request *req,
 	if (b.plan->target == NULL)
 		r = pmod_fail(err, -ENOMEM, "out of memory");
 	else
-		r = visit(&b, b.plan->target, true, flags & PROBE_IGNORE_COMMANDS);
+		r = visit(&b, b.plan->target, true, flags & PROBE_IGNORE_COMMANDS, PMOD_ROLE_TARGET,
+			  NULL);
 	if (r == 0)
 		r = make_steps(&b, params);
 	if (r < 0) {
@@ -451,6 +474,61 @@ int probe_run_command(struct pmod_ctx *ctx, const struct request *req, const cha
 			      run_command(ctx, req, type, name, command, options, err));
 }
 
+const char *pmod_step_role_name(enum pmod_step_role role)
+{
+	switch (role) {
+	case PMOD_ROLE_TARGET: return "target";
+	case PMOD_ROLE_DEPENDENCY: return "dependency";
+	case PMOD_ROLE_SOFTDEP_PRE: return "softdep-pre";
+	case PMOD_ROLE_SOFTDEP_POST: return "softdep-post";
+	}
+	return "unknown";
+}
+
+/* PMOD_LOAD_JUDGE: what the gates say of one step, kept while it is
+ * shown. */
+struct step_gates {
+	struct pmod_gate_answer answers[3];
+	size_t count;
+	struct pmod_verify_result verdict;
+	struct signing_judgement signing;
+};
+
+static void judge_step(struct pmod_ctx *ctx, const struct request *req, const struct plan *plan,
+		       size_t i, bool blacklist_checked, bool judge_signature, bool apply_signature,
+		       struct step_gates *g)
+{
+	const struct pmod_step *s = &plan->steps[i];
+	const struct plan_node *n = plan->order[i].node;
+
+	g->count = 0;
+	/* AutoLoadPolicy let the request in (its rule covers the target and
+	 * its dependencies); a softdep passed on its own rule. */
+	if (req->demand)
+		g->answers[g->count++] = (struct pmod_gate_answer){
+			.gate = PMOD_GATE_AUTOLOAD, .applied = true, .module = s->name,
+			.path = s->path,
+			.rule = n->autoload_rule[0] ? n->autoload_rule : req->rule,
+		};
+	/* The blacklist judged the target (through an alias, -b or a demand
+	 * load) and every softdep of a demand load. */
+	if ((s->target && blacklist_checked) || (req->demand && n->autoload_rule[0]))
+		g->answers[g->count++] = (struct pmod_gate_answer){
+			.gate = PMOD_GATE_BLACKLIST, .applied = true, .module = s->name,
+			.path = s->path,
+		};
+	if (s->kind == PMOD_STEP_INSERT && judge_signature) {
+		signing_gate_judge_path(ctx, req, s->path, &g->verdict, &g->signing);
+		g->answers[g->count++] = (struct pmod_gate_answer){
+			.gate = PMOD_GATE_SIGNATURE, .refused = g->signing.code < 0,
+			.applied = apply_signature, .module = s->name, .path = s->path,
+			.rule = g->signing.rule[0] ? g->signing.rule : NULL,
+			.reason = g->signing.text[0] ? g->signing.text : NULL,
+			.verdict = g->signing.judged ? &g->verdict : NULL,
+		};
+	}
+}
+
 static bool in_kernel(struct pmod_ctx *ctx, const char *name)
 {
 	int state = pmod_kernel_module_state(ctx, name);
@@ -511,6 +589,9 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 		 pmod_step_fn show, void *data, struct pmod_error *err)
 {
 	bool ask_kernel = !(flags & PROBE_IGNORE_LOADED);
+	bool judge = req != NULL && req->judge, blacklist_checked;
+	bool check_signature = (flags & PROBE_DRY_RUN) && !(flags & PROBE_NO_SIGNATURE_CHECK);
+	struct step_gates *gates = NULL;
 	struct plan *plan = NULL;
 	int r = 0;
 
@@ -519,37 +600,61 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			return pmod_fail(err, -EEXIST, "Module already in kernel");
 		return 0;
 	}
-	if ((module->alias != NULL || (flags & PROBE_BLACKLIST_NAMES)) &&
-	    pmod_config_blacklisted(cfg, module->name)) {
+	blacklist_checked = module->alias != NULL || (flags & PROBE_BLACKLIST_NAMES);
+	if (blacklist_checked && pmod_config_blacklisted(cfg, module->name)) {
+		struct pmod_gate_answer answer = {
+			.gate = PMOD_GATE_BLACKLIST, .refused = true, .applied = true,
+			.module = module->name, .path = module->path, .rule = "blacklist",
+			.reason = module->alias ? "blacklisted, and reached through an alias"
+						: "blacklisted",
+		};
+
 		/* A quiet success for modprobe (kmod's rule), but a refusal
 		 * all the same: it is recorded. */
 		if (!(flags & PROBE_DRY_RUN))
 			record_refusal(ctx, req, PMOD_OPERATION_LOAD, module->name, module->path,
 				       "blacklist", -EPERM);
+		gate_tell(req, &answer);
 		return PROBE_BLACKLISTED;
 	}
 	r = build_plan(ctx, req, cfg, module, params, flags, &plan, err);
 	if (r < 0)
 		return r;
+	if (judge && (gates = malloc(sizeof(*gates))) == NULL) {
+		plan_free(plan);
+		return pmod_fail(err, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < plan->norder; i++) {
-		const struct pmod_step *s = &plan->steps[i];
+		struct pmod_step *s = &plan->steps[i];
 
 		if (ask_kernel && in_kernel(ctx, s->name)) {
 			r = -EEXIST;
 		} else {
+			if (judge) {
+				judge_step(ctx, req, plan, i, blacklist_checked,
+					   check_signature || (flags & PROBE_JUDGE_SIGNATURES),
+					   check_signature, gates);
+				s->gates = gates->answers;
+				s->ngates = gates->count;
+			}
 			/* kmod shows nothing for a module that is neither a
 			 * file nor built in. */
 			if (show != NULL && s->kind != PMOD_STEP_NOTHING)
 				show(data, s);
+			s->gates = NULL;
+			s->ngates = 0;
 			/* A load passes the signing gate inside the kernel
 			 * boundary, on the bytes it loads. A dry
 			 * run judges the file here: -n stops only short of
-			 * the kernel. */
+			 * the kernel (with the judgement already made when
+			 * the step was judged). */
 			r = 0;
 			if (!(flags & PROBE_DRY_RUN))
 				r = run_step(ctx, req, s, flags, err);
-			else if (s->kind == PMOD_STEP_INSERT &&
-				 !(flags & PROBE_NO_SIGNATURE_CHECK))
+			else if (s->kind == PMOD_STEP_INSERT && check_signature && judge)
+				r = signing_gate_apply(ctx, req, s->path, &gates->verdict,
+						       &gates->signing, err);
+			else if (s->kind == PMOD_STEP_INSERT && check_signature)
 				r = signing_gate_path(ctx, req, s->path, NULL, err);
 		}
 		if (r == -EEXIST && s->target && (flags & PROBE_FIRST_TIME)) {
@@ -568,6 +673,7 @@ int probe_module(struct pmod_ctx *ctx, const struct request *req, const struct p
 			break;
 		}
 	}
+	free(gates);
 	plan_free(plan);
 	return r;
 }

@@ -17,6 +17,9 @@ enum probe_flags {
 	PROBE_FORCE_VERMAGIC = 1 << 6,
 	/* -D: no signature verdicts. */
 	PROBE_NO_SIGNATURE_CHECK = 1 << 7,
+	/* A judged listing (PMOD_LOAD_VERIFY): each file's signature is
+	 * judged and told, not applied. */
+	PROBE_JUDGE_SIGNATURES = 1 << 8,
 };
 
 

@@ -121,6 +121,11 @@ struct request {
 	void *run_command_data;
 	/* The call's own memo of what its records share (may be NULL). */
 	struct record_memo *memo;
+	/* PMOD_LOAD_JUDGE: gates tell their answers (gate_tell), and the
+	 * answers that are not a step's go to gate (may be NULL). */
+	bool judge;
+	pmod_gate_fn gate;
+	void *gate_data;
 	/* The call's verifier: one for all the modules the call loads, so
 	 * that a chain signed by one key decodes the signature and
 	 * prepares the key once (may be NULL: one per module). */

@@ -100,18 +100,20 @@ static int module_elf(struct pmod_ctx *ctx, struct module_file *mf, const struct
 	return elf_reader_init(&elf, (*mb)->data, (*mb)->size, err);
 }
 
-int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
-		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err)
+/* Judges mf's bytes without a side effect beyond the verifier's work:
+ * what the gate then does (refuse and record, or warn) is apply's. */
+static void judge_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
+		       struct pmod_verify_result *res, struct signing_judgement *j)
 {
 	enum pmod_signing_policy policy = gate_signing_policy(ctx);
 	const struct module_bytes *mb;
 	struct verify_input in = { .fd = -1 };
 	struct verifier local, *v = req != NULL && req->verifier != NULL ? req->verifier : &local;
 	struct pmod_error why;
-	char name[64], detail[400], rule[96];
+	char name[64], detail[400];
 	int r;
 
-	*judged = false;
+	memset(j, 0, sizeof(*j));
 	memset(res, 0, sizeof(*res));
 	r = module_elf(ctx, mf, &mb, &why);
 	if (r < 0) {
@@ -119,12 +121,14 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 		 * fails with the loader's own words; enforce cannot let an
 		 * unjudged file reach the kernel. */
 		if (policy != PMOD_SIGNING_ENFORCE)
-			return 0;
+			return;
+		j->code = r;
 		name_of(mf->path, name, sizeof(name));
-		refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
-		return pmod_fail(err, r,
-				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
-				 name, why.text);
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy enforce: not verified");
+		snprintf(j->text, sizeof(j->text),
+			 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+			 name, why.text);
+		return;
 	}
 	in.data = mb->data;
 	in.size = mb->size;
@@ -141,20 +145,27 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 		/* No verdict at all (libcrypto missing, no memory): enforce
 		 * cannot let the module through unjudged. */
 		if (policy == PMOD_SIGNING_ENFORCE) {
+			j->code = r;
 			name_of(mf->path, name, sizeof(name));
-			refuse(ctx, req, name, mf->path, "SigningPolicy enforce: not verified", NULL, r);
-			return pmod_fail(err, r,
-					 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
-					 name, why.text);
+			snprintf(j->rule, sizeof(j->rule), "SigningPolicy enforce: not verified");
+			snprintf(j->text, sizeof(j->text),
+				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+				 name, why.text);
+			return;
 		}
-		ctx_log(ctx, LOG_WARNING,
-			"%s: signature not verified; loading anyway: SigningPolicy is warn (%s)",
-			mf->path, why.text);
-		return 0;
+		j->warn = true;
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy warn: not verified");
+		snprintf(j->text, sizeof(j->text),
+			 "%s: signature not verified; loading anyway: SigningPolicy is warn (%s)",
+			 mf->path, why.text);
+		return;
 	}
-	*judged = true;
-	if (res->verdict == PMOD_VERDICT_VALID && !res->signer.weak_hash)
-		return 0;
+	j->judged = true;
+	if (res->verdict == PMOD_VERDICT_VALID && !res->signer.weak_hash) {
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy %s: signature valid",
+			 pmod_signing_policy_name(policy));
+		return;
+	}
 	if (res->verdict == PMOD_VERDICT_VALID) {
 		/* It verifies, but with a hash weaker than sha256 a forger
 		 * may find other bytes with the same digest: enforce does
@@ -162,31 +173,91 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 		const char *hash = res->signer.hash_algo[0] ? res->signer.hash_algo : "unknown";
 
 		if (policy == PMOD_SIGNING_ENFORCE) {
-			snprintf(rule, sizeof(rule), "SigningPolicy enforce: weak hash %.32s", hash);
+			j->code = -EKEYREJECTED;
 			name_of(mf->path, name, sizeof(name));
-			refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
-			return pmod_fail(err, -EKEYREJECTED,
-					 "module %s: signature made with the weak hash %s; refused: "
-					 "SigningPolicy is enforce (sha256 or stronger is required)",
-					 name, hash);
+			snprintf(j->rule, sizeof(j->rule), "SigningPolicy enforce: weak hash %.32s", hash);
+			snprintf(j->text, sizeof(j->text),
+				 "module %s: signature made with the weak hash %s; refused: "
+				 "SigningPolicy is enforce (sha256 or stronger is required)", name, hash);
+			return;
 		}
-		ctx_log(ctx, LOG_WARNING,
-			"%s: signature valid but made with the weak hash %s; loading anyway: "
-			"SigningPolicy is warn", mf->path, hash);
-		return 0;
+		j->warn = true;
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy warn: weak hash %.32s", hash);
+		snprintf(j->text, sizeof(j->text),
+			 "%s: signature valid but made with the weak hash %s; loading anyway: "
+			 "SigningPolicy is warn", mf->path, hash);
+		return;
 	}
 	describe(res, detail, sizeof(detail));
 	if (policy == PMOD_SIGNING_ENFORCE) {
-		snprintf(rule, sizeof(rule), "SigningPolicy enforce: signature %s",
-			 pmod_verdict_name(res->verdict));
+		j->code = -EKEYREJECTED;
 		name_of(mf->path, name, sizeof(name));
-		refuse(ctx, req, name, mf->path, rule, res, -EKEYREJECTED);
-		return pmod_fail(err, -EKEYREJECTED,
-				 "module %s: signature %s; refused: SigningPolicy is enforce (%s)",
-				 name, pmod_verdict_name(res->verdict), detail);
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy enforce: signature %s",
+			 pmod_verdict_name(res->verdict));
+		snprintf(j->text, sizeof(j->text),
+			 "module %s: signature %s; refused: SigningPolicy is enforce (%s)", name,
+			 pmod_verdict_name(res->verdict), detail);
+		return;
 	}
-	ctx_log(ctx, LOG_WARNING, "%s: signature %s; loading anyway: SigningPolicy is warn (%s)",
-		mf->path, pmod_verdict_name(res->verdict), detail);
+	j->warn = true;
+	snprintf(j->rule, sizeof(j->rule), "SigningPolicy warn: signature %s",
+		 pmod_verdict_name(res->verdict));
+	snprintf(j->text, sizeof(j->text), "%s: signature %s; loading anyway: SigningPolicy is warn (%s)",
+		 mf->path, pmod_verdict_name(res->verdict), detail);
+}
+
+/* What the gate does with a judgement: refuse (recorded, with the
+ * verdict when there is one) or warn, or nothing. */
+static int apply(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		 const struct pmod_verify_result *res, const struct signing_judgement *j,
+		 struct pmod_error *err)
+{
+	char name[64];
+
+	if (j->code < 0) {
+		name_of(path, name, sizeof(name));
+		refuse(ctx, req, name, path, j->rule, j->judged ? res : NULL, j->code);
+		return pmod_fail(err, j->code, "%s", j->text);
+	}
+	if (j->warn)
+		ctx_log(ctx, LOG_WARNING, "%s", j->text);
+	return 0;
+}
+
+int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct module_file *mf,
+		      struct pmod_verify_result *res, bool *judged, struct pmod_error *err)
+{
+	struct signing_judgement j;
+
+	judge_file(ctx, req, mf, res, &j);
+	*judged = j.judged;
+	return apply(ctx, req, mf->path, res, &j, err);
+}
+
+int signing_gate_judge_path(struct pmod_ctx *ctx, const struct request *req, const char *path,
+			    struct pmod_verify_result *res, struct signing_judgement *j)
+{
+	struct module_file mf;
+	struct pmod_error why;
+	char name[64];
+	int r;
+
+	r = module_file_open(&mf, path, &why);
+	if (r < 0) {
+		memset(res, 0, sizeof(*res));
+		memset(j, 0, sizeof(*j));
+		if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
+			return 0;
+		name_of(path, name, sizeof(name));
+		j->code = r;
+		snprintf(j->rule, sizeof(j->rule), "SigningPolicy enforce: not verified");
+		snprintf(j->text, sizeof(j->text),
+			 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
+			 name, why.text);
+		return 0;
+	}
+	judge_file(ctx, req, &mf, res, j);
+	module_file_close(&mf);
 	return 0;
 }
 
@@ -194,25 +265,15 @@ int signing_gate_path(struct pmod_ctx *ctx, const struct request *req, const cha
 		      struct pmod_verify_result *result, struct pmod_error *err)
 {
 	struct pmod_verify_result local, *res = result ? result : &local;
-	struct module_file mf;
-	struct pmod_error why;
-	bool judged;
-	char name[64];
-	int r;
+	struct signing_judgement j;
 
-	r = module_file_open(&mf, path, &why);
-	if (r < 0) {
-		memset(res, 0, sizeof(*res));
-		if (gate_signing_policy(ctx) != PMOD_SIGNING_ENFORCE)
-			return 0;
-		if (pmod_module_name(path, name, sizeof(name)) < 0)
-			snprintf(name, sizeof(name), "(unnamed)");
-		refuse(ctx, req, name, path, "SigningPolicy enforce: not verified", NULL, r);
-		return pmod_fail(err, r,
-				 "module %s: signature not verified; refused: SigningPolicy is enforce (%s)",
-				 name, why.text);
-	}
-	r = signing_gate_file(ctx, req, &mf, res, &judged, err);
-	module_file_close(&mf);
-	return r;
+	signing_gate_judge_path(ctx, req, path, res, &j);
+	return signing_gate_apply(ctx, req, path, res, &j, err);
+}
+
+int signing_gate_apply(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		       const struct pmod_verify_result *res, const struct signing_judgement *j,
+		       struct pmod_error *err)
+{
+	return apply(ctx, req, path, res, j, err);
 }

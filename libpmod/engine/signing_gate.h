@@ -26,4 +26,25 @@ int signing_gate_file(struct pmod_ctx *ctx, const struct request *req, struct mo
 int signing_gate_path(struct pmod_ctx *ctx, const struct request *req, const char *path,
 		      struct pmod_verify_result *result, struct pmod_error *err);
 
+/* What the gate makes of a file, before it acts: code < 0 refuses
+ * (enforce), warn says something and lets it go, else it passes. rule
+ * names the rule as records do; text is the refusal (err's words) or the
+ * warning. judged: res holds a verdict. */
+struct signing_judgement {
+	bool judged;
+	bool warn;
+	int code;
+	char rule[96];
+	char text[600];
+};
+/* The judgement alone, with no record and no message: what a plan
+ * reports (always 0). */
+int signing_gate_judge_path(struct pmod_ctx *ctx, const struct request *req, const char *path,
+			    struct pmod_verify_result *res, struct signing_judgement *j);
+/* Acts on a judgement as signing_gate_path does (refuse and record, or
+ * warn). */
+int signing_gate_apply(struct pmod_ctx *ctx, const struct request *req, const char *path,
+		       const struct pmod_verify_result *res, const struct signing_judgement *j,
+		       struct pmod_error *err);
+
 #endif

@@ -426,6 +426,14 @@ size_t pmod_config_count(const struct pmod_config *cfg, enum pmod_config_kind ki
 const struct pmod_config_entry *pmod_config_get(const struct pmod_config *cfg,
 						enum pmod_config_kind kind, size_t i);
 
+/* The targets of entry i of kind SOFTDEP (pre and post, in the order
+ * written) or WEAKDEP (*pre: its modules; *post empty), as the entry's
+ * value lists them: names or aliases, resolved at use. false for another
+ * kind or an i out of range (nothing set). */
+bool pmod_config_get_targets(const struct pmod_config *cfg, enum pmod_config_kind kind,
+			     size_t i, const char *const **pre, size_t *npre,
+			     const char *const **post, size_t *npost);
+
 /* Queries about one module (name normalised; alias the string it was
  * resolved through, or NULL). */
 bool pmod_config_blacklisted(const struct pmod_config *cfg, const char *name);
@@ -502,6 +510,57 @@ enum pmod_step_kind {
 	PMOD_STEP_REMOVE_COMMAND, /* a remove command, $CMDLINE_OPTS already expanded (to "") */
 };
 
+/* Why a step is in a load's plan. */
+enum pmod_step_role {
+	PMOD_ROLE_TARGET = 0,		/* the module the request resolved to */
+	PMOD_ROLE_DEPENDENCY,		/* modules.dep: needed by role_of */
+	PMOD_ROLE_SOFTDEP_PRE,		/* a softdep "pre:" of role_of */
+	PMOD_ROLE_SOFTDEP_POST,		/* a softdep "post:" of role_of */
+};
+/* "target", "dependency", "softdep-pre", "softdep-post". */
+const char *pmod_step_role_name(enum pmod_step_role role);
+
+/* ---------------------------------------------------------------- gate answers */
+/* What one gate of pmod_load decided, or would decide, about a request
+ * or one module of it: what a plan (PMOD_LOAD_JUDGE) tells beside its
+ * steps, so that a caller can show the gates a load would pass without
+ * loading and without working them out itself. */
+enum pmod_gate {
+	PMOD_GATE_LOCKDOWN = 0,
+	PMOD_GATE_PRIVILEGE,
+	PMOD_GATE_AUTOLOAD,	/* AutoLoadPolicy, for demand and automatic loads */
+	PMOD_GATE_BLACKLIST,
+	PMOD_GATE_FORCED_LOAD,	/* FORCE_MODVERSION/FORCE_VERMAGIC under enforce */
+	PMOD_GATE_SIGNATURE,
+};
+/* "lockdown", "privilege", "autoload-policy", "blacklist", "forced-load",
+ * "signature". */
+const char *pmod_gate_name(enum pmod_gate gate);
+
+struct pmod_gate_answer {
+	enum pmod_gate gate;
+	/* A real load is refused here. */
+	bool refused;
+	/* This call applied the gate: a refusal stopped it (or skipped the
+	 * module). false: the call only tells what a real load would meet
+	 * (a listing asks for no lockdown, privilege or signature; a dry run
+	 * for no privilege). */
+	bool applied;
+	const char *module;	/* NULL: the request as a whole */
+	const char *path;	/* the module's file, when it has one */
+	/* The rule that decided, in the records' words ("lockdown",
+	 * "AutoLoadPolicy=enabled", "SigningPolicy enforce: signature
+	 * untrusted", ...); NULL when no rule is named. */
+	const char *rule;
+	/* Why, in words: the refusal, or the warning a load would give
+	 * (SigningPolicy warn); NULL when it passes without a word. */
+	const char *reason;
+	/* PMOD_GATE_SIGNATURE: the verdict, when one was reached. */
+	const struct pmod_verify_result *verdict;
+};
+/* Strings live only during the call. */
+typedef void (*pmod_gate_fn)(void *data, const struct pmod_gate_answer *answer);
+
 struct pmod_step {
 	enum pmod_step_kind kind;
 	const char *name;
@@ -510,6 +569,15 @@ struct pmod_step {
 	const char *options;	/* config options (+ the target's parameters); "" when none */
 	bool target;		/* the module asked for, not a dependency or softdep */
 	bool required;		/* the target or its dependency: failures stop the plan */
+	/* Loads: why the step is there, and the module whose dependency or
+	 * softdep it is (NULL for the target). */
+	enum pmod_step_role role;
+	const char *role_of;
+	/* PMOD_LOAD_JUDGE: what the gates say of this module (AutoLoadPolicy
+	 * and the blacklist where they apply, the signature of an insert
+	 * step's file), in the order a load meets them; NULL/0 otherwise. */
+	const struct pmod_gate_answer *gates;
+	size_t ngates;
 };
 
 /* Called before each step is executed (or would be, in a dry run): where
@@ -569,6 +637,20 @@ enum pmod_load_flags {
 	/* modprobe -D: list what would load (through show), even what is
 	 * loaded already; ask the kernel nothing, no signature verdicts. */
 	PMOD_LOAD_LIST_ONLY = 1 << 9,
+	/* With LIST_ONLY or DRY_RUN only (-EINVAL otherwise): tell what every
+	 * gate decides or would decide for a real load, without a record or
+	 * a warning for what the call does not apply. The answers about a
+	 * step are in the step (show); the others (lockdown, privilege, the
+	 * request's AutoLoadPolicy and forced-load rule, and every module
+	 * refused or skipped, which never becomes a step) go to the options'
+	 * gate function in the order taken. A dry run's insert steps carry
+	 * the signature gate's answer (applied). */
+	PMOD_LOAD_JUDGE = 1 << 10,
+	/* With LIST_ONLY and JUDGE only (-EINVAL otherwise): verify each
+	 * insert step's file too and tell the signature gate's answer (not
+	 * applied). It costs a verification per file, which a listing
+	 * otherwise never pays. */
+	PMOD_LOAD_VERIFY = 1 << 11,
 };
 
 /* Why a load or unload did not do everything, so that a tool can word it
@@ -629,6 +711,11 @@ struct pmod_load_options {
 	 * run_install); NULL: the shell, with MODPROBE_MODULE set. */
 	pmod_command_fn run_command;
 	void *run_command_data;
+	/* PMOD_LOAD_JUDGE: the answers that are not a step's (NULL: not
+	 * told). Added after run_command_data: a caller's smaller size
+	 * leaves them unset. */
+	pmod_gate_fn gate;
+	void *gate_data;
 };
 
 /* Load what request names: a module name, an alias, "symbol:NAME", or a

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
+#include "json_output.h"
 #include "kmod_commands.h"
 #include "pmod.h"
+#include "tool_output.h"
 
 enum format { FORMAT_HUMAN, FORMAT_TMPFILES, FORMAT_DEVNAME };
 
@@ -34,6 +37,7 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "\t-f, --format=FORMAT  human (the default), tmpfiles or devname\n"
+	       "\t    --json           one JSON document instead (pmod-json(7))\n"
 	       "\t-o, --output=FILE    write to FILE (its directories are created)\n"
 	       "\t    --root=DIR       take the module directory under DIR instead of /\n"
 	       "\t-h, --help           show this help\n"
@@ -68,6 +72,60 @@ static void print_node(FILE *out, enum format format, const struct pmod_static_n
 		fprintf(out, "%s %s %c%u:%u\n", n->module, n->device, n->type, n->major, n->minor);
 		break;
 	}
+}
+
+/* --json: what the three formats carry, node by node, and the lines that
+ * were left out with the reason (said on standard error as well). */
+static struct json_object *json_nodes(const struct pmod_static_nodes *nodes)
+{
+	struct json_object *doc = json_document("kmod static-nodes");
+	struct json_object *list = json_new_array(), *problems = NULL;
+
+	json_add_string(doc, "file", nodes->path);
+	for (size_t i = 0; i < nodes->count; i++) {
+		const struct pmod_static_node *n = &nodes->nodes[i];
+		struct json_object *o = json_new_object();
+		const char *last_slash;
+		char type[2] = { n->type, '\0' };
+
+		if (n->problem != NULL) {
+			json_add_int(o, "line", n->line);
+			json_add_string(o, "problem", n->problem);
+			json_add_string(o, "text", n->text);
+			if (problems == NULL)
+				problems = json_new_array();
+			json_append(problems, o);
+			continue;
+		}
+		json_add_string(o, "module", n->module);
+		json_add_string(o, "device", n->device);
+		{
+			char *path;
+
+			if (asprintf(&path, "/dev/%s", n->device) < 0)
+				abort();
+			json_add_string(o, "path", path);
+			free(path);
+		}
+		/* The directory tmpfiles creates first, for a node below /dev. */
+		last_slash = strrchr(n->device, '/');
+		if (last_slash != NULL) {
+			char *dir;
+
+			if (asprintf(&dir, "/dev/%.*s", (int)(last_slash - n->device), n->device) < 0)
+				abort();
+			json_add_string(o, "directory", dir);
+			free(dir);
+		}
+		json_add_string(o, "type", type);
+		json_add_int(o, "major", n->major);
+		json_add_int(o, "minor", n->minor);
+		json_add_int(o, "line", n->line);
+		json_append(list, o);
+	}
+	json_add(doc, "nodes", list);
+	json_add(doc, "problems", problems);
+	return doc;
 }
 
 /* mkdir -p of everything before the last '/'. */
@@ -128,11 +186,12 @@ static int finish_output(FILE *out, const char *path)
 
 /* Options. 0: go on; 1: done, success (-h); -1: a usage error, already
  * said. */
-static int parse_args(int argc, char *argv[], enum format *format, const char **output,
-		      struct pmod_ctx_options *copts)
+static int parse_args(int argc, char *argv[], enum format *format, bool *json,
+		      const char **output, struct pmod_ctx_options *copts)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,6 +215,7 @@ static int parse_args(int argc, char *argv[], enum format *format, const char **
 			*format = (enum format)i;
 			break;
 		case 'o': *output = optarg; break;
+		case 'J': *json = true; break;
 		case 'R': copts->root = optarg; break;
 		case 'h':
 			usage();
@@ -176,13 +236,20 @@ int static_nodes_main(int argc, char *argv[])
 	struct pmod_static_nodes *nodes = NULL;
 	struct pmod_error err = { 0 };
 	const char *output = NULL;
+	struct json_object *doc = NULL;
 	struct pmod_ctx *ctx;
 	int status = EXIT_SUCCESS, r;
+	bool json = false;
 	FILE *out;
 
-	r = parse_args(argc, argv, &format, &output, &copts);
+	r = parse_args(argc, argv, &format, &json, &output, &copts);
 	if (r != 0)
 		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	if (json) {
+		tool_output_init("kmod static-nodes", LOG_WARNING);
+		if (!json_output_load())
+			return EXIT_FAILURE;
+	}
 	r = pmod_ctx_new(&copts, &ctx);
 	if (r < 0) {
 		fprintf(stderr, "Error: cannot set up: %s\n", strerror(-r));
@@ -190,11 +257,12 @@ int static_nodes_main(int argc, char *argv[])
 	}
 	r = pmod_static_nodes_read(ctx, &nodes, &err);
 	if (r == -ENOENT) {
-		/* Nothing to create; the output is left as it was. */
+		/* Nothing to create; the output is left as it was. A
+		 * document says so to a script: no nodes. */
 		fprintf(stderr, "Warning: %s not found - ignoring\n", nodes->path);
-		goto done;
-	}
-	if (r < 0) {
+		if (!json)
+			goto done;
+	} else if (r < 0) {
 		fprintf(stderr, "Error: could not read %s: %s\n",
 			nodes && nodes->path ? nodes->path : "modules.devname", err.text);
 		status = EXIT_FAILURE;
@@ -214,8 +282,14 @@ int static_nodes_main(int argc, char *argv[])
 			status = EXIT_FAILURE;
 			continue;
 		}
-		print_node(out, format, n);
+		if (!json)
+			print_node(out, format, n);
 	}
+	if (json)
+		doc = json_nodes(nodes);
+	/* A failed write leaves the stream in error: finish_output says so. */
+	if (doc != NULL)
+		(void)json_print(doc, out);
 	if (finish_output(out, output) != EXIT_SUCCESS)
 		status = EXIT_FAILURE;
 done:

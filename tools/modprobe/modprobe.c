@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "json_output.h"
 #include "pmod.h"
 #include "tool_mains.h"
 #include "tool_output.h"
@@ -39,6 +40,8 @@ struct options {
 	/* A kernel demand load (pmod_demand_invocation) or --demand:
 	 * AutoLoadPolicy applies and so does the blacklist. */
 	bool demand;
+	bool json;		/* --json: -c and -D as one document */
+	bool verify;		/* --verify: -D --json gives signature verdicts */
 	unsigned wait_ms;
 	const char **config_paths;	/* -C, NULL-terminated */
 	size_t nconfig_paths;
@@ -49,6 +52,8 @@ struct run {
 	struct pmod_config *cfg;
 	const struct options *o;
 	bool show;		/* print the actions (-D, -v) */
+	/* --json: the document being built, and -D's requests array. */
+	struct json_object *doc, *requests;
 };
 
 /* ---------------------------------------------------------------- output */
@@ -79,6 +84,109 @@ static void show_step(void *data, const struct pmod_step *s)
 	fflush(stdout);
 }
 
+/* ---------------------------------------------------------------- --json plans */
+
+static const char *step_kind_name(enum pmod_step_kind kind)
+{
+	switch (kind) {
+	case PMOD_STEP_INSERT: return "insmod";
+	case PMOD_STEP_COMMAND: return "install";
+	case PMOD_STEP_BUILTIN: return "builtin";
+	case PMOD_STEP_REMOVE: return "rmmod";
+	case PMOD_STEP_REMOVE_COMMAND: return "remove";
+	case PMOD_STEP_NOTHING: break;
+	}
+	return "nothing";
+}
+
+static void json_add_hex(struct json_object *o, const char *key, const unsigned char *bytes,
+			 size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char hex[2 * PMOD_SIGNER_KEY_ID_MAX + 1];
+	size_t k = 0;
+
+	for (size_t i = 0; i < len && i < PMOD_SIGNER_KEY_ID_MAX; i++) {
+		hex[k++] = digits[bytes[i] >> 4];
+		hex[k++] = digits[bytes[i] & 15];
+	}
+	json_add_string_len(o, key, hex, k);
+}
+
+static struct json_object *json_gate(const struct pmod_gate_answer *a)
+{
+	struct json_object *o = json_new_object();
+
+	json_add_string(o, "gate", pmod_gate_name(a->gate));
+	json_add_string(o, "decision", a->refused ? "refuse" : a->reason ? "warn" : "pass");
+	json_add_bool(o, "applied", a->applied);
+	json_add_string(o, "module", a->module);
+	json_add_string(o, "path", a->path);
+	json_add_string(o, "rule", a->rule);
+	json_add_string(o, "reason", a->reason);
+	if (a->verdict != NULL) {
+		const struct pmod_verify_result *v = a->verdict;
+		struct json_object *vo = json_new_object();
+
+		json_add_string(vo, "verdict", pmod_verdict_name(v->verdict));
+		if (v->verdict != PMOD_VERDICT_UNSIGNED && v->verdict != PMOD_VERDICT_MALFORMED) {
+			json_add_string_len(vo, "signer", v->signer.name, strlen(v->signer.name));
+			json_add_hex(vo, "key_id", v->signer.key_id, v->signer.key_id_len);
+			json_add_string(vo, "hash", v->signer.hash_algo[0] ? v->signer.hash_algo : NULL);
+		}
+		json_add_string(vo, "certificate", v->certificate);
+		json_add_string(vo, "reason", v->reason[0] ? v->reason : NULL);
+		json_add(o, "signature", vo);
+	}
+	return o;
+}
+
+/* The request being planned: its steps, its gate answers and what went
+ * wrong, as they come. */
+struct json_request {
+	struct json_object *obj, *steps, *gates, *errors;
+};
+
+static void json_step(void *data, const struct pmod_step *s)
+{
+	struct json_request *jr = data;
+	struct json_object *o = json_new_object(), *gates;
+
+	json_add_string(o, "kind", step_kind_name(s->kind));
+	json_add_string(o, "module", s->name);
+	json_add_string(o, "path", s->kind == PMOD_STEP_INSERT ? s->path : NULL);
+	json_add_string(o, "command", s->kind == PMOD_STEP_COMMAND ? s->command : NULL);
+	json_add_string(o, "options", s->options);
+	json_add_string(o, "role", pmod_step_role_name(s->role));
+	json_add_string(o, "of", s->role_of);
+	json_add_bool(o, "required", s->required);
+	gates = json_new_array();
+	for (size_t i = 0; i < s->ngates; i++)
+		json_append(gates, json_gate(&s->gates[i]));
+	json_add(o, "gates", gates);
+	json_append(jr->steps, o);
+}
+
+static void json_request_gate(void *data, const struct pmod_gate_answer *a)
+{
+	struct json_request *jr = data;
+
+	json_append(jr->gates, json_gate(a));
+}
+
+static void json_error(struct json_request *jr, const char *module, const char *text)
+{
+	struct json_object *o = json_new_object();
+
+	json_add_string(o, "module", module);
+	json_add_string(o, "message", text);
+	json_append(jr->errors, o);
+}
+
+/* --json: the document, written before a fatal error ends the run so
+ * that a script still reads what was planned up to it. */
+static struct json_object *document_in_progress;
+
 /* kmod's FATAL ends the process at once; -a lowers these to warnings so
  * that the other names are still processed. */
 static void fatal_or_warn(const struct run *run, const char *fmt, ...)
@@ -92,8 +200,11 @@ static void fatal_or_warn(const struct run *run, const char *fmt, ...)
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 	tool_log(run->o->all ? LOG_WARNING : LOG_CRIT, "%s", message);
-	if (!run->o->all)
+	if (!run->o->all) {
+		if (document_in_progress != NULL)
+			(void)json_print(document_in_progress, stdout);
 		exit(EXIT_FAILURE);
+	}
 }
 
 /* ---------------------------------------------------------------- -c */
@@ -103,6 +214,104 @@ static int print_index_entry(void *data, const char *key, const char *value)
 	(void)data;
 	printf("alias %s %s\n", key, value);
 	return 0;
+}
+
+/* -c --json: each configuration line as an object, then the indexes. */
+static int json_index_entry(void *data, const char *key, const char *value)
+{
+	struct json_object *o = json_new_object();
+
+	json_add_string(o, "alias", key);
+	json_add_string(o, "module", value);
+	json_append(data, o);
+	return 0;
+}
+
+static struct json_object *json_string_array(const char *const *items, size_t count)
+{
+	struct json_object *a = json_new_array();
+
+	for (size_t i = 0; i < count; i++)
+		json_append_string(a, items[i]);
+	return a;
+}
+
+static struct json_object *json_config_entry(const struct pmod_config *cfg,
+					     enum pmod_config_kind kind, size_t i)
+{
+	const struct pmod_config_entry *e = pmod_config_get(cfg, kind, i);
+	const char *const *pre, *const *post;
+	size_t npre, npost;
+	struct json_object *o;
+
+	if (kind == PMOD_CONFIG_BLACKLIST)
+		return NULL;
+	o = json_new_object();
+	json_add_string(o, kind == PMOD_CONFIG_ALIAS ? "alias" : "module", e->name);
+	switch (kind) {
+	case PMOD_CONFIG_INSTALL:
+	case PMOD_CONFIG_REMOVE:
+		json_add_string(o, "command", e->value);
+		break;
+	case PMOD_CONFIG_ALIAS:
+		json_add_string(o, "module", e->value);
+		break;
+	case PMOD_CONFIG_OPTIONS:
+		json_add_string(o, "options", e->value);
+		break;
+	case PMOD_CONFIG_SOFTDEP:
+		if (pmod_config_get_targets(cfg, kind, i, &pre, &npre, &post, &npost)) {
+			json_add(o, "pre", json_string_array(pre, npre));
+			json_add(o, "post", json_string_array(post, npost));
+		}
+		break;
+	case PMOD_CONFIG_WEAKDEP:
+		if (pmod_config_get_targets(cfg, kind, i, &pre, &npre, &post, &npost))
+			json_add(o, "modules", json_string_array(pre, npre));
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+static int show_config_json(struct run *run)
+{
+	static const char *const members[PMOD_CONFIG_KIND_COUNT] = {
+		[PMOD_CONFIG_BLACKLIST] = "blacklist", [PMOD_CONFIG_INSTALL] = "install",
+		[PMOD_CONFIG_REMOVE] = "remove", [PMOD_CONFIG_ALIAS] = "aliases",
+		[PMOD_CONFIG_OPTIONS] = "options", [PMOD_CONFIG_SOFTDEP] = "softdeps",
+		[PMOD_CONFIG_WEAKDEP] = "weakdeps",
+	};
+	struct json_object *sources = json_new_array(), *indexes = json_new_object();
+	struct json_object *aliases = json_new_array(), *symbols = json_new_array();
+	struct pmod_error err;
+	const char *source;
+	int r;
+
+	for (size_t i = 0; (source = pmod_config_source(run->cfg, i)) != NULL; i++)
+		json_append_string(sources, source);
+	json_add(run->doc, "sources", sources);
+	for (int k = 0; k < PMOD_CONFIG_KIND_COUNT; k++) {
+		struct json_object *list = json_new_array();
+
+		for (size_t i = 0; i < pmod_config_count(run->cfg, k); i++) {
+			if (k == PMOD_CONFIG_BLACKLIST)
+				json_append_string(list, pmod_config_get(run->cfg, k, i)->name);
+			else
+				json_append(list, json_config_entry(run->cfg, k, i));
+		}
+		json_add(run->doc, members[k], list);
+	}
+	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, json_index_entry, aliases, &err);
+	if (r == 0)
+		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, json_index_entry, symbols, &err);
+	if (r < 0)
+		tool_log(LOG_ERR, "%s: %s", pmod_ctx_module_dir(run->ctx), err.text);
+	json_add(indexes, "aliases", aliases);
+	json_add(indexes, "symbols", symbols);
+	json_add(run->doc, "indexes", indexes);
+	return r;
 }
 
 static int show_config(struct run *run)
@@ -233,8 +442,9 @@ static unsigned load_flags(const struct options *o)
 static void report_insert(void *data, const char *module, const struct pmod_error *err,
 			  bool fatal)
 {
-	(void)data;
 	(void)fatal;
+	if (data != NULL)
+		json_error(data, module, err->text);
 	tool_log(LOG_ERR, "could not insert '%s': %s", module, err->text);
 }
 
@@ -310,14 +520,40 @@ static int insert(struct run *run, const char *arg, const char *params, const ch
 		.config = run->cfg,
 		.show = run->show ? show_step : NULL,
 		.report = report_insert,
-		.report_data = run,
+		.report_data = NULL,
 	};
 	struct pmod_error err = { 0 };
+	struct json_request jr = { 0 };
 	int r;
 
 	if (run->o->resolve_only)
 		return resolve_only(run, arg);
+	if (run->o->json) {
+		jr.obj = json_new_object();
+		jr.steps = json_new_array();
+		jr.gates = json_new_array();
+		jr.errors = json_new_array();
+		json_add_string(jr.obj, "request", arg);
+		json_add_string(jr.obj, "parameters", params && params[0] ? params : NULL);
+		lo.flags |= PMOD_LOAD_JUDGE | (run->o->verify ? PMOD_LOAD_VERIFY : 0);
+		lo.show = json_step;
+		lo.show_data = &jr;
+		lo.report_data = &jr;
+		lo.gate = json_request_gate;
+		lo.gate_data = &jr;
+	}
 	r = pmod_load(run->ctx, arg, &lo, &err);
+	if (run->o->json) {
+		/* The failure of the request as a whole, when no module's
+		 * own report said it already. */
+		if (r < 0 && lo.outcome != PMOD_OUTCOME_MODULE_FAILED)
+			json_error(&jr, NULL, err.text);
+		json_add_string(jr.obj, "result", r < 0 ? "failed" : r == 1 ? "skipped" : "ok");
+		json_add(jr.obj, "gates", jr.gates);
+		json_add(jr.obj, "steps", jr.steps);
+		json_add(jr.obj, "errors", jr.errors);
+		json_append(run->requests, jr.obj);
+	}
 	if (r < 0)
 		say_outcome(run, "insert", arg, gated, lo.outcome, &err, stop);
 	return r < 0 ? r : 0;	/* blacklisted is a quiet success */
@@ -479,6 +715,8 @@ static void usage(void)
 	       "\t-R, --resolve-alias       Print the modules a name resolves to\n"
 	       "\t-D, --show-depends        Print what loading would do, even if loaded\n"
 	       "\t-c, --show-config         Print the configuration and the alias indexes\n"
+	       "\t    --json                With -D or -c: one JSON document (pmod-json(7))\n"
+	       "\t    --verify              With -D --json: each file's signature verdict too\n"
 	       "\t    --show-modversions    Print a module's symbol versions\n"
 	       "\t    --show-exports        Print a module's exported symbols\n"
 	       "\n"
@@ -506,6 +744,8 @@ enum {
 	OPT_SHOW_EXPORTS,
 	OPT_ROOT,
 	OPT_DEMAND,
+	OPT_JSON,
+	OPT_VERIFY,
 };
 
 static bool parse_wait(const char *s, unsigned *ms)
@@ -554,6 +794,8 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 		{ "set-version", required_argument, NULL, 'S' },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "demand", no_argument, NULL, OPT_DEMAND },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -614,6 +856,8 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 		case 'S': copts->kernel_release = optarg; break;
 		case OPT_ROOT: copts->root = optarg; break;
 		case OPT_DEMAND: o->demand = true; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_VERIFY: o->verify = true; break;
 		case 's':
 			tool_output_use_syslog();
 			append_env_option("-s", NULL);
@@ -639,6 +883,17 @@ static int parse_options(int *argcp, char ***argvp, struct options *o,
 	}
 	if (optind >= argc && !o->show_config) {
 		tool_log(LOG_ERR, "missing parameters. See -h.");
+		return -1;
+	}
+	/* The documents are a load's plan and the configuration. */
+	if (o->json && !o->show_config &&
+	    (!o->show_depends || o->remove || o->resolve_only || o->show_modversions ||
+	     o->show_exports)) {
+		tool_log(LOG_ERR, "--json goes with --show-depends (without -r or -R) or -c");
+		return -1;
+	}
+	if (o->verify && !(o->json && o->show_depends && !o->show_config)) {
+		tool_log(LOG_ERR, "--verify goes with --show-depends --json");
 		return -1;
 	}
 	return 0;
@@ -668,7 +923,7 @@ static int run_mode(struct run *run, char **args, int nargs)
 	if (gated == NULL)
 		return -ENOMEM;
 	if (o->show_config) {
-		r = show_config(run);
+		r = o->json ? show_config_json(run) : show_config(run);
 	} else if (o->show_modversions || o->show_exports) {
 		r = show_symbols(run, args[0], !o->show_modversions);
 	} else if (o->remove) {
@@ -727,8 +982,23 @@ int modprobe_main(int argc, char *argv[])
 		if (r < 0)
 			tool_log(LOG_ERR, "%s", err.text);
 	}
+	if (r >= 0 && o.json) {
+		/* Loaded before any work: without json-c nothing is printed. */
+		if (!json_output_load()) {
+			r = -ELIBACC;
+		} else {
+			run.doc = json_document(o.show_config ? "modprobe -c" : "modprobe --show-depends");
+			if (!o.show_config) {
+				run.requests = json_new_array();
+				json_add(run.doc, "requests", run.requests);
+			}
+			document_in_progress = run.doc;
+		}
+	}
 	if (r >= 0)
 		r = run_mode(&run, argv + optind, argc - optind);
+	if (run.doc != NULL && json_print(run.doc, stdout) < 0)
+		r = -EIO;
 	pmod_config_free(run.cfg);
 	pmod_ctx_free(run.ctx);
 	free(o.config_paths);
