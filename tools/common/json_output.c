@@ -250,20 +250,26 @@ int json_print(struct json_object *document, FILE *out)
 
 struct json_stream {
 	FILE *out;
-	size_t count;		/* elements written */
+	size_t count;		/* elements written in the open array */
 	int error;		/* the first write error, -errno */
+	unsigned depth;		/* 1: the document's array; 2: one in its last object */
 	char *indented;		/* reused for every element */
 	size_t indented_size;
 };
 
-/* The depth at which the array's elements sit: document, array. json-c
- * indents two spaces a level. */
-#define STREAM_ELEMENT_INDENT "    "
+/* json-c indents two spaces a level; an element of an array at depth d
+ * sits at depth d + 1. */
+#define STREAM_INDENT "        "
 
 static void stream_write(struct json_stream *s, const char *text, size_t len)
 {
 	if (s->error == 0 && fwrite(text, 1, len, s->out) != len)
 		s->error = errno != 0 ? -errno : -EIO;
+}
+
+static void stream_indent(struct json_stream *s, unsigned depth)
+{
+	stream_write(s, STREAM_INDENT, 2 * depth);
 }
 
 static const char *serialized(struct json_object *o, size_t *len)
@@ -278,10 +284,25 @@ static const char *serialized(struct json_object *o, size_t *len)
 	return text;
 }
 
-struct json_stream *json_stream_begin(struct json_object *document, const char *key, FILE *out)
+/* ",\n", the indent of depth, "key" as json-c escapes it, then opener. */
+static void stream_member(struct json_stream *s, unsigned depth, const char *key,
+			  const char *opener, bool first)
+{
+	struct json_object *name = must(jc.new_string_len(key, (int)strlen(key)));
+	size_t len;
+	const char *text = serialized(name, &len);
+
+	stream_write(s, first ? "\n" : ",\n", first ? 1 : 2);
+	stream_indent(s, depth);
+	stream_write(s, text, len);
+	stream_write(s, opener, strlen(opener));
+	jc.put(name);
+}
+
+static struct json_stream *stream_open(struct json_object *document, const char *object_key,
+				       const char *key, FILE *out)
 {
 	struct json_stream *s = calloc(1, sizeof(*s));
-	struct json_object *name;
 	const char *text;
 	size_t len;
 
@@ -300,19 +321,45 @@ struct json_stream *json_stream_begin(struct json_object *document, const char *
 		len--;
 	stream_write(s, text, len);
 	jc.put(document);
-	/* The key as json-c escapes it. */
-	name = must(jc.new_string_len(key, (int)strlen(key)));
-	text = serialized(name, &len);
-	stream_write(s, ",\n  ", 4);
-	stream_write(s, text, len);
-	stream_write(s, ":[\n", 3);
-	jc.put(name);
+	s->depth = 1;
+	if (object_key != NULL) {
+		stream_member(s, 1, object_key, ":{", false);
+		s->depth = 2;
+	}
+	stream_member(s, s->depth, key, ":[\n", object_key != NULL);
 	return s;
+}
+
+struct json_stream *json_stream_begin(struct json_object *document, const char *key, FILE *out)
+{
+	return stream_open(document, NULL, key, out);
+}
+
+struct json_stream *json_stream_begin_in(struct json_object *document, const char *object_key,
+					 const char *key, FILE *out)
+{
+	return stream_open(document, object_key, key, out);
+}
+
+/* json-c's layout of a closing bracket, empty array or not. */
+static void stream_close_array(struct json_stream *s)
+{
+	if (s->count > 0)
+		stream_write(s, "\n", 1);
+	stream_indent(s, s->depth);
+	stream_write(s, "]", 1);
+}
+
+void json_stream_next(struct json_stream *s, const char *key)
+{
+	stream_close_array(s);
+	stream_member(s, s->depth, key, ":[\n", false);
+	s->count = 0;
 }
 
 void json_stream_append(struct json_stream *s, struct json_object *element)
 {
-	const size_t indent = sizeof(STREAM_ELEMENT_INDENT) - 1;
+	const size_t indent = 2 * (s->depth + 1);
 	size_t len, need, k = 0;
 	const char *text = serialized(element, &len);
 	const char *end = text + len;
@@ -339,7 +386,7 @@ void json_stream_append(struct json_stream *s, struct json_object *element)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t line = (nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p));
 
-		memcpy(s->indented + k, STREAM_ELEMENT_INDENT, indent);
+		memcpy(s->indented + k, STREAM_INDENT, indent);
 		k += indent;
 		memcpy(s->indented + k, p, line);
 		k += line;
@@ -354,10 +401,13 @@ int json_stream_end(struct json_stream *s)
 {
 	int r;
 
-	/* json-c's layout of the closing brackets, empty array or not. */
-	if (s->count > 0)
+	stream_close_array(s);
+	for (unsigned d = s->depth; d > 0; d--) {
 		stream_write(s, "\n", 1);
-	stream_write(s, "  ]\n}\n", 6);
+		stream_indent(s, d - 1);
+		stream_write(s, "}", 1);
+	}
+	stream_write(s, "\n", 1);
 	if (s->error == 0 && fflush(s->out) != 0)
 		s->error = errno != 0 ? -errno : -EIO;
 	r = s->error;

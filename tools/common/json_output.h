@@ -67,9 +67,18 @@ struct json_stream;
 /* Writes document's members and opens its array member key; takes
  * document. */
 struct json_stream *json_stream_begin(struct json_object *document, const char *key, FILE *out);
+/* The same with the array one level down: document's members, then a
+ * last member object_key, an object whose first member is the array key
+ * (modprobe -c's indexes). */
+struct json_stream *json_stream_begin_in(struct json_object *document, const char *object_key,
+					 const char *key, FILE *out);
+/* Closes the array being written and opens the next member beside it,
+ * an array key. */
+void json_stream_next(struct json_stream *stream, const char *key);
 /* Writes element and frees it. */
 void json_stream_append(struct json_stream *stream, struct json_object *element);
-/* Closes the array and the document, and frees the stream. 0, or -errno
+/* Closes the array, any object around it and the document, and frees
+ * the stream. 0, or -errno
  * when any of the writing failed. */
 int json_stream_end(struct json_stream *stream);
 

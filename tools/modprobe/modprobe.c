@@ -52,8 +52,11 @@ struct run {
 	struct pmod_config *cfg;
 	const struct options *o;
 	bool show;		/* print the actions (-D, -v) */
-	/* --json: the document being built, and -D's requests array. */
-	struct json_object *doc, *requests;
+	/* --json: the document's first members, until the stream of its
+	 * long array (-D's requests, -c's indexes) takes them and writes
+	 * each element as it is complete. */
+	struct json_object *doc;
+	struct json_stream *stream;
 };
 
 /* ---------------------------------------------------------------- output */
@@ -183,9 +186,9 @@ static void json_error(struct json_request *jr, const char *module, const char *
 	json_append(jr->errors, o);
 }
 
-/* --json: the document, written before a fatal error ends the run so
- * that a script still reads what was planned up to it. */
-static struct json_object *document_in_progress;
+/* --json: the document being written, closed before a fatal error ends
+ * the run so that a script still reads what was planned up to it. */
+static struct json_stream *stream_in_progress;
 
 /* kmod's FATAL ends the process at once; -a lowers these to warnings so
  * that the other names are still processed. */
@@ -201,8 +204,8 @@ static void fatal_or_warn(const struct run *run, const char *fmt, ...)
 	va_end(ap);
 	tool_log(run->o->all ? LOG_WARNING : LOG_CRIT, "%s", message);
 	if (!run->o->all) {
-		if (document_in_progress != NULL)
-			(void)json_print(document_in_progress, stdout);
+		if (stream_in_progress != NULL)
+			(void)json_stream_end(stream_in_progress);
 		exit(EXIT_FAILURE);
 	}
 }
@@ -223,7 +226,7 @@ static int json_index_entry(void *data, const char *key, const char *value)
 
 	json_add_string(o, "alias", key);
 	json_add_string(o, "module", value);
-	json_append(data, o);
+	json_stream_append(data, o);
 	return 0;
 }
 
@@ -283,8 +286,7 @@ static int show_config_json(struct run *run)
 		[PMOD_CONFIG_OPTIONS] = "options", [PMOD_CONFIG_SOFTDEP] = "softdeps",
 		[PMOD_CONFIG_WEAKDEP] = "weakdeps",
 	};
-	struct json_object *sources = json_new_array(), *indexes = json_new_object();
-	struct json_object *aliases = json_new_array(), *symbols = json_new_array();
+	struct json_object *sources = json_new_array();
 	struct pmod_error err;
 	const char *source;
 	int r;
@@ -303,14 +305,17 @@ static int show_config_json(struct run *run)
 		}
 		json_add(run->doc, members[k], list);
 	}
-	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, json_index_entry, aliases, &err);
+	/* The indexes hold tens of thousands of entries: each is written
+	 * as it is read. */
+	run->stream = stream_in_progress = json_stream_begin_in(run->doc, "indexes", "aliases", stdout);
+	run->doc = NULL;
+	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, json_index_entry, run->stream, &err);
+	json_stream_next(run->stream, "symbols");
 	if (r == 0)
-		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, json_index_entry, symbols, &err);
+		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, json_index_entry, run->stream,
+				    &err);
 	if (r < 0)
 		tool_log(LOG_ERR, "%s: %s", pmod_ctx_module_dir(run->ctx), err.text);
-	json_add(indexes, "aliases", aliases);
-	json_add(indexes, "symbols", symbols);
-	json_add(run->doc, "indexes", indexes);
 	return r;
 }
 
@@ -552,7 +557,7 @@ static int insert(struct run *run, const char *arg, const char *params, const ch
 		json_add(jr.obj, "gates", jr.gates);
 		json_add(jr.obj, "steps", jr.steps);
 		json_add(jr.obj, "errors", jr.errors);
-		json_append(run->requests, jr.obj);
+		json_stream_append(run->stream, jr.obj);
 	}
 	if (r < 0)
 		say_outcome(run, "insert", arg, gated, lo.outcome, &err, stop);
@@ -988,16 +993,19 @@ int modprobe_main(int argc, char *argv[])
 			r = -ELIBACC;
 		} else {
 			run.doc = json_document(o.show_config ? "modprobe -c" : "modprobe --show-depends");
+			/* Each request is written as soon as it is planned. */
 			if (!o.show_config) {
-				run.requests = json_new_array();
-				json_add(run.doc, "requests", run.requests);
+				run.stream = stream_in_progress =
+					json_stream_begin(run.doc, "requests", stdout);
+				run.doc = NULL;
 			}
-			document_in_progress = run.doc;
 		}
 	}
 	if (r >= 0)
 		r = run_mode(&run, argv + optind, argc - optind);
-	if (run.doc != NULL && json_print(run.doc, stdout) < 0)
+	if (run.stream != NULL && json_stream_end(run.stream) < 0)
+		r = -EIO;
+	else if (run.doc != NULL && json_print(run.doc, stdout) < 0)
 		r = -EIO;
 	pmod_config_free(run.cfg);
 	pmod_ctx_free(run.ctx);
