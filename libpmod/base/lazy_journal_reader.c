@@ -6,7 +6,7 @@
 static const struct lazy_symbol symbols[] = {
 	SYM(sd_id128_get_boot), SYM(sd_journal_add_match), SYM(sd_journal_close),
 	SYM(sd_journal_get_data), SYM(sd_journal_get_realtime_usec), SYM(sd_journal_next),
-	SYM(sd_journal_open),
+	SYM(sd_journal_open), SYM(sd_journal_flush_matches), SYM(sd_journal_seek_head),
 };
 _Static_assert(sizeof(symbols) / sizeof(symbols[0]) * sizeof(void (*)(void)) ==
 		       sizeof(struct lazy_journal_reader),

@@ -6,6 +6,7 @@
  * are the journal's word, which the sender could not choose, and are
  * what says who loaded a module. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "error.h"
 #include "journal_history.h"
 #include "lazy_journal_reader.h"
+#include "record_fields.h"
+#include "record_parse.h"
 
 void journal_record_release(struct pmod_journal_record *r)
 {
@@ -113,6 +116,87 @@ static int add_match(const struct lazy_journal_reader *J, sd_journal *j, const c
 	return J->sd_journal_add_match(j, match, (size_t)n);
 }
 
+/* A text key of the record's line and the member it fills. */
+struct text_source {
+	const char *key;
+	size_t offset;
+};
+#define TEXT(key, member) { key, offsetof(struct pmod_journal_record, member) }
+static const struct text_source text_sources[] = {
+	TEXT("module", module),
+	TEXT("request", request),
+	TEXT("path", path),
+	TEXT("signature", signature),
+	TEXT("signer", signer),
+	TEXT("key", key_id),
+	TEXT("signing-policy", signing_policy),
+	TEXT("autoload-policy", autoload_policy),
+	TEXT("policy-source", policy_source),
+	TEXT("demand", demand),
+	TEXT("rule", rule),
+	TEXT("result", result),
+	TEXT("parent", parent),
+	TEXT("uid", uid),
+	TEXT("pid", pid),
+};
+
+static int take_text_field(void *data, const char *key, const char *value)
+{
+	struct pmod_journal_record *rec = data;
+
+	for (size_t i = 0; i < sizeof(text_sources) / sizeof(text_sources[0]); i++) {
+		char **member = (char **)((char *)rec + text_sources[i].offset);
+
+		if (strcmp(key, text_sources[i].key) != 0 || *member != NULL)
+			continue;
+		*member = strdup(value);
+		return *member != NULL ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
+/* A record that reached the journal through the kernel log: only its
+ * line, parsed back. Who sent it is the sender's own word (the name and
+ * pid it put before the line; only root can write the kernel log), so
+ * comm stays unknown and identifier carries the name. 1: a record of one
+ * of the wanted ids; 0: not one (skipped); negative: -ENOMEM. */
+static int read_kernel_entry(const struct lazy_journal_reader *J, sd_journal *j,
+			     const char *const *ids, size_t nids, struct pmod_journal_record *rec)
+{
+	char action[32], *line = NULL;
+	const char *id;
+	bool wanted = false;
+	uint64_t usec;
+	int r;
+
+	memset(rec, 0, sizeof(*rec));
+	r = read_field(J, j, "MESSAGE", &line);
+	if (r < 0 || line == NULL)
+		return r;
+	r = record_text_parse(line, strlen(line), action, sizeof(action), take_text_field, rec);
+	free(line);
+	id = r == 0 ? record_message_id(action) : NULL;
+	for (size_t i = 0; id != NULL && i < nids; i++)
+		wanted = wanted || strcmp(ids[i], id) == 0;
+	if (r == -ENOMEM || !wanted) {
+		journal_record_release(rec);
+		return r == -ENOMEM ? r : 0;
+	}
+	rec->action = strdup(action);
+	if (rec->action == NULL || read_field(J, j, "SYSLOG_IDENTIFIER", &rec->identifier) < 0) {
+		journal_record_release(rec);
+		return -ENOMEM;
+	}
+	if (J->sd_journal_get_realtime_usec(j, &usec) >= 0)
+		rec->realtime_usec = usec;
+	return 1;
+}
+
+static int select_boot(const struct lazy_journal_reader *J, sd_journal *j, const char *boot_hex)
+{
+	return add_match(J, j, "_BOOT_ID", boot_hex);
+}
+
 int journal_history_read(const char *const *ids, size_t nids, journal_record_fn fn, void *data,
 			 struct pmod_error *err)
 {
@@ -132,24 +216,40 @@ int journal_history_read(const char *const *ids, size_t nids, journal_record_fn 
 	r = J->sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0)
 		return pmod_fail(err, r, "cannot open the journal: %s", strerror(-r));
-	/* Matches on one field are alternatives; on different fields, all
-	 * must hold. */
-	for (size_t i = 0; i < nids && r >= 0; i++)
-		r = add_match(J, j, "MESSAGE_ID", ids[i]);
+	/* First the records written before journald ran, through the kernel
+	 * log (authpriv lines of this boot): they are older than any record
+	 * the journal received itself, and a later load or unload must
+	 * override them. Matches on one field are alternatives; on
+	 * different fields, all must hold. */
+	r = add_match(J, j, "_TRANSPORT", "kernel");
 	if (r >= 0)
-		r = add_match(J, j, "_BOOT_ID", boot_hex);
-	if (r < 0) {
-		J->sd_journal_close(j);
-		return pmod_fail(err, r, "cannot select records in the journal: %s", strerror(-r));
+		r = add_match(J, j, "SYSLOG_FACILITY", "10");
+	if (r >= 0)
+		r = select_boot(J, j, boot_hex);
+	while (r >= 0 && (r = J->sd_journal_next(j)) > 0) {
+		struct pmod_journal_record rec;
+
+		r = read_kernel_entry(J, j, ids, nids, &rec);
+		if (r > 0)
+			r = fn(data, &rec);
 	}
-	while ((r = J->sd_journal_next(j)) > 0) {
+	/* Then the records the journal received with their fields. */
+	if (r >= 0) {
+		J->sd_journal_flush_matches(j);
+		r = 0;
+		for (size_t i = 0; i < nids && r >= 0; i++)
+			r = add_match(J, j, "MESSAGE_ID", ids[i]);
+		if (r >= 0)
+			r = select_boot(J, j, boot_hex);
+		if (r >= 0)
+			r = J->sd_journal_seek_head(j);
+	}
+	while (r >= 0 && (r = J->sd_journal_next(j)) > 0) {
 		struct pmod_journal_record rec;
 
 		r = read_entry(J, j, &rec);
 		if (r == 0)
 			r = fn(data, &rec);
-		if (r < 0)
-			break;
 	}
 	J->sd_journal_close(j);
 	if (r < 0)

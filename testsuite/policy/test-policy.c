@@ -26,6 +26,7 @@
 #include "policy.h"
 #include "pmod.h"
 #include "record_fields.h"
+#include "record_parse.h"
 
 static char root[] = "/tmp/pmod-policy-test.XXXXXX";
 static char logbuf[16384];
@@ -981,6 +982,61 @@ static void test_record_message_ids(void **state)
 	}
 }
 
+struct parsed_fields {
+	int count;
+	char keys[8][32];
+	char values[8][64];
+};
+
+static int keep_field(void *data, const char *key, const char *value)
+{
+	struct parsed_fields *p = data;
+
+	if (p->count >= 8)
+		return -E2BIG;
+	snprintf(p->keys[p->count], sizeof(p->keys[0]), "%s", key);
+	snprintf(p->values[p->count], sizeof(p->values[0]), "%s", value);
+	p->count++;
+	return 0;
+}
+
+/* A record's text line read back gives the values that were written,
+ * hostile ones included; a line that only looks like one is refused. */
+static void test_record_text_parse(void **state)
+{
+	const char *hostile = "a b\"c\\d\ne=f";
+	struct record_field fields[] = {
+		{ RECORD_MODULE, "dummy" },
+		{ RECORD_PATH, hostile },
+		{ RECORD_RESULT, "ok" },
+	};
+	char line[512], action[32];
+	struct record_text o = { .buf = line, .size = sizeof(line) };
+	struct parsed_fields p = { 0 };
+	static const char *const bad[] = {
+		"", " load", "load module", "load module=\"x", "load module=\"\\q\"",
+		"load module=\"\\x00\"", "load Module=x", "load module=x\"y", "load  module=x",
+	};
+
+	(void)state;
+	record_text_put(&o, "load", 4);
+	record_text_fields(&o, fields, 3);
+	assert_int_equal(record_text_parse(line, strlen(line), action, sizeof(action), keep_field, &p), 0);
+	assert_string_equal(action, "load");
+	assert_int_equal(p.count, 3);
+	assert_string_equal(p.keys[0], "module");
+	assert_string_equal(p.values[0], "dummy");
+	assert_string_equal(p.keys[1], "path");
+	assert_string_equal(p.values[1], hostile);
+	assert_string_equal(p.keys[2], "result");
+	assert_string_equal(p.values[2], "ok");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p.count = 0;
+		assert_int_equal(record_text_parse(bad[i], strlen(bad[i]), action, sizeof(action),
+						   keep_field, &p), -EINVAL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1005,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_demand_rule_recorded),
 		cmocka_unit_test(test_no_forced_unload),
 		cmocka_unit_test(test_record_message_ids),
+		cmocka_unit_test(test_record_text_parse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

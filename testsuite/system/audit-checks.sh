@@ -76,3 +76,13 @@ audit_check disabled "dummy loaded by systemd-modules-load, not on demand, warn/
 audit_check disabled "udev's refusals since boot (AutoLoadPolicy disabled, parent systemd-udevd)" \
 	'len([r for r in doc.get("refusals", []) if r.get("parent") == "systemd-udevd" and
 	      r.get("autoload_policy") == "disabled"]) > 5'
+# Loads made before journald ran reach the journal through the kernel log,
+# as their text line only: the audit reads them back from it.
+audit_check enforce "PID 1's early load (autofs4) from the kernel log: loaded by systemd, pid 1, not on demand, valid" \
+	'by("autofs4").get("identifier") == "systemd" and by("autofs4").get("pid") == 1 and
+	 "command" not in by("autofs4") and by("autofs4").get("demand") is False and
+	 by("autofs4").get("signature") == "valid" and by("autofs4").get("signing_policy") == "enforce"'
+audit_check enforce "the initramfs's load (virtio_blk) from the kernel log: loaded by modprobe" \
+	'by("virtio_blk").get("identifier") == "modprobe" and by("virtio_blk").get("signature") == "valid"'
+audit_check enforce "every loaded module has its load record (journal or kernel log)" \
+	'all(by(n) for n in mods)'

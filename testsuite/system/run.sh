@@ -434,6 +434,14 @@ check "lock: the journal has the modprobe's refusal" \
 	eval 'grep "^refuse-load request=8021q " <<<"$lrec" | grep -q "demand=no rule=lockdown"'
 check "lock: the journal has the demand load's refusal" \
 	eval 'grep "^refuse-load request=fs-minix " <<<"$lrec" | grep -q "demand=yes rule=lockdown"'
+check "lock: journalctl selects the lock by its message id and PMOD_RESULT=ok ($(sed -n 's/^journal-lock-records: //p' <<<"$lact"))" \
+	grep -qx "journal-lock-records: 1" <<<"$lact"
+check "lock: journalctl selects both refusals by the refusal id and PMOD_RULE=lockdown ($(sed -n 's/^journal-lock-refusals: //p' <<<"$lact"))" \
+	grep -qx "journal-lock-refusals: 8021q fs-minix *" <<<"$lact"
+# PID 1 loads a few modules before journald listens: their records go to
+# the kernel log, which journald reads from the start.
+check "enforce: the records of PID 1's early loads reach the journal (autofs4)" \
+	eval 'records enforce | grep "^load " | grep -q " module=autofs4 "'
 show_console lock
 
 echo "system: $passed passed, $failed failed ($((SECONDS - t0)) s)"
