@@ -82,7 +82,9 @@ audit_check enforce "PID 1's early load (autofs4) from the kernel log: loaded by
 	'by("autofs4").get("identifier") == "systemd" and by("autofs4").get("pid") == 1 and
 	 "command" not in by("autofs4") and by("autofs4").get("demand") is False and
 	 by("autofs4").get("signature") == "valid" and by("autofs4").get("signing_policy") == "enforce"'
-audit_check enforce "the initramfs's load (virtio_blk) from the kernel log: loaded by modprobe" \
-	'by("virtio_blk").get("identifier") == "modprobe" and by("virtio_blk").get("signature") == "valid"'
+audit_check enforce "the initramfs's udev load (virtio_blk) from the kernel log: a udev worker, parent systemd-udevd, on demand" \
+	'by("virtio_blk").get("identifier") == "(udev-worker)" and "command" not in by("virtio_blk") and
+	 by("virtio_blk").get("parent") == "systemd-udevd" and by("virtio_blk").get("demand") is True and
+	 by("virtio_blk").get("signature") == "valid"'
 audit_check enforce "every loaded module has its load record (journal or kernel log)" \
 	'all(by(n) for n in mods)'
