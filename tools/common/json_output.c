@@ -21,6 +21,7 @@ static struct {
 	typeof(json_object_new_object) *new_object;
 	typeof(json_object_new_array) *new_array;
 	typeof(json_object_new_string_len) *new_string_len;
+	typeof(json_object_set_string_len) *set_string_len;
 	typeof(json_object_new_int64) *new_int64;
 	typeof(json_object_new_boolean) *new_boolean;
 	typeof(json_object_object_add) *object_add;
@@ -41,6 +42,7 @@ bool json_output_load(void)
 		{ "json_object_new_object", (void **)&jc.new_object },
 		{ "json_object_new_array", (void **)&jc.new_array },
 		{ "json_object_new_string_len", (void **)&jc.new_string_len },
+		{ "json_object_set_string_len", (void **)&jc.set_string_len },
 		{ "json_object_new_int64", (void **)&jc.new_int64 },
 		{ "json_object_new_boolean", (void **)&jc.new_boolean },
 		{ "json_object_object_add", (void **)&jc.object_add },
@@ -116,30 +118,46 @@ static bool well_formed_utf8(const unsigned char *s, size_t len)
 	return true;
 }
 
+/* value[0..len) as the tools print it (pmod_escape: malformed bytes,
+ * and control bytes, as \xNN), in *buf (grown as needed, the caller's to
+ * free); its length in *shown_len. */
+static const char *escaped(const char *value, size_t len, char **buf, size_t *size,
+			   size_t *shown_len)
+{
+	char *copy = strndup(value, len);
+	size_t need;
+
+	if (copy == NULL)
+		abort();
+	need = pmod_escape(copy, 0, 0, NULL, 0) + 1;
+	if (need > *size) {
+		free(*buf);
+		*buf = malloc(need);
+		if (*buf == NULL)
+			abort();
+		*size = need;
+	}
+	pmod_escape(copy, 0, 0, *buf, need);
+	free(copy);
+	*shown_len = strlen(*buf);
+	return *buf;
+}
+
 /* A JSON string of value[0..len): as it is when it is UTF-8, else as the
- * tools print it (pmod_escape: malformed bytes, and control bytes, as
- * \xNN). */
+ * tools print it. */
 static struct json_object *new_string(const char *value, size_t len)
 {
 	struct json_object *s;
-	char *copy, *shown;
-	size_t need;
+	char *shown = NULL;
+	size_t size = 0, shown_len;
 
 	if (len > INT_MAX)	/* json-c's lengths are ints */
 		return NULL;
 	if (well_formed_utf8((const unsigned char *)value, len))
 		return jc.new_string_len(value, (int)len);
-	copy = strndup(value, len);
-	if (copy == NULL)
-		abort();
-	need = pmod_escape(copy, 0, 0, NULL, 0) + 1;
-	shown = malloc(need);
-	if (shown == NULL)
-		abort();
-	pmod_escape(copy, 0, 0, shown, need);
-	s = jc.new_string_len(shown, (int)strlen(shown));
+	escaped(value, len, &shown, &size, &shown_len);
+	s = jc.new_string_len(shown, (int)shown_len);
 	free(shown);
-	free(copy);
 	return s;
 }
 
@@ -247,6 +265,18 @@ int json_print(struct json_object *document, FILE *out)
 }
 
 /* ---------------------------------------------------------------- streams */
+
+/* A reused entry (json_entry_new). */
+#define ENTRY_MAX_MEMBERS 4
+
+struct json_entry {
+	struct json_object *obj;
+	struct json_object *values[ENTRY_MAX_MEMBERS];	/* obj's, in order */
+	size_t count;
+	char *shown;		/* an escaped value, reused */
+	size_t shown_size;
+};
+
 
 struct json_stream {
 	FILE *out;
@@ -357,7 +387,8 @@ void json_stream_next(struct json_stream *s, const char *key)
 	s->count = 0;
 }
 
-void json_stream_append(struct json_stream *s, struct json_object *element)
+/* Writes element, which stays the caller's. */
+static void stream_write_element(struct json_stream *s, struct json_object *element)
 {
 	const size_t indent = 2 * (s->depth + 1);
 	size_t len, need, k = 0;
@@ -393,8 +424,18 @@ void json_stream_append(struct json_stream *s, struct json_object *element)
 		p += line;
 	}
 	stream_write(s, s->indented, k);
-	jc.put(element);
 	s->count++;
+}
+
+void json_stream_append(struct json_stream *s, struct json_object *element)
+{
+	stream_write_element(s, element);
+	jc.put(element);
+}
+
+void json_stream_append_entry(struct json_stream *s, const struct json_entry *entry)
+{
+	stream_write_element(s, entry->obj);
 }
 
 int json_stream_end(struct json_stream *s)
@@ -414,4 +455,49 @@ int json_stream_end(struct json_stream *s)
 	free(s->indented);
 	free(s);
 	return r;
+}
+
+/* ---------------------------------------------------------------- reused entries */
+
+struct json_entry *json_entry_new(const char *const *keys, size_t count)
+{
+	struct json_entry *e = calloc(1, sizeof(*e));
+
+	if (e == NULL || count > ENTRY_MAX_MEMBERS) {
+		tool_log(LOG_CRIT, "out of memory building the JSON output");
+		exit(1);
+	}
+	e->obj = json_new_object();
+	e->count = count;
+	for (size_t i = 0; i < count; i++) {
+		e->values[i] = must(jc.new_string_len("", 0));
+		json_add(e->obj, keys[i], e->values[i]);
+	}
+	return e;
+}
+
+void json_entry_set(struct json_entry *e, size_t i, const char *value)
+{
+	size_t len = strlen(value);
+	const char *text = value;
+
+	if (len > INT_MAX) {
+		tool_log(LOG_CRIT, "a string too long for the JSON output");
+		exit(1);
+	}
+	if (!well_formed_utf8((const unsigned char *)value, len))
+		text = escaped(value, len, &e->shown, &e->shown_size, &len);
+	if (jc.set_string_len(e->values[i], text, (int)len) != 1) {
+		tool_log(LOG_CRIT, "out of memory building the JSON output");
+		exit(1);
+	}
+}
+
+void json_entry_free(struct json_entry *e)
+{
+	if (e == NULL)
+		return;
+	jc.put(e->obj);
+	free(e->shown);
+	free(e);
 }
