@@ -266,17 +266,18 @@ int json_print(struct json_object *document, FILE *out)
 
 /* ---------------------------------------------------------------- streams */
 
-/* A reused entry (json_entry_new). */
+/* A reused entry (json_entry_new): json-c's string for each value, and
+ * each key as json-c writes it, made once. */
 #define ENTRY_MAX_MEMBERS 4
 
 struct json_entry {
-	struct json_object *obj;
-	struct json_object *values[ENTRY_MAX_MEMBERS];	/* obj's, in order */
+	struct json_object *values[ENTRY_MAX_MEMBERS];
+	char *keys[ENTRY_MAX_MEMBERS];			/* "key", quoted and escaped */
+	size_t key_lens[ENTRY_MAX_MEMBERS];
 	size_t count;
 	char *shown;		/* an escaped value, reused */
 	size_t shown_size;
 };
-
 
 struct json_stream {
 	FILE *out;
@@ -312,6 +313,20 @@ static const char *serialized(struct json_object *o, size_t *len)
 		exit(1);
 	}
 	return text;
+}
+
+/* Room for need bytes in s->indented. */
+static void stream_reserve(struct json_stream *s, size_t need)
+{
+	if (need <= s->indented_size)
+		return;
+	free(s->indented);
+	s->indented = malloc(need);
+	if (s->indented == NULL) {
+		tool_log(LOG_CRIT, "out of memory writing the JSON output");
+		exit(1);
+	}
+	s->indented_size = need;
 }
 
 /* ",\n", the indent of depth, "key" as json-c escapes it, then opener. */
@@ -387,8 +402,7 @@ void json_stream_next(struct json_stream *s, const char *key)
 	s->count = 0;
 }
 
-/* Writes element, which stays the caller's. */
-static void stream_write_element(struct json_stream *s, struct json_object *element)
+void json_stream_append(struct json_stream *s, struct json_object *element)
 {
 	const size_t indent = 2 * (s->depth + 1);
 	size_t len, need, k = 0;
@@ -400,15 +414,7 @@ static void stream_write_element(struct json_stream *s, struct json_object *elem
 	need = 2 + indent + len;	/* ",\n" and the first line's indent */
 	for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		need += indent;
-	if (need > s->indented_size) {
-		free(s->indented);
-		s->indented = malloc(need);
-		if (s->indented == NULL) {
-			tool_log(LOG_CRIT, "out of memory writing the JSON output");
-			exit(1);
-		}
-		s->indented_size = need;
-	}
+	stream_reserve(s, need);
 	if (s->count > 0) {
 		s->indented[k++] = ',';
 		s->indented[k++] = '\n';
@@ -424,18 +430,50 @@ static void stream_write_element(struct json_stream *s, struct json_object *elem
 		p += line;
 	}
 	stream_write(s, s->indented, k);
+	jc.put(element);
 	s->count++;
 }
 
-void json_stream_append(struct json_stream *s, struct json_object *element)
+/* The text json_stream_append would write for an object of these string
+ * members: json-c writes each key and each value; around them, the
+ * layout json-c gives an object, at the element's depth. */
+void json_stream_append_entry(struct json_stream *s, const struct json_entry *e)
 {
-	stream_write_element(s, element);
-	jc.put(element);
-}
+	const size_t indent = 2 * (s->depth + 1), member_indent = indent + 2;
+	const char *values[ENTRY_MAX_MEMBERS];
+	size_t value_lens[ENTRY_MAX_MEMBERS];
+	size_t need = 2 + indent + 1 + 1 + indent + 1, k = 0;
 
-void json_stream_append_entry(struct json_stream *s, const struct json_entry *entry)
-{
-	stream_write_element(s, entry->obj);
+	for (size_t i = 0; i < e->count; i++) {
+		values[i] = serialized(e->values[i], &value_lens[i]);
+		need += 2 + member_indent + e->key_lens[i] + 1 + value_lens[i];
+	}
+	stream_reserve(s, need);
+	if (s->count > 0) {
+		s->indented[k++] = ',';
+		s->indented[k++] = '\n';
+	}
+	memcpy(s->indented + k, STREAM_INDENT, indent);
+	k += indent;
+	s->indented[k++] = '{';
+	for (size_t i = 0; i < e->count; i++) {
+		if (i > 0)
+			s->indented[k++] = ',';
+		s->indented[k++] = '\n';
+		memcpy(s->indented + k, STREAM_INDENT, member_indent);
+		k += member_indent;
+		memcpy(s->indented + k, e->keys[i], e->key_lens[i]);
+		k += e->key_lens[i];
+		s->indented[k++] = ':';
+		memcpy(s->indented + k, values[i], value_lens[i]);
+		k += value_lens[i];
+	}
+	s->indented[k++] = '\n';
+	memcpy(s->indented + k, STREAM_INDENT, indent);
+	k += indent;
+	s->indented[k++] = '}';
+	stream_write(s, s->indented, k);
+	s->count++;
 }
 
 int json_stream_end(struct json_stream *s)
@@ -463,15 +501,22 @@ struct json_entry *json_entry_new(const char *const *keys, size_t count)
 {
 	struct json_entry *e = calloc(1, sizeof(*e));
 
-	if (e == NULL || count > ENTRY_MAX_MEMBERS) {
+	if (e == NULL || count == 0 || count > ENTRY_MAX_MEMBERS) {
 		tool_log(LOG_CRIT, "out of memory building the JSON output");
 		exit(1);
 	}
-	e->obj = json_new_object();
 	e->count = count;
 	for (size_t i = 0; i < count; i++) {
+		struct json_object *key = must(new_string(keys[i], strlen(keys[i])));
+		const char *text = serialized(key, &e->key_lens[i]);
+
+		e->keys[i] = strndup(text, e->key_lens[i]);
+		jc.put(key);
+		if (e->keys[i] == NULL) {
+			tool_log(LOG_CRIT, "out of memory building the JSON output");
+			exit(1);
+		}
 		e->values[i] = must(jc.new_string_len("", 0));
-		json_add(e->obj, keys[i], e->values[i]);
 	}
 	return e;
 }
@@ -497,7 +542,10 @@ void json_entry_free(struct json_entry *e)
 {
 	if (e == NULL)
 		return;
-	jc.put(e->obj);
+	for (size_t i = 0; i < e->count; i++) {
+		jc.put(e->values[i]);
+		free(e->keys[i]);
+	}
 	free(e->shown);
 	free(e);
 }
