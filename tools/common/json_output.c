@@ -81,10 +81,25 @@ static bool well_formed_utf8(const unsigned char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t n;
 		uint32_t cp;
 
+		/* Most text is ASCII: eight bytes at a time while none has
+		 * its high bit set and none is NUL. */
+		while (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) != 0 ||
+			    (((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) &
+			     0x8080808080808080ULL) != 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = s[i];
 		if (c == 0)
 			return false;
 		if (c < 0x80) {
@@ -284,18 +299,59 @@ struct json_stream {
 	size_t count;		/* elements written in the open array */
 	int error;		/* the first write error, -errno */
 	unsigned depth;		/* 1: the document's array; 2: one in its last object */
-	char *indented;		/* reused for every element */
-	size_t indented_size;
+	/* What is written, gathered into large writes: a document of
+	 * megabytes would otherwise go out through stdio's 4 KiB buffer,
+	 * a system call each, and be copied into it first. */
+	char *pending;
+	size_t pending_len, pending_size;
 };
+
+#define STREAM_WRITE_SIZE ((size_t)64 << 10)
 
 /* json-c indents two spaces a level; an element of an array at depth d
  * sits at depth d + 1. */
 #define STREAM_INDENT "        "
 
+static void stream_flush(struct json_stream *s)
+{
+	if (s->error == 0 && s->pending_len > 0 &&
+	    fwrite(s->pending, 1, s->pending_len, s->out) != s->pending_len)
+		s->error = errno != 0 ? -errno : -EIO;
+	s->pending_len = 0;
+}
+
+/* Room for need more bytes at the end of what is pending; where they go. */
+static char *stream_reserve(struct json_stream *s, size_t need)
+{
+	if (need > s->pending_size - s->pending_len) {
+		size_t size = s->pending_size > 0 ? s->pending_size : STREAM_WRITE_SIZE;
+		char *bigger;
+
+		while (size - s->pending_len < need)
+			size *= 2;
+		bigger = realloc(s->pending, size);
+		if (bigger == NULL) {
+			tool_log(LOG_CRIT, "out of memory writing the JSON output");
+			exit(1);
+		}
+		s->pending = bigger;
+		s->pending_size = size;
+	}
+	return s->pending + s->pending_len;
+}
+
+/* The len bytes written at stream_reserve's place are part of the text. */
+static void stream_commit(struct json_stream *s, size_t len)
+{
+	s->pending_len += len;
+	if (s->pending_len >= STREAM_WRITE_SIZE)
+		stream_flush(s);
+}
+
 static void stream_write(struct json_stream *s, const char *text, size_t len)
 {
-	if (s->error == 0 && fwrite(text, 1, len, s->out) != len)
-		s->error = errno != 0 ? -errno : -EIO;
+	memcpy(stream_reserve(s, len), text, len);
+	stream_commit(s, len);
 }
 
 static void stream_indent(struct json_stream *s, unsigned depth)
@@ -313,20 +369,6 @@ static const char *serialized(struct json_object *o, size_t *len)
 		exit(1);
 	}
 	return text;
-}
-
-/* Room for need bytes in s->indented. */
-static void stream_reserve(struct json_stream *s, size_t need)
-{
-	if (need <= s->indented_size)
-		return;
-	free(s->indented);
-	s->indented = malloc(need);
-	if (s->indented == NULL) {
-		tool_log(LOG_CRIT, "out of memory writing the JSON output");
-		exit(1);
-	}
-	s->indented_size = need;
 }
 
 /* ",\n", the indent of depth, "key" as json-c escapes it, then opener. */
@@ -408,28 +450,29 @@ void json_stream_append(struct json_stream *s, struct json_object *element)
 	size_t len, need, k = 0;
 	const char *text = serialized(element, &len);
 	const char *end = text + len;
+	char *buf;
 
 	/* Indented to its depth: every newline json-c wrote is between
 	 * tokens (a newline inside a string is written as \n). */
 	need = 2 + indent + len;	/* ",\n" and the first line's indent */
 	for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		need += indent;
-	stream_reserve(s, need);
+	buf = stream_reserve(s, need);
 	if (s->count > 0) {
-		s->indented[k++] = ',';
-		s->indented[k++] = '\n';
+		buf[k++] = ',';
+		buf[k++] = '\n';
 	}
 	for (const char *p = text; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t line = (nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p));
 
-		memcpy(s->indented + k, STREAM_INDENT, indent);
+		memcpy(buf + k, STREAM_INDENT, indent);
 		k += indent;
-		memcpy(s->indented + k, p, line);
+		memcpy(buf + k, p, line);
 		k += line;
 		p += line;
 	}
-	stream_write(s, s->indented, k);
+	stream_commit(s, k);
 	jc.put(element);
 	s->count++;
 }
@@ -443,36 +486,37 @@ void json_stream_append_entry(struct json_stream *s, const struct json_entry *e)
 	const char *values[ENTRY_MAX_MEMBERS];
 	size_t value_lens[ENTRY_MAX_MEMBERS];
 	size_t need = 2 + indent + 1 + 1 + indent + 1, k = 0;
+	char *buf;
 
 	for (size_t i = 0; i < e->count; i++) {
 		values[i] = serialized(e->values[i], &value_lens[i]);
 		need += 2 + member_indent + e->key_lens[i] + 1 + value_lens[i];
 	}
-	stream_reserve(s, need);
+	buf = stream_reserve(s, need);
 	if (s->count > 0) {
-		s->indented[k++] = ',';
-		s->indented[k++] = '\n';
+		buf[k++] = ',';
+		buf[k++] = '\n';
 	}
-	memcpy(s->indented + k, STREAM_INDENT, indent);
+	memcpy(buf + k, STREAM_INDENT, indent);
 	k += indent;
-	s->indented[k++] = '{';
+	buf[k++] = '{';
 	for (size_t i = 0; i < e->count; i++) {
 		if (i > 0)
-			s->indented[k++] = ',';
-		s->indented[k++] = '\n';
-		memcpy(s->indented + k, STREAM_INDENT, member_indent);
+			buf[k++] = ',';
+		buf[k++] = '\n';
+		memcpy(buf + k, STREAM_INDENT, member_indent);
 		k += member_indent;
-		memcpy(s->indented + k, e->keys[i], e->key_lens[i]);
+		memcpy(buf + k, e->keys[i], e->key_lens[i]);
 		k += e->key_lens[i];
-		s->indented[k++] = ':';
-		memcpy(s->indented + k, values[i], value_lens[i]);
+		buf[k++] = ':';
+		memcpy(buf + k, values[i], value_lens[i]);
 		k += value_lens[i];
 	}
-	s->indented[k++] = '\n';
-	memcpy(s->indented + k, STREAM_INDENT, indent);
+	buf[k++] = '\n';
+	memcpy(buf + k, STREAM_INDENT, indent);
 	k += indent;
-	s->indented[k++] = '}';
-	stream_write(s, s->indented, k);
+	buf[k++] = '}';
+	stream_commit(s, k);
 	s->count++;
 }
 
@@ -487,10 +531,11 @@ int json_stream_end(struct json_stream *s)
 		stream_write(s, "}", 1);
 	}
 	stream_write(s, "\n", 1);
+	stream_flush(s);
 	if (s->error == 0 && fflush(s->out) != 0)
 		s->error = errno != 0 ? -errno : -EIO;
 	r = s->error;
-	free(s->indented);
+	free(s->pending);
 	free(s);
 	return r;
 }
