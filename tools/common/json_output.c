@@ -74,32 +74,46 @@ bool json_output_load(void)
 	return true;
 }
 
+/* Whether s[0..len) is ASCII without NUL, as most text is: eight bytes
+ * at a time, no branch but the loop's. */
+static bool plain_ascii(const unsigned char *s, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t high = 0, zero = 0, w;
+	size_t i = 0;
+
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		high |= w;
+		zero |= (w - ones) & ~w;	/* a NUL byte sets its high bit */
+	}
+	if (i < len && len >= 8) {
+		/* The last eight bytes, some seen already: no byte loop. */
+		memcpy(&w, s + len - 8, 8);
+		high |= w;
+		zero |= (w - ones) & ~w;
+		i = len;
+	}
+	for (; i < len; i++) {
+		high |= s[i];
+		zero |= s[i] == 0 ? 0x80 : 0;
+	}
+	return ((high | zero) & highs) == 0;
+}
+
 /* Whether s[0..len) is well-formed UTF-8 without NUL: the shortest form
  * of each code point, no surrogates, nothing above U+10FFFF. */
 static bool well_formed_utf8(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 
+	if (plain_ascii(s, len))
+		return true;
 	while (i < len) {
-		unsigned char c;
+		unsigned char c = s[i];
 		size_t n;
 		uint32_t cp;
 
-		/* Most text is ASCII: eight bytes at a time while none has
-		 * its high bit set and none is NUL. */
-		while (len - i >= 8) {
-			uint64_t w;
-
-			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) != 0 ||
-			    (((w & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) &
-			     0x8080808080808080ULL) != 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
-		if (i >= len)
-			break;
-		c = s[i];
 		if (c == 0)
 			return false;
 		if (c < 0x80) {
@@ -290,6 +304,13 @@ struct json_entry {
 	char *keys[ENTRY_MAX_MEMBERS];			/* "key", quoted and escaped */
 	size_t key_lens[ENTRY_MAX_MEMBERS];
 	size_t count;
+	/* The text around the values at one depth, made on first use: the
+	 * element's indent and "{", before each value its ",", newline,
+	 * indent, key and ":", and the newline, indent and "}" after. */
+	unsigned laid_out_for;				/* depth + 1; 0: none yet */
+	char *layout;
+	size_t value_at[ENTRY_MAX_MEMBERS];		/* where value i goes in layout */
+	size_t layout_len;
 	char *shown;		/* an escaped value, reused */
 	size_t shown_size;
 };
@@ -477,45 +498,76 @@ void json_stream_append(struct json_stream *s, struct json_object *element)
 	s->count++;
 }
 
+/* The text around e's values for an element of an array at depth. */
+static void entry_lay_out(struct json_entry *e, unsigned depth)
+{
+	const size_t indent = 2 * (depth + 1), member_indent = indent + 2;
+	size_t size = indent + 1 + 1 + indent + 1, k = 0;
+
+	for (size_t i = 0; i < e->count; i++)
+		size += 2 + member_indent + e->key_lens[i] + 1;
+	free(e->layout);
+	e->layout = malloc(size);
+	if (e->layout == NULL) {
+		tool_log(LOG_CRIT, "out of memory writing the JSON output");
+		exit(1);
+	}
+	memcpy(e->layout, STREAM_INDENT, indent);
+	k = indent;
+	e->layout[k++] = '{';
+	for (size_t i = 0; i < e->count; i++) {
+		if (i > 0)
+			e->layout[k++] = ',';
+		e->layout[k++] = '\n';
+		memcpy(e->layout + k, STREAM_INDENT, member_indent);
+		k += member_indent;
+		memcpy(e->layout + k, e->keys[i], e->key_lens[i]);
+		k += e->key_lens[i];
+		e->layout[k++] = ':';
+		e->value_at[i] = k;
+	}
+	e->layout[k++] = '\n';
+	memcpy(e->layout + k, STREAM_INDENT, indent);
+	k += indent;
+	e->layout[k++] = '}';
+	e->layout_len = k;
+	e->laid_out_for = depth + 1;
+}
+
 /* The text json_stream_append would write for an object of these string
  * members: json-c writes each key and each value; around them, the
  * layout json-c gives an object, at the element's depth. */
-void json_stream_append_entry(struct json_stream *s, const struct json_entry *e)
+void json_stream_append_entry(struct json_stream *s, struct json_entry *e)
 {
-	const size_t indent = 2 * (s->depth + 1), member_indent = indent + 2;
 	const char *values[ENTRY_MAX_MEMBERS];
 	size_t value_lens[ENTRY_MAX_MEMBERS];
-	size_t need = 2 + indent + 1 + 1 + indent + 1, k = 0;
+	size_t need = 2 + e->layout_len, k = 0, from = 0;
 	char *buf;
 
+	if (e->laid_out_for != s->depth + 1) {
+		entry_lay_out(e, s->depth);
+		need = 2 + e->layout_len;
+	}
 	for (size_t i = 0; i < e->count; i++) {
 		values[i] = serialized(e->values[i], &value_lens[i]);
-		need += 2 + member_indent + e->key_lens[i] + 1 + value_lens[i];
+		need += value_lens[i];
 	}
 	buf = stream_reserve(s, need);
 	if (s->count > 0) {
 		buf[k++] = ',';
 		buf[k++] = '\n';
 	}
-	memcpy(buf + k, STREAM_INDENT, indent);
-	k += indent;
-	buf[k++] = '{';
 	for (size_t i = 0; i < e->count; i++) {
-		if (i > 0)
-			buf[k++] = ',';
-		buf[k++] = '\n';
-		memcpy(buf + k, STREAM_INDENT, member_indent);
-		k += member_indent;
-		memcpy(buf + k, e->keys[i], e->key_lens[i]);
-		k += e->key_lens[i];
-		buf[k++] = ':';
+		size_t upto = e->value_at[i];
+
+		memcpy(buf + k, e->layout + from, upto - from);
+		k += upto - from;
+		from = upto;
 		memcpy(buf + k, values[i], value_lens[i]);
 		k += value_lens[i];
 	}
-	buf[k++] = '\n';
-	memcpy(buf + k, STREAM_INDENT, indent);
-	k += indent;
-	buf[k++] = '}';
+	memcpy(buf + k, e->layout + from, e->layout_len - from);
+	k += e->layout_len - from;
 	stream_commit(s, k);
 	s->count++;
 }
@@ -591,6 +643,7 @@ void json_entry_free(struct json_entry *e)
 		jc.put(e->values[i]);
 		free(e->keys[i]);
 	}
+	free(e->layout);
 	free(e->shown);
 	free(e);
 }

@@ -89,7 +89,7 @@ struct json_entry *json_entry_new(const char *const *keys, size_t count);
 /* Member i's value from now on (shown as json_add_string shows it). */
 void json_entry_set(struct json_entry *entry, size_t i, const char *value);
 /* Writes the entry as it stands; it stays the caller's. */
-void json_stream_append_entry(struct json_stream *stream, const struct json_entry *entry);
+void json_stream_append_entry(struct json_stream *stream, struct json_entry *entry);
 void json_entry_free(struct json_entry *entry);
 /* Closes the array, any object around it and the document, and frees
  * the stream. 0, or -errno
