@@ -35,6 +35,8 @@ struct pmod_ctx {
 	struct pmod_policy *policy;
 	/* The caller's authority, asked on first use. */
 	struct privilege privilege;
+	/* Judged listings' gates, asked by the first (ctx_listing_gates). */
+	struct ctx_listing_gates listing_gates;
 	/* record.c: where records go (NULL: syslog). What a record names
 	 * about its request is the request's own (struct request), not the
 	 * context's: callers share a context. */
@@ -221,6 +223,11 @@ struct trust_context *ctx_trust(struct pmod_ctx *ctx)
 struct privilege *ctx_privilege(struct pmod_ctx *ctx)
 {
 	return &ctx->privilege;
+}
+
+struct ctx_listing_gates *ctx_listing_gates(struct pmod_ctx *ctx)
+{
+	return &ctx->listing_gates;
 }
 
 int ctx_index(struct pmod_ctx *ctx, enum ctx_index which, struct index_reader **idx,

@@ -2,6 +2,7 @@
 #ifndef PMOD_CONTEXT_H
 #define PMOD_CONTEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pmod.h"
@@ -45,6 +46,20 @@ int ctx_builtin_has(struct pmod_ctx *ctx, const char *name, struct pmod_error *e
 struct trust_context *ctx_trust(struct pmod_ctx *ctx);
 /* The caller's authority (SeLoadDriverPrivilege or CAP_SYS_MODULE). */
 struct privilege *ctx_privilege(struct pmod_ctx *ctx);
+/* What lockdown and the caller's authority answered the first judged
+ * listing (PMOD_LOAD_LIST_ONLY with PMOD_LOAD_JUDGE) of this context, for
+ * the next listings to tell again: a listing applies neither gate, only
+ * shows them, and a listing of every module of a tree would otherwise
+ * read /proc and the token once per module. A load or a dry run never
+ * uses it: each asks the system afresh. */
+struct ctx_listing_gates {
+	bool asked;
+	int lockdown;			/* 0, or lockdown_check's answer */
+	struct pmod_error lockdown_why;
+	int privilege;			/* 0, or privilege_check's answer */
+	struct pmod_error privilege_why;
+};
+struct ctx_listing_gates *ctx_listing_gates(struct pmod_ctx *ctx);
 /* A decision record, its content rec and its text line text (made from
  * rec's fields), to the function set with pmod_ctx_set_record_fn (the
  * text), or to the default place (record_sink.h: the journal, with the

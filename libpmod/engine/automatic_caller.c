@@ -37,15 +37,27 @@ static bool is_udev_name(const char *name)
 	return false;
 }
 
-enum automatic_caller_answer automatic_caller(void)
+/* The executable's answer (CALLER_EXPLICIT or CALLER_UDEVD), once it has
+ * been read: a process keeps its executable for its whole life, and a
+ * child forked from it has the same one, so reading /proc/self/exe for
+ * every request of a run (modprobe -a over a whole tree makes thousands)
+ * would only repeat it. The name is asked every time: a process may
+ * rename itself between loads (udevd's workers do after forking). An
+ * executable that could not be read is asked again next time. Threads
+ * that race here all store the same answer. */
+static int exe_answer = -1;
+
+static enum automatic_caller_answer executable_answer(void)
 {
 	static const char deleted[] = " (deleted)";
-	char comm[64], exe[4096];
+	int known = __atomic_load_n(&exe_answer, __ATOMIC_RELAXED);
+	enum automatic_caller_answer answer;
+	char exe[4096];
 	const char *base;
 	size_t len;
 
-	if (kernel_process_self_comm(comm, sizeof(comm)) == 0 && is_udev_name(comm))
-		return CALLER_UDEVD;
+	if (known >= 0)
+		return (enum automatic_caller_answer)known;
 	if (kernel_process_self_exe(exe, sizeof(exe)) < 0)
 		return CALLER_UNKNOWN;
 	/* An executable replaced by an upgrade while running still names
@@ -55,5 +67,16 @@ enum automatic_caller_answer automatic_caller(void)
 		exe[len - (sizeof(deleted) - 1)] = '\0';
 	base = strrchr(exe, '/');
 	base = base ? base + 1 : exe;
-	return is_udev_name(base) ? CALLER_UDEVD : CALLER_EXPLICIT;
+	answer = is_udev_name(base) ? CALLER_UDEVD : CALLER_EXPLICIT;
+	__atomic_store_n(&exe_answer, (int)answer, __ATOMIC_RELAXED);
+	return answer;
+}
+
+enum automatic_caller_answer automatic_caller(void)
+{
+	char comm[64];
+
+	if (kernel_process_self_comm(comm, sizeof(comm)) == 0 && is_udev_name(comm))
+		return CALLER_UDEVD;
+	return executable_answer();
 }

@@ -269,23 +269,33 @@ static int load_resolved(struct pmod_ctx *ctx, struct request *req,
 
 /* PMOD_LOAD_JUDGE: lockdown and the caller's authority, as a real load
  * would meet them, told whether or not this call applies them (a listing
- * applies neither, a dry run only lockdown). Asking changes nothing. */
+ * applies neither, a dry run only lockdown). Asking changes nothing. A
+ * listing tells what the context's first listing found (a listing of
+ * every module asks once, not once a module); a dry run asks afresh, as
+ * its own lockdown gate does. */
 static void tell_request_gates(struct pmod_ctx *ctx, const struct request *req, bool list,
 			       bool dry)
 {
-	struct pmod_error why = { 0 };
-	struct pmod_gate_answer answer = { .gate = PMOD_GATE_LOCKDOWN, .applied = !list };
-	int r;
+	struct ctx_listing_gates fresh = { 0 };
+	struct ctx_listing_gates *g = list ? ctx_listing_gates(ctx) : &fresh;
+	struct pmod_gate_answer answer;
 
-	r = lockdown_check(ctx, PMOD_OPERATION_LOAD, &why);
-	answer.refused = r < 0;
-	answer.rule = r < 0 ? "lockdown" : NULL;
-	answer.reason = r < 0 ? why.text : NULL;
-	gate_tell(req, &answer);
-	r = privilege_check(ctx_privilege(ctx), PMOD_OPERATION_LOAD, &why);
+	if (!g->asked) {
+		g->lockdown = lockdown_check(ctx, PMOD_OPERATION_LOAD, &g->lockdown_why);
+		g->privilege = privilege_check(ctx_privilege(ctx), PMOD_OPERATION_LOAD,
+					       &g->privilege_why);
+		g->asked = true;
+	}
 	answer = (struct pmod_gate_answer){
-		.gate = PMOD_GATE_PRIVILEGE, .applied = !dry, .refused = r < 0,
-		.rule = r < 0 ? "privilege" : NULL, .reason = r < 0 ? why.text : NULL,
+		.gate = PMOD_GATE_LOCKDOWN, .applied = !list, .refused = g->lockdown < 0,
+		.rule = g->lockdown < 0 ? "lockdown" : NULL,
+		.reason = g->lockdown < 0 ? g->lockdown_why.text : NULL,
+	};
+	gate_tell(req, &answer);
+	answer = (struct pmod_gate_answer){
+		.gate = PMOD_GATE_PRIVILEGE, .applied = !dry, .refused = g->privilege < 0,
+		.rule = g->privilege < 0 ? "privilege" : NULL,
+		.reason = g->privilege < 0 ? g->privilege_why.text : NULL,
 	};
 	gate_tell(req, &answer);
 }

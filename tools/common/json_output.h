@@ -77,6 +77,20 @@ struct json_stream *json_stream_begin_in(struct json_object *document, const cha
 void json_stream_next(struct json_stream *stream, const char *key);
 /* Writes element and frees it. */
 void json_stream_append(struct json_stream *stream, struct json_object *element);
+/* An object of string members whose values change in place, written
+ * once per element of a long array of objects of one shape (modprobe
+ * -c's 40,000 index entries): a new object per element would cost json-c
+ * an object, its hash table and a copy of each string. The text written
+ * is the one an object built anew would give. */
+struct json_entry;
+/* An entry whose members are keys[0..count) (at most 4), in that
+ * order, each "" until set. */
+struct json_entry *json_entry_new(const char *const *keys, size_t count);
+/* Member i's value from now on (shown as json_add_string shows it). */
+void json_entry_set(struct json_entry *entry, size_t i, const char *value);
+/* Writes the entry as it stands; it stays the caller's. */
+void json_stream_append_entry(struct json_stream *stream, struct json_entry *entry);
+void json_entry_free(struct json_entry *entry);
 /* Closes the array, any object around it and the document, and frees
  * the stream. 0, or -errno
  * when any of the writing failed. */

@@ -219,14 +219,20 @@ static int print_index_entry(void *data, const char *key, const char *value)
 	return 0;
 }
 
-/* -c --json: each configuration line as an object, then the indexes. */
+/* -c --json: each configuration line as an object, then the indexes,
+ * whose tens of thousands of entries are all one object rewritten. */
+struct json_index_writer {
+	struct json_stream *stream;
+	struct json_entry *entry;
+};
+
 static int json_index_entry(void *data, const char *key, const char *value)
 {
-	struct json_object *o = json_new_object();
+	struct json_index_writer *w = data;
 
-	json_add_string(o, "alias", key);
-	json_add_string(o, "module", value);
-	json_stream_append(data, o);
+	json_entry_set(w->entry, 0, key);
+	json_entry_set(w->entry, 1, value);
+	json_stream_append_entry(w->stream, w->entry);
 	return 0;
 }
 
@@ -286,7 +292,9 @@ static int show_config_json(struct run *run)
 		[PMOD_CONFIG_OPTIONS] = "options", [PMOD_CONFIG_SOFTDEP] = "softdeps",
 		[PMOD_CONFIG_WEAKDEP] = "weakdeps",
 	};
+	static const char *const entry_keys[] = { "alias", "module" };
 	struct json_object *sources = json_new_array();
+	struct json_index_writer writer;
 	struct pmod_error err;
 	const char *source;
 	int r;
@@ -309,11 +317,13 @@ static int show_config_json(struct run *run)
 	 * as it is read. */
 	run->stream = stream_in_progress = json_stream_begin_in(run->doc, "indexes", "aliases", stdout);
 	run->doc = NULL;
-	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, json_index_entry, run->stream, &err);
+	writer.stream = run->stream;
+	writer.entry = json_entry_new(entry_keys, 2);
+	r = pmod_index_dump(run->ctx, PMOD_INDEX_ALIAS, json_index_entry, &writer, &err);
 	json_stream_next(run->stream, "symbols");
 	if (r == 0)
-		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, json_index_entry, run->stream,
-				    &err);
+		r = pmod_index_dump(run->ctx, PMOD_INDEX_SYMBOLS, json_index_entry, &writer, &err);
+	json_entry_free(writer.entry);
 	if (r < 0)
 		tool_log(LOG_ERR, "%s: %s", pmod_ctx_module_dir(run->ctx), err.text);
 	return r;
