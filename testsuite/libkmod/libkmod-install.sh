@@ -70,7 +70,7 @@ if readelf -d "$lib/libkmod.so.2.5.0" | grep -E '\((RUNPATH|RPATH)\)' | grep -qF
 	fail "installed libkmod.so.2 keeps a run path into the build tree"
 fi
 
-find "$dest" -path '*/man3/libpmod-libkmod.3' | grep -q . || fail "no man3/libpmod-libkmod.3"
+[ -n "$(find "$dest" -path '*/man3/libpmod-libkmod.3')" ] || fail "no man3/libpmod-libkmod.3"
 
 pcdir=$lib/pkgconfig
 [ -f "$pcdir/libkmod.pc" ] || fail "no $libdir/pkgconfig/libkmod.pc"
@@ -96,9 +96,9 @@ printf '%s\n' "${flags[@]}" | grep -qxF -- "-L$lib" || fail "libs do not name th
 	echo "FAIL: the client does not build with pkg-config's flags"; exit 1; }
 grep -qF "$dest$includedir/libkmod.h" "$scratch/client.d" ||
 	fail "the client was compiled against another libkmod.h: $(tr -s ' \\\n' ' ' < "$scratch/client.d")"
-readelf -V "$scratch/client" | grep -q 'Name: LIBKMOD_5' ||
+grep -q 'Name: LIBKMOD_5' <<<"$(readelf -V "$scratch/client")" ||
 	fail "the client does not require kmod's symbol version LIBKMOD_5"
-readelf -d "$scratch/client" | grep -q '(NEEDED).*\[libkmod\.so\.2\]' ||
+grep -q '(NEEDED).*\[libkmod\.so\.2\]' <<<"$(readelf -d "$scratch/client")" ||
 	fail "the client does not need libkmod.so.2"
 
 mkdir "$scratch/modules"

@@ -179,7 +179,7 @@ libkmod=$(in_root ldd /bin/udevadm | sed -n 's/^[[:space:]]*libkmod\.so\.2 => \(
 [ -n "$libkmod" ] || fail "udevadm does not resolve libkmod.so.2"
 owner=$(in_root dpkg-query -S "$(in_root readlink -f "$libkmod")" | cut -d: -f1)
 [ "$owner" = libkmod2-pmod ] || fail "udevadm's libkmod.so.2 is $libkmod, of $owner"
-in_root ldd "$libkmod" | grep -q 'libpmod\.so\.0 => ' || fail "$libkmod does not use libpmod"
+grep -q 'libpmod\.so\.0 => ' <<<"$(in_root ldd "$libkmod")" || fail "$libkmod does not use libpmod"
 echo "udevadm's libkmod.so.2: $libkmod -> $(in_root readlink -f "$libkmod") (libkmod2-pmod, on libpmod)"
 grep -q '^softdep ohci-hcd pre: ehci-hcd' "$root/lib/modprobe.d/aliases.conf" || fail "modprobe.d defaults missing"
 
@@ -187,15 +187,15 @@ step "the tools on the Debian $abi tree"
 mkdir -p "$root/lib/modules" "$root/boot"
 cp -a "$tree/lib/modules/$abi" "$root/lib/modules/"
 cp -a "$tree/boot/." "$root/boot/"
-in_root modprobe --version | grep -q pmod || fail "modprobe --version does not say pmod"
+grep -q pmod <<<"$(in_root modprobe --version)" || fail "modprobe --version does not say pmod"
 in_root depmod -a "$abi" || fail "depmod failed"
 in_root modprobe -S "$abi" --show-depends 8021q >"$work/show-depends"
 grep -q '/garp\.ko' "$work/show-depends" && grep -q '/8021q\.ko' "$work/show-depends" ||
 	{ cat "$work/show-depends"; fail "modprobe --show-depends 8021q"; }
 [ "$(in_root modinfo -k "$abi" -F name 8021q)" = 8021q ] || fail "modinfo -F name 8021q"
-in_root modinfo -k "$abi" 8021q | grep -q "^vermagic: *$abi " || fail "modinfo 8021q: no vermagic"
+grep -q "^vermagic: *$abi " <<<"$(in_root modinfo -k "$abi" 8021q)" || fail "modinfo 8021q: no vermagic"
 # The sound defaults reach modprobe's configuration.
-in_root modprobe -c | grep -q '^options snd_pcsp index=-2' || fail "modprobe -c lacks the sound card defaults"
+grep -q '^options snd_pcsp index=-2' <<<"$(in_root modprobe -c)" || fail "modprobe -c lacks the sound card defaults"
 echo "depmod, modprobe --show-depends, modprobe -c, modinfo: ok"
 
 step "update-initramfs -c -k $abi"
