@@ -13,7 +13,7 @@
 
 #include "error.h"
 #include "journal_history.h"
-#include "lazy_journal_reader.h"
+#include "lazy_systemd.h"
 #include "record_fields.h"
 #include "record_parse.h"
 
@@ -71,7 +71,7 @@ static const struct field_source field_sources[] = {
 
 /* One field of the current entry, the value after "NAME=", or NULL when
  * the entry has none. -ENOMEM only. */
-static int read_field(const struct lazy_journal_reader *J, sd_journal *j, const char *name,
+static int read_field(const struct lazy_systemd *J, sd_journal *j, const char *name,
 		      char **value)
 {
 	size_t nlen = strlen(name), len;
@@ -86,7 +86,7 @@ static int read_field(const struct lazy_journal_reader *J, sd_journal *j, const 
 	return *value != NULL ? 0 : -ENOMEM;
 }
 
-static int read_entry(const struct lazy_journal_reader *J, sd_journal *j,
+static int read_entry(const struct lazy_systemd *J, sd_journal *j,
 		      struct pmod_journal_record *rec)
 {
 	uint64_t usec;
@@ -105,7 +105,7 @@ static int read_entry(const struct lazy_journal_reader *J, sd_journal *j,
 	return 0;
 }
 
-static int add_match(const struct lazy_journal_reader *J, sd_journal *j, const char *field,
+static int add_match(const struct lazy_systemd *J, sd_journal *j, const char *field,
 		     const char *value)
 {
 	char match[128];
@@ -160,7 +160,7 @@ static int take_text_field(void *data, const char *key, const char *value)
  * pid it put before the line; only root can write the kernel log), so
  * comm stays unknown and identifier carries the name. 1: a record of one
  * of the wanted ids; 0: not one (skipped); negative: -ENOMEM. */
-static int read_kernel_entry(const struct lazy_journal_reader *J, sd_journal *j,
+static int read_kernel_entry(const struct lazy_systemd *J, sd_journal *j,
 			     const char *const *ids, size_t nids, struct pmod_journal_record *rec)
 {
 	char action[32], *line = NULL;
@@ -192,7 +192,7 @@ static int read_kernel_entry(const struct lazy_journal_reader *J, sd_journal *j,
 	return 1;
 }
 
-static int select_boot(const struct lazy_journal_reader *J, sd_journal *j, const char *boot_hex)
+static int select_boot(const struct lazy_systemd *J, sd_journal *j, const char *boot_hex)
 {
 	return add_match(J, j, "_BOOT_ID", boot_hex);
 }
@@ -200,7 +200,7 @@ static int select_boot(const struct lazy_journal_reader *J, sd_journal *j, const
 int journal_history_read(const char *const *ids, size_t nids, journal_record_fn fn, void *data,
 			 struct pmod_error *err)
 {
-	const struct lazy_journal_reader *J = lazy_journal_reader(err);
+	const struct lazy_systemd *J = lazy_systemd(err);
 	char boot_hex[33];
 	sd_id128_t boot;
 	sd_journal *j;
