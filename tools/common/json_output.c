@@ -26,7 +26,6 @@ static struct {
 	typeof(json_object_new_boolean) *new_boolean;
 	typeof(json_object_object_add) *object_add;
 	typeof(json_object_array_add) *array_add;
-	typeof(json_object_array_length) *array_length;
 	typeof(json_object_to_json_string_length) *to_string;
 	typeof(json_object_put) *put;
 } jc;
@@ -47,7 +46,6 @@ bool json_output_load(void)
 		{ "json_object_new_boolean", (void **)&jc.new_boolean },
 		{ "json_object_object_add", (void **)&jc.object_add },
 		{ "json_object_array_add", (void **)&jc.array_add },
-		{ "json_object_array_length", (void **)&jc.array_length },
 		{ "json_object_to_json_string_length", (void **)&jc.to_string },
 		{ "json_object_put", (void **)&jc.put },
 	};
@@ -268,11 +266,6 @@ void json_append_string(struct json_object *array, const char *value)
 {
 	if (value != NULL)
 		json_append_string_len(array, value, strlen(value));
-}
-
-size_t json_array_length(struct json_object *array)
-{
-	return jc.array_length(array);
 }
 
 int json_print(struct json_object *document, FILE *out)

@@ -50,7 +50,6 @@ void json_add(struct json_object *obj, const char *key, struct json_object *chil
 void json_append(struct json_object *array, struct json_object *child);
 void json_append_string(struct json_object *array, const char *value);
 void json_append_string_len(struct json_object *array, const char *value, size_t len);
-size_t json_array_length(struct json_object *array);
 
 /* Writes the document to out (pretty-printed, one newline after) and
  * frees it. Returns 0, or -errno when writing failed. */
